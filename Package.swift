@@ -1,0 +1,131 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Module walls: which target may import which is the fence table in docs/ARCHITECTURE.md,
+// and Tests/ArchitectureTests checks every import against it.
+
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Strongroom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "strongroom", targets: ["StrongroomCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.30.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.12.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.30.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+    ],
+    targets: [
+        // Shared vocabulary: coded errors, identifiers, clocks, limits. No I/O, no dependencies.
+        .target(name: "StrongroomKernel", swiftSettings: strictSettings),
+        // The pure double-entry core: amounts and posting rules. No I/O.
+        .target(name: "LedgerCore", dependencies: ["StrongroomKernel"], swiftSettings: strictSettings),
+        // Sealing secrets at rest under the master key.
+        .target(
+            name: "Secrets",
+            dependencies: ["StrongroomKernel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        // Users, groups, permissions, passwords and access tokens; its store protocol.
+        .target(
+            name: "Identity",
+            dependencies: [
+                "StrongroomKernel", "Secrets",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The audit trail's records; the unit of work carries them.
+        .target(
+            name: "Audit",
+            dependencies: ["StrongroomKernel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        // Storage plumbing: SQLite and PostgreSQL behind one SQL seam, migrations, the unit of
+        // work, and the store implementations of every area.
+        .target(
+            name: "Storage",
+            dependencies: [
+                "StrongroomKernel", "Secrets", "Identity", "Audit", "LedgerCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The HTTP API and the composition root: configuration, routes, guard, server.
+        .target(
+            name: "StrongroomServer",
+            dependencies: [
+                "StrongroomKernel", "Secrets", "Identity", "Audit", "LedgerCore", "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            resources: [.embedInCode("Contract/openapi.yaml")],
+            swiftSettings: strictSettings
+        ),
+        // The `strongroom` command: argument parsing only.
+        .executableTarget(
+            name: "StrongroomCLI",
+            dependencies: [
+                "StrongroomServer", "Storage", "StrongroomKernel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "StrongroomKernel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: ["Identity", "Secrets", "StrongroomKernel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "Identity", "Secrets", "StrongroomKernel", "Audit"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "StrongroomServer", "Storage", "Identity", "Secrets", "StrongroomKernel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "ArchitectureTests", swiftSettings: strictSettings),
+    ]
+)

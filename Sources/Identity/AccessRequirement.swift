@@ -1,0 +1,19 @@
+/// What a route demands of its caller. Every route declares one beside its registration;
+/// there is no default.
+public enum AccessRequirement: Sendable, Hashable, CustomStringConvertible {
+    /// No token needed (health, version, login, the contract document, the JWKS).
+    case publicRoute
+    /// Any valid token; `allowing` lists the restricted tokens that may also pass.
+    case authenticated(allowing: Set<TokenRestriction> = [])
+    /// A valid, unrestricted token whose principal holds the permission.
+    case permission(Permission)
+
+    public var description: String {
+        switch self {
+        case .publicRoute: "public"
+        case .authenticated(let allowing) where allowing.isEmpty: "authenticated"
+        case .authenticated(let allowing): "authenticated (also \(allowing.map(\.rawValue).sorted().joined(separator: ", ")))"
+        case .permission(let p): p.rawValue
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// Every permission there is, with what it allows. `GET /v1/permissions` serves it, groups
+/// may grant only what is in it, and the built-in `administrators` group holds all of it.
+public enum PermissionCatalogue {
+    public struct Entry: Sendable, Equatable {
+        public let permission: Permission
+        public let summary: String
+    }
+
+    public static let entries: [Entry] = [
+        .init(permission: .organizationsRead, summary: "Read organizations."),
+        .init(permission: .organizationsWrite, summary: "Create, update and delete organizations."),
+        .init(permission: .ledgersRead, summary: "Read ledgers."),
+        .init(permission: .ledgersWrite, summary: "Create, update and delete ledgers."),
+        .init(permission: .assetsRead, summary: "Read assets."),
+        .init(permission: .assetsWrite, summary: "Create, update and delete assets."),
+        .init(permission: .portfoliosRead, summary: "Read portfolios."),
+        .init(permission: .portfoliosWrite, summary: "Create, update and delete portfolios."),
+        .init(permission: .segmentsRead, summary: "Read segments."),
+        .init(permission: .segmentsWrite, summary: "Create, update and delete segments."),
+        .init(permission: .accountsRead, summary: "Read accounts."),
+        .init(permission: .accountsWrite, summary: "Create, update and delete accounts."),
+        .init(permission: .balancesRead, summary: "Read balances."),
+        .init(permission: .balancesWrite, summary: "Change balance settings (sending, receiving, overdraft)."),
+        .init(permission: .transactionsRead, summary: "Read transactions."),
+        .init(permission: .transactionsCreate, summary: "Post transactions."),
+        .init(permission: .transactionsWrite, summary: "Commit, cancel, revert and annotate transactions."),
+        .init(permission: .operationsRead, summary: "Read operations."),
+        .init(permission: .operationsWrite, summary: "Annotate operations."),
+        .init(permission: .auditRead, summary: "Read and verify the audit trail."),
+        .init(permission: .usersRead, summary: "Read users, groups, clients and the permission catalogue."),
+        .init(permission: .usersManage, summary: "Create, update and disable users."),
+        .init(permission: .groupsManage, summary: "Create and change groups and their grants."),
+        .init(permission: .clientsManage, summary: "Create, rotate and delete machine clients."),
+        .init(permission: .keysManage, summary: "Rotate token signing keys."),
+    ]
+
+    public static let all: Set<Permission> = Set(entries.map(\.permission))
+
+    public static func contains(_ permission: Permission) -> Bool { all.contains(permission) }
+}

@@ -1,0 +1,72 @@
+import Crypto
+import Foundation
+import StrongroomKernel
+
+/// The root key that seals every secret the service keeps in its database (signing keys
+/// today; refresh-token peppers and personal-data keys later). 256 bits, supplied as 64 hex
+/// digits or standard base64 of 32 bytes. It never leaves memory except through `encoded`,
+/// which only the development bootstrap uses to write it to its 0600 file.
+public struct MasterKey: Sendable {
+    public static let byteCount = 32
+
+    let key: SymmetricKey
+
+    public init(bytes: [UInt8]) throws(SecretsError) {
+        guard bytes.count == Self.byteCount else { throw .malformedMasterKey }
+        guard Set(bytes).count > 1 else { throw .weakMasterKey }
+        self.key = SymmetricKey(data: bytes)
+    }
+
+    /// Parses hex or base64 text, ignoring surrounding white space (files end in newlines).
+    public init(text: String) throws(SecretsError) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.count == Self.byteCount * 2, let bytes = Self.hexBytes(trimmed) {
+            try self.init(bytes: bytes)
+        } else if let data = Data(base64Encoded: trimmed), data.count == Self.byteCount {
+            try self.init(bytes: [UInt8](data))
+        } else {
+            throw .malformedMasterKey
+        }
+    }
+
+    public static func generate() -> MasterKey {
+        // A fresh random key has more than one distinct byte with overwhelming probability.
+        try! MasterKey(bytes: SymmetricKey(size: .bits256).withUnsafeBytes { [UInt8]($0) })
+    }
+
+    /// Hex text, for writing the development key file.
+    public var encoded: SecretValue {
+        SecretValue(key.withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() })
+    }
+
+    /// A key for one purpose, so that a ciphertext sealed for one use cannot be opened as
+    /// another and each purpose can be rotated on its own.
+    func derivedKey(purpose: SealPurpose) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: key,
+            salt: Array("strongroom.master-key.v1".utf8),
+            info: Array(purpose.rawValue.utf8),
+            outputByteCount: 32
+        )
+    }
+
+    private static func hexBytes(_ text: String) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count / 2)
+        var iterator = text.utf8.makeIterator()
+        while let high = iterator.next() {
+            guard let low = iterator.next(), let h = hexValue(high), let l = hexValue(low) else { return nil }
+            bytes.append(h << 4 | l)
+        }
+        return bytes
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+/// One forward-only schema step. Applied migrations are never edited: the migrator stores
+/// each one's checksum and refuses to run against a database whose history differs.
+public struct Migration: Sendable {
+    /// Rights the service role gets on a table. The owner role creates everything; the
+    /// service role gets only what it needs (the audit tables, later, only INSERT and SELECT).
+    public struct Grant: Sendable {
+        public let table: String
+        public let privileges: String
+
+        public static func readWrite(_ table: String) -> Grant { Grant(table: table, privileges: "SELECT, INSERT, UPDATE, DELETE") }
+        public static func readOnly(_ table: String) -> Grant { Grant(table: table, privileges: "SELECT") }
+        public static func appendOnly(_ table: String) -> Grant { Grant(table: table, privileges: "SELECT, INSERT") }
+    }
+
+    public let version: Int64
+    public let name: String
+    /// Portable DDL. `{BYTES}` stands for the binary type (BLOB / BYTEA).
+    let statements: [String]
+    let grants: [Grant]
+
+    func statements(for dialect: SQLDialect) -> [String] {
+        statements.map { $0.replacingOccurrences(of: "{BYTES}", with: dialect == .sqlite ? "BLOB" : "BYTEA") }
+    }
+
+    /// FNV-1a over the statements: detects an edited migration; not a security control.
+    var checksum: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in statements.joined(separator: "\u{0}").utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}

@@ -1,0 +1,55 @@
+import Identity
+import Logging
+import StrongroomKernel
+
+/// The storage facade the server holds: stores for reads, units of work for writes.
+/// Nothing above it knows which backend runs.
+public final class Persistence: Sendable {
+    public let database: any SQLDatabase
+    public let migrator: Migrator
+    private let participants: [any UnitOfWorkParticipant]
+
+    public init(database: any SQLDatabase, participants: [any UnitOfWorkParticipant] = []) {
+        self.database = database
+        self.migrator = Migrator()
+        self.participants = participants
+    }
+
+    /// Identity reads outside any unit of work.
+    public var identity: any IdentityStore { SQLIdentityStore(executor: database.direct) }
+
+    /// Runs `body` as one unit of work. On PostgreSQL the body may run more than once (a
+    /// serialization failure retries it), each time on a fresh unit of work.
+    public func write<T: Sendable>(_ body: @Sendable (UnitOfWork) async throws -> T) async throws -> T {
+        let participants = self.participants
+        return try await database.transaction { executor in
+            let work = UnitOfWork(executor: executor)
+            let result = try await body(work)
+            for participant in participants {
+                try await participant.beforeCommit(work, transaction: executor)
+            }
+            return result
+        }
+    }
+
+    /// Opens the database a URL names.
+    public static func open(
+        _ url: DatabaseURL, maximumConnections: Int, logger: Logger
+    ) async throws -> any SQLDatabase {
+        switch url {
+        case .sqlite(let path):
+            return try await SQLiteDatabase.open(path: path, logger: logger)
+        case .postgres(let target):
+            return try PostgresDatabase(target: target, maximumConnections: maximumConnections, logger: logger)
+        }
+    }
+
+    public func ready() async -> Bool {
+        guard await database.ping() else { return false }
+        return (try? await migrator.isCurrent(database)) ?? false
+    }
+
+    public func close() async {
+        await database.close()
+    }
+}

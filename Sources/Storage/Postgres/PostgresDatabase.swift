@@ -1,0 +1,121 @@
+import Logging
+import NIOSSL
+import PostgresNIO
+import StrongroomKernel
+
+/// The shared backend: a `PostgresClient` pool, so that several `strongroom` processes can
+/// serve one database. All state that must be shared lives in it.
+public final class PostgresDatabase: SQLDatabase {
+    public static let maxTransactionAttempts = 8
+    /// An arbitrary constant naming Strongroom's migration lock among advisory locks.
+    static let migrationLockKey: Int64 = 0x5354_524f_4e47  // "STRONG"
+
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+    public let direct: any SQLExecutor
+
+    public var dialect: SQLDialect { .postgres }
+
+    public init(target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger) throws {
+        var configuration = PostgresClient.Configuration(
+            host: target.host, port: target.port, username: target.username, password: target.password?.revealed,
+            database: target.database,
+            tls: target.requireTLS ? .require(TLSConfiguration.makeClientConfiguration()) : .disable
+        )
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(3)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        // The client is a service: its queries hang unless it runs. It runs for as long as
+        // this database object is open.
+        self.runner = Task { await client.run() }
+        self.direct = ClientExecutor(client: client, logger: logger)
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await runTransaction(body)
+            } catch {
+                let state = PostgresErrors.sqlState(error)
+                guard state == PostgresErrors.serializationFailure || state == PostgresErrors.deadlockDetected,
+                    attempt < Self.maxTransactionAttempts
+                else { throw error }
+                // Jittered, growing back-off so that racing transactions stop colliding.
+                let ceiling = UInt64(1 << min(attempt, 6)) * 1_000_000
+                try await Task.sleep(nanoseconds: UInt64.random(in: 0...ceiling))
+                attempt += 1
+            }
+        }
+    }
+
+    private func runTransaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await withClientConnection { connection in
+            let executor = PostgresExecutor(connection: connection, logger: logger)
+            try await executor.execute("BEGIN")
+            do {
+                let result = try await body(executor)
+                try await executor.execute("COMMIT")
+                return result
+            } catch {
+                try? await executor.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func withMigrationLock<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await withClientConnection { connection in
+            let executor = PostgresExecutor(connection: connection, logger: logger)
+            // A session-level advisory lock: a second process starting at the same moment
+            // waits here, then finds the migrations applied.
+            try await executor.execute("SELECT pg_advisory_lock($1)", [.int(Self.migrationLockKey)])
+            do {
+                let result = try await body(executor)
+                try await executor.execute("SELECT pg_advisory_unlock($1)", [.int(Self.migrationLockKey)])
+                return result
+            } catch {
+                _ = try? await executor.execute("SELECT pg_advisory_unlock($1)", [.int(Self.migrationLockKey)])
+                throw error
+            }
+        }
+    }
+
+    private func withClientConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection(body)
+        } catch let error as PSQLError {
+            throw PostgresErrors.translate(error)
+        }
+    }
+
+    public func ping() async -> Bool {
+        (try? await direct.queryOne("SELECT 1 AS one")) != nil
+    }
+
+    public func close() async {
+        runner.cancel()
+        await runner.value
+    }
+}
+
+/// Runs each statement on whichever pooled connection is free.
+private struct ClientExecutor: SQLExecutor {
+    let client: PostgresClient
+    let logger: Logger
+
+    var dialect: SQLDialect { .postgres }
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        do {
+            return try await client.withConnection { connection in
+                try await PostgresExecutor(connection: connection, logger: logger).query(sql, binds)
+            }
+        } catch let error as PSQLError {
+            throw PostgresErrors.translate(error)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Runs statements on one PostgreSQL connection.
+struct PostgresExecutor: SQLExecutor {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    var dialect: SQLDialect { .postgres }
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        do {
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(binds)), logger: logger)
+            var result: [SQLRow] = []
+            for try await row in rows { result.append(try Self.decode(row)) }
+            return result
+        } catch let error as PSQLError {
+            throw PostgresErrors.translate(error)
+        }
+    }
+
+    static func bindings(_ values: [SQLValue]) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .null: bindings.appendNull()
+            case .int(let v): bindings.append(v)
+            case .text(let v): bindings.append(v)
+            case .bytes(let v): bindings.append(ByteBuffer(bytes: v))
+            case .bool(let v): bindings.append(v)
+            }
+        }
+        return bindings
+    }
+
+    static func decode(_ row: PostgresRow) throws -> SQLRow {
+        var columns: [String: SQLValue] = [:]
+        for cell in row {
+            guard cell.bytes != nil else {
+                columns[cell.columnName] = .null
+                continue
+            }
+            switch cell.dataType {
+            case .int8, .int4, .int2: columns[cell.columnName] = .int(try cell.decode(Int64.self))
+            case .bool: columns[cell.columnName] = .bool(try cell.decode(Bool.self))
+            case .bytea: columns[cell.columnName] = .bytes(Array(try cell.decode(ByteBuffer.self).readableBytesView))
+            case .uuid: columns[cell.columnName] = .text(try cell.decode(UUID.self).uuidString.lowercased())
+            default: columns[cell.columnName] = .text(try cell.decode(String.self))
+            }
+        }
+        return SQLRow(columns: columns)
+    }
+}
+
+/// SQLSTATEs the layers above react to.
+enum PostgresErrors {
+    static let uniqueViolation = "23505"
+    static let serializationFailure = "40001"
+    static let deadlockDetected = "40P01"
+
+    static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    static func translate(_ error: PSQLError) -> any Error {
+        if let state = error.serverInfo?[.sqlState] {
+            if state == uniqueViolation {
+                return UniqueViolation(detail: error.serverInfo?[.message] ?? "unique violation")
+            }
+            // Class 08 (connection exception) and 57P0x (shutting down): the database is gone.
+            if state.hasPrefix("08") || state.hasPrefix("57P0") {
+                return StorageError.unavailable("the database closed the connection")
+            }
+            return error
+        }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection:
+            return StorageError.unavailable("the connection to the database failed")
+        default:
+            return error
+        }
+    }
+}

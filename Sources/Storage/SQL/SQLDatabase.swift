@@ -1,0 +1,16 @@
+/// A connected database of either backend: direct statements for reads, and transactions
+/// for writes. `Persistence` builds stores and units of work on top of it.
+public protocol SQLDatabase: Sendable {
+    var dialect: SQLDialect { get }
+    /// Runs each statement on its own, outside any explicit transaction: for reads.
+    var direct: any SQLExecutor { get }
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// PostgreSQL retries the whole body on serialization failures and deadlocks, so `body`
+    /// must have no effects outside the transaction.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// Runs the migrator's work under the backend's cross-process migration lock.
+    func withMigrationLock<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// Answers whether the database is reachable now.
+    func ping() async -> Bool
+    func close() async
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLiteNIO
+import Synchronization
+
+/// The embedded backend: one file, WAL mode, `synchronous=FULL` so that a write is on disk
+/// before it is acknowledged (it survives a process kill and a power cut).
+///
+/// SQLite allows one writer at a time, so there is one writer connection, held for the
+/// whole of a transaction by an async lock, and a few reader connections, which WAL lets
+/// run beside the writer without blocking it.
+public final class SQLiteDatabase: SQLDatabase {
+    public static let readerCount = 4
+    /// How long a connection waits for another process's lock before failing.
+    static let busyTimeoutMilliseconds = 5000
+
+    private let writer: SQLiteConnection
+    private let writeLock = AsyncLock()
+    private let readers: ReaderPool
+    public let direct: any SQLExecutor
+
+    public var dialect: SQLDialect { .sqlite }
+
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.writer = writer
+        self.readers = ReaderPool(connections: readers)
+        self.direct = ReaderExecutor(pool: self.readers)
+    }
+
+    public static func open(path: String, logger: Logger) async throws -> SQLiteDatabase {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let writer = try await connect(path: path, logger: logger)
+        // WAL is a property of the file: set once by the writer, seen by every connection.
+        try await SQLiteExecutor(connection: writer).execute("PRAGMA journal_mode=WAL")
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<readerCount {
+            let reader = try await connect(path: path, logger: logger)
+            try await SQLiteExecutor(connection: reader).execute("PRAGMA query_only=ON")
+            readers.append(reader)
+        }
+        // The database file holds secrets sealed under the master key and password hashes:
+        // keep it (and its WAL) readable by the service's user only.
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            chmod(path + suffix, 0o600)
+        }
+        return SQLiteDatabase(writer: writer, readers: readers)
+    }
+
+    private static func connect(path: String, logger: Logger) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let executor = SQLiteExecutor(connection: connection)
+        // busy_timeout replaces the library's spin-forever busy handler with a bounded wait.
+        try await executor.execute("PRAGMA busy_timeout=\(busyTimeoutMilliseconds)")
+        try await executor.execute("PRAGMA synchronous=FULL")
+        try await executor.execute("PRAGMA foreign_keys=ON")
+        return connection
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            let executor = SQLiteExecutor(connection: writer)
+            // IMMEDIATE takes the write lock up front, so a transaction never fails halfway
+            // through on a lock another process took after its first read.
+            try await executor.execute("BEGIN IMMEDIATE")
+            do {
+                let result = try await body(executor)
+                try await executor.execute("COMMIT")
+                return result
+            } catch {
+                try? await executor.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func withMigrationLock<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        // SQLite's DDL is transactional and BEGIN IMMEDIATE excludes every other writer,
+        // in this process and in any other: the whole migration run is one transaction.
+        try await transaction(body)
+    }
+
+    public func ping() async -> Bool {
+        (try? await direct.queryOne("SELECT 1 AS one")) != nil
+    }
+
+    public func close() async {
+        for connection in readers.connections + [writer] { try? await connection.close() }
+    }
+}
+
+/// The reader connections, handed out in turn.
+private final class ReaderPool: Sendable {
+    let connections: [SQLiteConnection]
+    private let next = Atomic<UInt>(0)
+
+    init(connections: [SQLiteConnection]) { self.connections = connections }
+
+    func pick() -> SQLiteConnection {
+        connections[Int(next.wrappingAdd(1, ordering: .relaxed).oldValue % UInt(connections.count))]
+    }
+}
+
+/// Spreads direct reads over the reader connections.
+private struct ReaderExecutor: SQLExecutor {
+    let pool: ReaderPool
+
+    var dialect: SQLDialect { .sqlite }
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await SQLiteExecutor(connection: pool.pick()).query(sql, binds)
+    }
+}

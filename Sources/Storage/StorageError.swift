@@ -1,0 +1,25 @@
+import StrongroomKernel
+
+/// Failures below the stores. `unavailable` is the database being unreachable (503 to a
+/// client); the rest are bugs or operator errors and are never shown in detail to a client.
+public enum StorageError: Error, Sendable, CustomStringConvertible {
+    case unavailable(String)
+    case decoding(String)
+    case migration(String)
+    case configuration(String)
+
+    public var description: String {
+        switch self {
+        case .unavailable(let reason): "database unavailable: \(reason)"
+        case .decoding(let reason): "unexpected stored data: \(reason)"
+        case .migration(let reason): "migration failed: \(reason)"
+        case .configuration(let reason): reason
+        }
+    }
+}
+
+extension StrongroomError {
+    public static let databaseUnavailable = StrongroomError(
+        .serviceUnavailable, .unavailable, "The database is not reachable; retry shortly."
+    )
+}

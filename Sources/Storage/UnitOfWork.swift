@@ -1,0 +1,33 @@
+import Audit
+import Identity
+import Synchronization
+
+/// One write: one database transaction, with every store bound to it and the audit events
+/// it produced. Everything done through a unit of work commits together or not at all.
+///
+/// The seam for what must ride along in the same transaction: after the body has run and
+/// before the commit, each `UnitOfWorkParticipant` sees the unit of work and the
+/// transaction. The audit trail appends its records there (one chain lock per unit of
+/// work, however many events it holds); idempotency stores its response record there.
+public final class UnitOfWork: Sendable {
+    public let identity: any IdentityStore
+    let executor: any SQLExecutor
+    private let events = Mutex<[AuditEvent]>([])
+
+    init(executor: any SQLExecutor) {
+        self.executor = executor
+        self.identity = SQLIdentityStore(executor: executor)
+    }
+
+    /// Adds an audit event to this unit of work; it is recorded only if the work commits.
+    public func record(_ event: AuditEvent) {
+        events.withLock { $0.append(event) }
+    }
+
+    public var recordedEvents: [AuditEvent] { events.withLock { $0 } }
+}
+
+/// Work that must commit in the same transaction as every unit of work.
+public protocol UnitOfWorkParticipant: Sendable {
+    func beforeCommit(_ work: UnitOfWork, transaction: any SQLExecutor) async throws
+}

@@ -1,0 +1,46 @@
+/// A failure a client or operator can cause, carried as a value with a stable code.
+///
+/// Equal by `code`: tests compare codes, never messages. `detail` is safe to show to the
+/// caller: it never carries a secret, a stack trace or personal data.
+public struct StrongroomError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of failure this is; the HTTP layer maps a kind to a status code.
+    public enum Kind: String, Sendable {
+        case badRequest
+        case unauthorized
+        case forbidden
+        case notFound
+        case methodNotAllowed
+        case conflict
+        case payloadTooLarge
+        case unprocessable
+        case tooManyRequests
+        case unavailable
+    }
+
+    /// One offending field of a request body.
+    public struct FieldError: Sendable, Equatable {
+        public let field: String
+        public let message: String
+
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
+
+    public let code: ErrorCode
+    public let kind: Kind
+    public let detail: String
+    public let fields: [FieldError]
+
+    public init(_ code: ErrorCode, _ kind: Kind, _ detail: String, fields: [FieldError] = []) {
+        self.code = code
+        self.kind = kind
+        self.detail = detail
+        self.fields = fields
+    }
+
+    public var description: String { "\(code.rawValue): \(detail)" }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+}

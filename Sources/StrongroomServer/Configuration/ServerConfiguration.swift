@@ -1,0 +1,45 @@
+import Foundation
+import Identity
+import Secrets
+import Storage
+import StrongroomKernel
+
+/// Everything `serve` runs with, resolved from flags, environment, config file and
+/// defaults. Secrets are `SecretValue`s: a dump of this value never shows one.
+public struct ServerConfiguration: Sendable {
+    public enum Environment: String, Sendable {
+        case development
+        case production
+    }
+
+    public var environment: Environment
+    public var host: String
+    public var port: Int
+    public var dataDirectory: String
+    public var databaseURL: DatabaseURL
+    public var databaseOwnerURL: DatabaseURL
+    public var databaseMaxConnections: Int
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    public var tlsTerminatedUpstream: Bool
+    /// Nil in development when none is supplied: the server then uses (or generates) the
+    /// key file in the data directory.
+    public var masterKey: SecretValue?
+    public var bootstrapAdminPassword: SecretValue?
+    public var tokenIssuer: String
+    public var tokenAudience: String
+    public var accessTokenLifetimeSeconds: Int64
+    public var passwordHashCost: Int
+    public var maxBodyBytes: Int
+    public var maxConnections: Int
+    public var idleTimeoutSeconds: Int64
+    public var headerTimeoutSeconds: Int64
+    public var logLevel: String
+
+    public var tlsEnabled: Bool { tlsCertificatePath != nil }
+
+    /// The SQLite database's default place inside the data directory.
+    public static func defaultDatabaseURL(dataDirectory: String) -> DatabaseURL {
+        .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("strongroom.db").standardizedFileURL.path)
+    }
+}

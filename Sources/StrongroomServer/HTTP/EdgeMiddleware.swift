@@ -1,0 +1,85 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Storage
+import StrongroomKernel
+
+/// The outermost layer of every request: assigns the request id, refuses oversized bodies
+/// before reading them, turns every error into a problem body (404 and 405 included), and
+/// adds the headers every response carries.
+struct EdgeMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let routes: RouteTableBox
+    let maxBodyBytes: Int
+    let tlsEnabled: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let requestID = RequestID.accept(request.headers[.xRequestID])
+        context.requestID = requestID
+        context.logger[metadataKey: "request_id"] = .string(requestID)
+
+        var response: Response
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            response = Problem.response(.payloadTooLarge(limit: maxBodyBytes), requestID: requestID)
+        } else {
+            do {
+                response = try await next(request, context)
+            } catch {
+                response = problem(for: error, request: request, context: context)
+            }
+        }
+        response.headers[.xRequestID] = requestID
+        response.headers[.xContentTypeOptions] = "nosniff"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        if tlsEnabled { response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains" }
+        context.logger.debug(
+            "request",
+            metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)"]
+        )
+        return response
+    }
+
+    private func problem(for error: any Error, request: Request, context: Context) -> Response {
+        switch error {
+        case let error as StrongroomError:
+            var headers: HTTPFields = [:]
+            if error.kind == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+            return Problem.response(error, requestID: context.requestID, headers: headers)
+        case let error as HTTPError where error.status == .notFound:
+            let allowed = routes.methods(matching: request.uri.path)
+            guard !allowed.isEmpty else {
+                return Problem.response(
+                    StrongroomError(.routeNotFound, .notFound, "No route matches \(request.uri.path)."), requestID: context.requestID
+                )
+            }
+            var headers: HTTPFields = [:]
+            headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+            return Problem.response(
+                StrongroomError(.methodNotAllowed, .methodNotAllowed, "\(request.method.rawValue) is not allowed here."),
+                requestID: context.requestID, headers: headers
+            )
+        case let error as HTTPError where error.status == .contentTooLarge:
+            return Problem.response(.payloadTooLarge(limit: maxBodyBytes), requestID: context.requestID)
+        case let error as HTTPError where (400..<500).contains(error.status.code):
+            return Problem.response(
+                StrongroomError(.invalidQuery, .badRequest, "The request is malformed."), requestID: context.requestID
+            )
+        case StorageError.unavailable:
+            return Problem.response(.databaseUnavailable, requestID: context.requestID, headers: [.retryAfter: "1"])
+        default:
+            // A bug. The details go to the log with the request id, never to the client.
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            return Problem.response(Problem.internalError, requestID: context.requestID)
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let xRequestID = Self("X-Request-Id")!
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let strictTransportSecurity = Self("Strict-Transport-Security")!
+    static let pragma = Self("Pragma")!
+}

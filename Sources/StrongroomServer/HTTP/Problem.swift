@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import StrongroomKernel
+
+/// RFC 9457 problem bodies. Every error answer outside the OAuth token endpoint is one,
+/// with the stable `code`, Midaz's `message` and, for field errors, `fields`.
+enum Problem {
+    static let contentType = "application/problem+json"
+
+    static func status(for kind: StrongroomError.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .conflict: .conflict
+        case .payloadTooLarge: .contentTooLarge
+        case .unprocessable: .unprocessableContent
+        case .tooManyRequests: .tooManyRequests
+        case .unavailable: .serviceUnavailable
+        }
+    }
+
+    static func response(_ error: StrongroomError, requestID: String, headers: HTTPFields = [:]) -> Response {
+        let status = status(for: error.kind)
+        var body: [String: Any] = [
+            "type": "urn:strongroom:problem:\(error.code.rawValue)",
+            "title": status.reasonPhrase,
+            "status": status.code,
+            "detail": error.detail,
+            "code": error.code.rawValue,
+            "message": error.detail,
+            "instance": "urn:strongroom:request:\(requestID)",
+        ]
+        if !error.fields.isEmpty {
+            body["fields"] = error.fields.map { ["field": $0.field, "message": $0.message] }
+        }
+        var headers = headers
+        headers[.contentType] = contentType
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The answer to a bug: no detail leaves the process (it is logged with the request id).
+    static let internalError = StrongroomError(
+        .internalError, .unavailable, "An internal error occurred; it has been logged with this request's id."
+    )
+}

@@ -1,0 +1,52 @@
+import HTTPTypes
+import Identity
+import Synchronization
+
+/// Every route the server answers, with the access it demands: the one place a route's
+/// permission is declared. The matrix test, the OpenAPI check and the 405 answers all read
+/// it.
+struct RouteTable: Sendable {
+    struct Route: Sendable, Hashable {
+        let method: HTTPRequest.Method
+        /// OpenAPI-style template, e.g. `/v1/users/{id}`.
+        let path: String
+        let access: AccessRequirement
+    }
+
+    private(set) var routes: [Route] = []
+
+    mutating func add(_ route: Route) {
+        precondition(!routes.contains { $0.method == route.method && $0.path == route.path }, "route declared twice: \(route.method) \(route.path)")
+        routes.append(route)
+    }
+
+    func route(method: HTTPRequest.Method, path: String) -> Route? {
+        routes.first { $0.method == method && $0.path == path }
+    }
+
+    /// The methods declared for paths that match a concrete request path.
+    func methods(matching concretePath: String) -> [HTTPRequest.Method] {
+        let segments = Self.segments(concretePath)
+        return routes.filter { route in
+            let template = Self.segments(route.path)
+            return template.count == segments.count
+                && zip(template, segments).allSatisfy { t, s in (t.hasPrefix("{") && t.hasSuffix("}")) || t == s }
+        }.map(\.method)
+    }
+
+    private static func segments(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+}
+
+/// The route table as the running server shares it: filled while routes are registered at
+/// start-up, read by every request after.
+final class RouteTableBox: Sendable {
+    private let table = Mutex(RouteTable())
+
+    var current: RouteTable { table.withLock { $0 } }
+
+    func add(_ route: RouteTable.Route) { table.withLock { $0.add(route) } }
+
+    func methods(matching path: String) -> [HTTPRequest.Method] { table.withLock { $0.methods(matching: path) } }
+}

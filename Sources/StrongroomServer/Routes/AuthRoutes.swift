@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import Identity
+import Storage
+import StrongroomKernel
+
+/// Login, password change and the caller's own identity.
+enum AuthRoutes {
+    struct LoginBody: StrictDecodable {
+        let username: String
+        let password: String
+        let totp: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case username, password, totp
+        }
+    }
+
+    struct LoginAnswer: Encodable {
+        let accessToken: String
+        let tokenType = "Bearer"
+        let expiresIn: Int64
+        let restricted: String?
+
+        enum CodingKeys: String, CodingKey {
+            case accessToken = "access_token"
+            case tokenType = "token_type"
+            case expiresIn = "expires_in"
+            case restricted
+        }
+    }
+
+    struct PasswordBody: StrictDecodable {
+        let currentPassword: String
+        let newPassword: String
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case currentPassword = "current_password"
+            case newPassword = "new_password"
+        }
+    }
+
+    struct Me: Encodable {
+        let id: String
+        let kind: String
+        let name: String
+        let groups: [String]
+        let permissions: [String]
+        let restricted: String?
+    }
+
+    static func register(
+        on routes: GuardedRouter, persistence: Persistence, tokens: TokenAuthority, makeLogin: @escaping @Sendable () -> LoginService,
+        bodyLimit: Int
+    ) {
+        routes.add(.post, "/v1/auth/login", access: .publicRoute) { request, _ in
+            let body = try await RequestBody.decode(LoginBody.self, from: request, limit: bodyLimit)
+            let success = try await makeLogin().login(username: body.username, password: body.password, store: persistence.identity)
+            return try JSONResponse.make(
+                LoginAnswer(accessToken: success.token.token.revealed, expiresIn: success.token.expiresIn, restricted: success.restriction?.rawValue),
+                headers: [.cacheControl: "no-store", .pragma: "no-cache"]
+            )
+        }
+
+        routes.add(.post, "/v1/auth/password", access: .authenticated(allowing: [.passwordChange])) { request, context in
+            let body = try await RequestBody.decode(PasswordBody.self, from: request, limit: bodyLimit)
+            guard let principal = context.principal, principal.kind == .user else { throw StrongroomError.unauthenticated }
+            let login = makeLogin()
+            try await persistence.write { work in
+                try await login.changePassword(
+                    userID: principal.id, currentPassword: body.currentPassword, newPassword: body.newPassword, store: work.identity
+                )
+            }
+            return Response(status: .noContent)
+        }
+
+        routes.add(.get, "/v1/auth/me", access: .authenticated()) { _, context in
+            guard let principal = context.principal else { throw StrongroomError.unauthenticated }
+            return try JSONResponse.make(Me(
+                id: principal.id.uuidString.lowercased(), kind: principal.kind.rawValue, name: principal.name,
+                groups: principal.groups, permissions: principal.permissions.map(\.rawValue).sorted(),
+                restricted: principal.restriction?.rawValue
+            ))
+        }
+    }
+}

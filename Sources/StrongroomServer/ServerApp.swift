@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Identity
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Secrets
+import ServiceLifecycle
+import UnixSignals
+import Storage
+import StrongroomKernel
+
+/// The composition root: turns a configuration into a running server. The only place that
+/// wires identity, storage and the HTTP layer together.
+public enum ServerApp {
+    /// Everything a router needs, prepared against a migrated, bootstrapped database.
+    struct Prepared: Sendable {
+        let persistence: Persistence
+        let tokens: TokenAuthority
+        let login: @Sendable () -> LoginService
+        let clock: any WallClock
+    }
+
+    /// `strongroom serve`: prepares, serves until SIGTERM or SIGINT, then finishes the
+    /// requests in flight and closes the database.
+    public static func serve(_ config: ServerConfiguration, logger: Logger) async throws {
+        try ProductionReadiness.check(config)
+        let hashingPool = NIOThreadPool(numberOfThreads: 2)
+        hashingPool.start()
+        let prepared = try await prepare(config, executor: ThreadPoolExecutor(pool: hashingPool), logger: logger)
+        do {
+            let app = try buildApplication(config, prepared: prepared, logger: logger)
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            await prepared.persistence.close()
+            try? await hashingPool.shutdownGracefully()
+            throw error
+        }
+        await prepared.persistence.close()
+        try? await hashingPool.shutdownGracefully()
+    }
+
+    /// `strongroom migrate`: applies migrations as the owner role and grants the service role.
+    public static func migrate(_ config: ServerConfiguration, logger: Logger) async throws -> [Int64] {
+        let owner = try await Persistence.open(config.databaseOwnerURL, maximumConnections: 2, logger: logger)
+        do {
+            let serviceRole = config.databaseURL.roleName.flatMap { $0 == config.databaseOwnerURL.roleName ? nil : $0 }
+            let applied = try await Migrator().migrate(owner, serviceRole: serviceRole, logger: logger)
+            await owner.close()
+            return applied
+        } catch {
+            await owner.close()
+            throw error
+        }
+    }
+
+    static func prepare(_ config: ServerConfiguration, executor: any BlockingExecutor, logger: Logger) async throws -> Prepared {
+        let dataDirectory = DataDirectory(path: config.dataDirectory)
+        try dataDirectory.create()
+        let masterKey: MasterKey
+        if let supplied = config.masterKey {
+            do {
+                masterKey = try MasterKey(text: supplied.revealed)
+            } catch {
+                throw ConfigurationError("STRONGROOM_MASTER_KEY is not usable: \(error)")
+            }
+        } else {
+            masterKey = try dataDirectory.developmentMasterKey()
+        }
+        let box = SecretBox(masterKey: masterKey)
+
+        _ = try await migrate(config, logger: logger)
+        let database = try await Persistence.open(
+            config.databaseURL, maximumConnections: config.databaseMaxConnections, logger: logger
+        )
+        let persistence = Persistence(database: database)
+        let clock = SystemClock()
+        let hasher = PasswordHasher(cost: config.passwordHashCost)
+        do {
+            let outcome = try await persistence.write { work in
+                try await Bootstrap.ensureSigningKey(store: work.identity, box: box, now: clock.now())
+                return try await Bootstrap.ensureAdministrator(
+                    store: work.identity, suppliedPassword: config.bootstrapAdminPassword, hasher: hasher,
+                    executor: executor, ids: IdentifierGenerator(clock: clock), now: clock.now()
+                )
+            }
+            switch outcome {
+            case .alreadyInitialized:
+                break
+            case .createdWithSuppliedPassword:
+                logger.notice("created the administrator 'admin' with the supplied bootstrap password")
+            case .createdWithGeneratedPassword(let password):
+                let file = try dataDirectory.writeInitialPassword(password)
+                logger.notice(
+                    "created the administrator 'admin'; its one-time password is in the file named here, and must be changed at first login",
+                    metadata: ["path": "\(file)"]
+                )
+            }
+            let settings = TokenSettings(
+                issuer: config.tokenIssuer, audience: config.tokenAudience, accessLifetimeSeconds: config.accessTokenLifetimeSeconds
+            )
+            let tokens = try await TokenAuthority(persistence: persistence, box: box, settings: settings, clock: clock)
+            return Prepared(
+                persistence: persistence, tokens: tokens,
+                login: { LoginService(hasher: hasher, tokens: tokens.current, executor: executor, clock: clock) },
+                clock: clock
+            )
+        } catch {
+            await persistence.close()
+            if let error = error as? StrongroomError { throw ConfigurationError("bootstrap refused: \(error.detail)") }
+            throw error
+        }
+    }
+
+    static func buildRouter(_ config: ServerConfiguration, prepared: Prepared) throws -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        let authenticator = Authenticator(
+            tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: prepared.clock)
+        )
+        let routes = GuardedRouter(router: router, authenticator: authenticator)
+        // The edge middleware must be added before any route: Hummingbird bakes a router's
+        // middleware into each route as it is registered.
+        router.add(middleware: EdgeMiddleware(routes: routes.table, maxBodyBytes: config.maxBodyBytes, tlsEnabled: config.tlsEnabled))
+        SystemRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens)
+        AuthRoutes.register(
+            on: routes, persistence: prepared.persistence, tokens: prepared.tokens, makeLogin: prepared.login,
+            bodyLimit: config.maxBodyBytes
+        )
+        PermissionRoutes.register(on: routes)
+        try routes.validate()
+        return router
+    }
+
+    static func buildApplication(
+        _ config: ServerConfiguration, prepared: Prepared, logger: Logger
+    ) throws -> some ApplicationProtocol {
+        let router = try buildRouter(config, prepared: prepared)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestHeadTimeoutHandler(timeout: .seconds(config.headerTimeoutSeconds))],
+            idleTimeout: .seconds(config.idleTimeoutSeconds)
+        )
+        let server: HTTPServerBuilder = try config.tlsEnabled
+            ? .tls(.http1(configuration: http1), tlsConfiguration: TLSSetup.serverConfiguration(config))
+            : .http1(configuration: http1)
+        let scheme = config.tlsEnabled ? "https" : "http"
+        return Application(
+            router: router,
+            server: server,
+            configuration: ApplicationConfiguration(
+                address: .hostname(config.host, port: config.port),
+                serverName: nil,
+                availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections, logger: logger)
+            ),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? config.port
+                // Written straight to the file descriptor: scripts wait for this line, and
+                // stdout may be a pipe that would otherwise buffer it.
+                FileHandle.standardOutput.write(Data("listening on \(scheme)://\(config.host):\(port)\n".utf8))
+            },
+            logger: logger
+        )
+    }
+}
