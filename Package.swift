@@ -105,6 +105,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Fixtures shared by the test targets (fresh databases on both backends). Never
+        // linked into the product.
+        .target(
+            name: "StrongroomTestSupport",
+            dependencies: ["Storage", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
 
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(
@@ -114,13 +121,13 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Identity", "Secrets", "StrongroomKernel", "Audit"],
+            dependencies: ["Storage", "Identity", "Secrets", "StrongroomKernel", "Audit", "StrongroomTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "StrongroomServer", "Storage", "Identity", "Secrets", "StrongroomKernel",
+                "StrongroomServer", "Storage", "Identity", "Secrets", "StrongroomKernel", "StrongroomTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

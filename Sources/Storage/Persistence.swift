@@ -40,7 +40,7 @@ public final class Persistence: Sendable {
         case .sqlite(let path):
             return try await SQLiteDatabase.open(path: path, logger: logger)
         case .postgres(let target):
-            return try PostgresDatabase(target: target, maximumConnections: maximumConnections, logger: logger)
+            return try await PostgresDatabase.open(target: target, maximumConnections: maximumConnections, logger: logger)
         }
     }
 

@@ -15,6 +15,8 @@ public struct StrongroomError: Error, Sendable, Equatable, CustomStringConvertib
         case unprocessable
         case tooManyRequests
         case unavailable
+        /// A bug: never caused by a client, always logged with the request id.
+        case internalFailure
     }
 
     /// One offending field of a request body.

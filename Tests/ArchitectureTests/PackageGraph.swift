@@ -79,9 +79,13 @@ struct PackageGraph: Equatable, Sendable, Decodable {
 
     /// Runs `swift package dump-package` in `packageRoot` and decodes its output.
     static func load(packageRoot: URL) throws -> PackageGraph {
+        // A scratch path of its own: under `swift test`, the outer SwiftPM holds the lock on the
+        // package's `.build` while the tests run, and a nested command using it would wait forever.
+        // A fixed one, because SwiftPM leaves a lock file in the temporary directory per scratch path.
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "strongroom-architecture-tests-scratch")
         let process = Process()
         process.executableURL = swiftExecutable()
-        process.arguments = ["package", "dump-package"]
+        process.arguments = ["package", "--scratch-path", scratch.path(percentEncoded: false), "dump-package"]
         process.currentDirectoryURL = packageRoot
         let output = Pipe()
         process.standardOutput = output

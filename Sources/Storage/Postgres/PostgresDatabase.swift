@@ -17,7 +17,17 @@ public final class PostgresDatabase: SQLDatabase {
 
     public var dialect: SQLDialect { .postgres }
 
-    public init(target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger) throws {
+    /// Connects lazily: the pool opens connections as queries need them. Returns once the
+    /// client's run loop has started, so no query is queued before it.
+    public static func open(target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger) async throws -> PostgresDatabase {
+        let database = try PostgresDatabase(target: target, maximumConnections: maximumConnections, logger: logger)
+        for await _ in database.started {}
+        return database
+    }
+
+    private let started: AsyncStream<Void>
+
+    private init(target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger) throws {
         var configuration = PostgresClient.Configuration(
             host: target.host, port: target.port, username: target.username, password: target.password?.revealed,
             database: target.database,
@@ -30,7 +40,12 @@ public final class PostgresDatabase: SQLDatabase {
         self.logger = logger
         // The client is a service: its queries hang unless it runs. It runs for as long as
         // this database object is open.
-        self.runner = Task { await client.run() }
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        self.started = started
+        self.runner = Task {
+            signal.finish()
+            await client.run()
+        }
         self.direct = ClientExecutor(client: client, logger: logger)
     }
 

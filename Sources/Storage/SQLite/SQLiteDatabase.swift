@@ -16,6 +16,7 @@ public final class SQLiteDatabase: SQLDatabase {
     /// How long a connection waits for another process's lock before failing.
     static let busyTimeoutMilliseconds = 5000
 
+    private let threads: NIOThreadPool
     private let writer: SQLiteConnection
     private let writeLock = AsyncLock()
     private let readers: ReaderPool
@@ -23,7 +24,8 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public var dialect: SQLDialect { .sqlite }
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(threads: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.threads = threads
         self.writer = writer
         self.readers = ReaderPool(connections: readers)
         self.direct = ReaderExecutor(pool: self.readers)
@@ -34,12 +36,26 @@ public final class SQLiteDatabase: SQLDatabase {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let writer = try await connect(path: path, logger: logger)
+        // SQLite calls block their thread (a busy wait on another process's lock, an fsync):
+        // they get threads of their own, one per connection, so they never starve the
+        // rest of the process, and one connection's wait never stalls another's statement.
+        let threads = NIOThreadPool(numberOfThreads: readerCount + 1)
+        threads.start()
+        do {
+            return try await open(path: path, threads: threads, logger: logger)
+        } catch {
+            try? await threads.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private static func open(path: String, threads: NIOThreadPool, logger: Logger) async throws -> SQLiteDatabase {
+        let writer = try await connect(path: path, threads: threads, logger: logger)
         // WAL is a property of the file: set once by the writer, seen by every connection.
         try await SQLiteExecutor(connection: writer).execute("PRAGMA journal_mode=WAL")
         var readers: [SQLiteConnection] = []
         for _ in 0..<readerCount {
-            let reader = try await connect(path: path, logger: logger)
+            let reader = try await connect(path: path, threads: threads, logger: logger)
             try await SQLiteExecutor(connection: reader).execute("PRAGMA query_only=ON")
             readers.append(reader)
         }
@@ -48,11 +64,13 @@ public final class SQLiteDatabase: SQLDatabase {
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             chmod(path + suffix, 0o600)
         }
-        return SQLiteDatabase(writer: writer, readers: readers)
+        return SQLiteDatabase(threads: threads, writer: writer, readers: readers)
     }
 
-    private static func connect(path: String, logger: Logger) async throws -> SQLiteConnection {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+    private static func connect(path: String, threads: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(
+            storage: .file(path: path), threadPool: threads, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+        )
         let executor = SQLiteExecutor(connection: connection)
         // busy_timeout replaces the library's spin-forever busy handler with a bounded wait.
         try await executor.execute("PRAGMA busy_timeout=\(busyTimeoutMilliseconds)")
@@ -90,6 +108,7 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public func close() async {
         for connection in readers.connections + [writer] { try? await connection.close() }
+        try? await threads.shutdownGracefully()
     }
 }
 

@@ -21,6 +21,7 @@ enum Problem {
         case .unprocessable: .unprocessableContent
         case .tooManyRequests: .tooManyRequests
         case .unavailable: .serviceUnavailable
+        case .internalFailure: .internalServerError
         }
     }
 
@@ -46,6 +47,6 @@ enum Problem {
 
     /// The answer to a bug: no detail leaves the process (it is logged with the request id).
     static let internalError = StrongroomError(
-        .internalError, .unavailable, "An internal error occurred; it has been logged with this request's id."
+        .internalError, .internalFailure, "An internal error occurred; it has been logged with this request's id."
     )
 }
