@@ -116,6 +116,15 @@ public enum ServerApp {
     }
 
     static func buildRouter(_ config: ServerConfiguration, prepared: Prepared) throws -> Router<AppRequestContext> {
+        try buildRoutes(config, prepared: prepared).router
+    }
+
+    /// The declared routes, for the route matrix and the contract check.
+    static func routeTable(_ config: ServerConfiguration, prepared: Prepared) throws -> RouteTable {
+        try buildRoutes(config, prepared: prepared).table.current
+    }
+
+    private static func buildRoutes(_ config: ServerConfiguration, prepared: Prepared) throws -> GuardedRouter {
         let router = Router(context: AppRequestContext.self)
         let authenticator = Authenticator(
             tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: prepared.clock)
@@ -131,7 +140,7 @@ public enum ServerApp {
         )
         PermissionRoutes.register(on: routes)
         try routes.validate()
-        return router
+        return routes
     }
 
     static func buildApplication(

@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Storage
+import StrongroomKernel
+import StrongroomTestSupport
+import Testing
+
+@testable import StrongroomServer
+
+/// A real server (router, guard, stores, bootstrap) over a fresh database of one backend,
+/// driven in-process through Hummingbird's router test client.
+struct TestServer {
+    static let adminPassword = "a fresh strong passphrase"
+
+    static func configuration(for database: TestDatabase, adminPassword: String?) -> ServerConfiguration {
+        ServerConfiguration(
+            environment: .development, host: "127.0.0.1", port: 0, dataDirectory: database.directory + "/data",
+            databaseURL: database.serviceURL, databaseOwnerURL: database.ownerURL, databaseMaxConnections: 8,
+            tlsCertificatePath: nil, tlsKeyPath: nil, tlsTerminatedUpstream: false, masterKey: nil,
+            bootstrapAdminPassword: adminPassword.map(SecretValue.init), tokenIssuer: "strongroom",
+            tokenAudience: "strongroom-api", accessTokenLifetimeSeconds: 600, passwordHashCost: 4, maxBodyBytes: 1 << 20,
+            maxConnections: 100, idleTimeoutSeconds: 60, headerTimeoutSeconds: 10, logLevel: "warning"
+        )
+    }
+
+    /// Runs `body` against a prepared server; always closes and drops the database.
+    static func with<T: Sendable>(
+        _ backend: TestBackend, adminPassword: String? = adminPassword,
+        _ body: @Sendable (any TestClientProtocol, ServerApp.Prepared, ServerConfiguration) async throws -> T
+    ) async throws -> T {
+        let database = try await TestDatabase.create(backend)
+        let config = configuration(for: database, adminPassword: adminPassword)
+        let prepared: ServerApp.Prepared
+        do {
+            prepared = try await ServerApp.prepare(config, executor: InlineExecutor(), logger: TestDatabase.logger)
+        } catch {
+            await database.destroy()
+            throw error
+        }
+        do {
+            let app = try ServerApp.buildApplication(config, prepared: prepared, logger: TestDatabase.logger)
+            let result = try await app.test(.router) { client in try await body(client, prepared, config) }
+            await prepared.persistence.close()
+            await database.destroy()
+            return result
+        } catch {
+            await prepared.persistence.close()
+            await database.destroy()
+            throw error
+        }
+    }
+}
+
+extension TestClientProtocol {
+    func json(
+        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, body: String? = nil, headers: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = headers
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
+
+    /// Logs in and answers the access token, expecting success.
+    func login(_ username: String, _ password: String) async throws -> (token: String, restricted: String?) {
+        let response = try await json(.post, "/v1/auth/login", body: #"{"username":"\#(username)","password":"\#(password)"}"#)
+        #expect(response.status == .ok)
+        let object = try response.object()
+        return (try #require(object["access_token"] as? String), object["restricted"] as? String)
+    }
+}
+
+extension TestResponse {
+    func object() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
+    }
+
+    var text: String { String(buffer: body) }
+
+    /// Checks the response is an RFC 9457 problem with the given status and code.
+    func expectProblem(_ status: HTTPResponse.Status, code: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(self.status == status, sourceLocation: sourceLocation)
+        #expect(headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
+        let problem = try object()
+        #expect(problem["status"] as? Int == Int(status.code), sourceLocation: sourceLocation)
+        for member in ["type", "title", "detail", "code", "message"] {
+            #expect(problem[member] is String, "problem member \(member)", sourceLocation: sourceLocation)
+        }
+        if let code { #expect(problem["code"] as? String == code, sourceLocation: sourceLocation) }
+        #expect(headers[HTTPField.Name("X-Request-Id")!] != nil, sourceLocation: sourceLocation)
+    }
+}
