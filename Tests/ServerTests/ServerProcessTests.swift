@@ -8,6 +8,15 @@ struct ServerProcessTests {
     static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("strongroom").path
 
+    /// A tool from PATH (scripts/test installs curl and openssl when they are missing).
+    static func tool(_ name: String) -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
+            return "\(directory)/\(name)"
+        }
+        return "/usr/bin/\(name)"
+    }
+
     struct Finished {
         let status: Int32
         let stdout: String
@@ -104,7 +113,7 @@ struct ServerProcessTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try Running(arguments: ["--log-level", "warning"], environment: [:], directory: directory)
         #expect(server.baseURL.hasPrefix("http://127.0.0.1:"))
-        let health = try Self.run("/usr/bin/curl", ["-s", "\(server.baseURL)/health"])
+        let health = try Self.run(Self.tool("curl"), ["-s", "\(server.baseURL)/health"])
         #expect(health.stdout == #"{"status":"ok"}"#)
         #expect(server.stop() == 0)
         let data = directory + "/strongroom-data"
@@ -149,7 +158,7 @@ struct ServerProcessTests {
     @Test func productionServesHTTPSWithModernTLSOnly() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let made = try Self.run("/usr/bin/openssl", [
+        let made = try Self.run(Self.tool("openssl"), [
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", directory + "/key.pem",
             "-out", directory + "/cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
         ])
@@ -165,7 +174,7 @@ struct ServerProcessTests {
         #expect(server.baseURL == "https://127.0.0.1:\(server.port)")
 
         func handshake(_ options: [String]) throws -> Finished {
-            try Self.run("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(server.port)"] + options, stdin: "", timeout: 10)
+            try Self.run(Self.tool("openssl"), ["s_client", "-connect", "127.0.0.1:\(server.port)"] + options, stdin: "", timeout: 10)
         }
         // SECLEVEL=0 lets the client offer old protocols, so a refusal is the server's: it
         // answers with a protocol_version alert.
@@ -183,7 +192,7 @@ struct ServerProcessTests {
         let tls13 = try handshake(["-tls1_3"])
         #expect(tls13.stdout.contains("New, TLSv1.3, Cipher is TLS_"))
 
-        let health = try Self.run("/usr/bin/curl", ["-s", "-D", "-", "--cacert", directory + "/cert.pem", "\(server.baseURL)/health"])
+        let health = try Self.run(Self.tool("curl"), ["-s", "-D", "-", "--cacert", directory + "/cert.pem", "\(server.baseURL)/health"])
         #expect(health.stdout.lowercased().contains("strict-transport-security: max-age="))
         #expect(health.stdout.hasSuffix(#"{"status":"ok"}"#))
     }
