@@ -130,6 +130,38 @@ struct ServerProcessTests {
         #expect(!logs.contains(password))
     }
 
+    @Test func aClientTricklingItsHeadersIsCutOff() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try Running(arguments: [], environment: ["STRONGROOM_HEADER_TIMEOUT": "1"], directory: directory)
+        defer { server.stop() }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        // One header byte every 300 ms: never idle long enough for the idle timeout, but the
+        // head is not complete within the 1 s header timeout, so the server must hang up.
+        let start = Date()
+        var closedAfter: TimeInterval?
+        for byte in Array("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 40) {
+            var b = byte
+            if send(fd, &b, 1, Int32(MSG_NOSIGNAL)) != 1 {
+                closedAfter = Date().timeIntervalSince(start)
+                break
+            }
+            usleep(300_000)
+        }
+        let closed = try #require(closedAfter, "the server kept a trickling connection open")
+        #expect(closed < 4)
+    }
+
     @Test func sigtermFinishesGracefully() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
