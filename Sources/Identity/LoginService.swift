@@ -2,29 +2,30 @@ import Foundation
 import StrongroomKernel
 
 /// Password login and password change: the credential checks, with hashing kept off the
-/// cooperative pool and a wrong username costing as much time as a wrong password.
+/// cooperative pool and a wrong username costing as much time as a wrong password. Issuing
+/// the token for an authenticated user is the caller's, with the current keyring.
 public struct LoginService: Sendable {
     private let hasher: PasswordHasher
-    private let tokens: AccessTokenService
     private let executor: any BlockingExecutor
     private let clock: any WallClock
     private let decoy: PasswordHash
 
-    public init(hasher: PasswordHasher, tokens: AccessTokenService, executor: any BlockingExecutor, clock: any WallClock) {
+    /// Hashes the decoy once, here: create one service per process, not one per request.
+    public init(hasher: PasswordHasher, executor: any BlockingExecutor, clock: any WallClock) {
         self.hasher = hasher
-        self.tokens = tokens
         self.executor = executor
         self.clock = clock
         self.decoy = hasher.decoyHash()
     }
 
-    public struct Success: Sendable {
-        public let user: User
-        public let token: AccessTokenService.Issued
-        public var restriction: TokenRestriction? { token.claims.restriction }
+    /// What a user who has just proven its password may receive: a full token, or one
+    /// restricted to changing the password.
+    public static func restriction(for user: User) -> TokenRestriction? {
+        user.mustChangePassword ? .passwordChange : nil
     }
 
-    public func login(username rawUsername: String, password: String, store: any IdentityStore) async throws -> Success {
+    /// The active user whose password this is; `invalidCredentials` for anything else.
+    public func authenticate(username rawUsername: String, password: String, store: any IdentityStore) async throws -> User {
         // Bound the work an anonymous caller can ask for before any lookup or hashing.
         guard password.utf8.count <= PasswordPolicy.maximumLength * 4 else { throw StrongroomError.invalidCredentials }
         let username = try? Username(rawUsername)
@@ -33,9 +34,7 @@ public struct LoginService: Sendable {
         let hasher = self.hasher
         let matches = try await executor.run { hasher.verify(password, against: hash) }
         guard let user, matches, user.status == .active else { throw StrongroomError.invalidCredentials }
-        let restriction: TokenRestriction? = user.mustChangePassword ? .passwordChange : nil
-        let token = try await tokens.issue(subject: user.id, kind: .user, restriction: restriction)
-        return Success(user: user, token: token)
+        return user
     }
 
     /// Changes the caller's own password. `store` must be bound to a unit of work.

@@ -20,7 +20,7 @@ public enum ServerApp {
     struct Prepared: Sendable {
         let persistence: Persistence
         let tokens: TokenAuthority
-        let login: @Sendable () -> LoginService
+        let login: LoginService
         let clock: any WallClock
     }
 
@@ -105,7 +105,7 @@ public enum ServerApp {
             let tokens = try await TokenAuthority(persistence: persistence, box: box, settings: settings, clock: clock)
             return Prepared(
                 persistence: persistence, tokens: tokens,
-                login: { LoginService(hasher: hasher, tokens: tokens.current, executor: executor, clock: clock) },
+                login: LoginService(hasher: hasher, executor: executor, clock: clock),
                 clock: clock
             )
         } catch {
@@ -135,7 +135,7 @@ public enum ServerApp {
         router.add(middleware: EdgeMiddleware(routes: routes.table, maxBodyBytes: config.maxBodyBytes, tlsEnabled: config.tlsEnabled))
         SystemRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens)
         AuthRoutes.register(
-            on: routes, persistence: prepared.persistence, tokens: prepared.tokens, makeLogin: prepared.login,
+            on: routes, persistence: prepared.persistence, tokens: prepared.tokens, login: prepared.login,
             bodyLimit: config.maxBodyBytes
         )
         PermissionRoutes.register(on: routes)

@@ -51,19 +51,22 @@ public struct Migrator: Sendable {
     }
 
     private static func apply(_ migration: Migration, _ executor: any SQLExecutor) async throws {
-        // PostgreSQL runs each migration in its own transaction on the locked connection;
-        // SQLite's migration run is already one transaction.
-        let ownTransaction = executor.dialect == .postgres
-        if ownTransaction { try await executor.execute("BEGIN") }
-        do {
+        let steps: (any SQLExecutor) async throws -> Void = { executor in
             for statement in migration.statements(for: executor.dialect) { try await executor.execute(statement) }
             try await executor.execute(
                 "INSERT INTO \(historyTable) (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
                 [.int(migration.version), .text(migration.name), .text(migration.checksum), .int(nowMicroseconds())]
             )
-            if ownTransaction { try await executor.execute("COMMIT") }
+        }
+        do {
+            // PostgreSQL runs each migration in its own transaction on the locked connection;
+            // SQLite's migration run is already one transaction.
+            if executor.dialect == .postgres {
+                try await executor.inTransaction(steps)
+            } else {
+                try await steps(executor)
+            }
         } catch {
-            if ownTransaction { try? await executor.execute("ROLLBACK") }
             throw StorageError.migration("migration \(migration.version) (\(migration.name)): \(error)")
         }
     }

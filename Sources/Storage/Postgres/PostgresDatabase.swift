@@ -69,16 +69,7 @@ public final class PostgresDatabase: SQLDatabase {
 
     private func runTransaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await withClientConnection { connection in
-            let executor = PostgresExecutor(connection: connection, logger: logger)
-            try await executor.execute("BEGIN")
-            do {
-                let result = try await body(executor)
-                try await executor.execute("COMMIT")
-                return result
-            } catch {
-                try? await executor.execute("ROLLBACK")
-                throw error
-            }
+            try await PostgresExecutor(connection: connection, logger: logger).inTransaction(body)
         }
     }
 

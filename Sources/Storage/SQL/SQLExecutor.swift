@@ -16,6 +16,20 @@ extension SQLExecutor {
     public func queryOne(_ sql: String, _ binds: [SQLValue] = []) async throws -> SQLRow? {
         try await query(sql, binds).first
     }
+
+    /// Runs `body` between `begin` and `COMMIT` on this executor's connection, and rolls
+    /// back when it throws. The caller owns the connection for the whole of it.
+    func inTransaction<T>(begin: String = "BEGIN", _ body: (any SQLExecutor) async throws -> T) async throws -> T {
+        try await execute(begin)
+        do {
+            let result = try await body(self)
+            try await execute("COMMIT")
+            return result
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
 }
 
 public enum SQLDialect: String, Sendable {

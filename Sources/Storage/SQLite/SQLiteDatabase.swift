@@ -81,18 +81,9 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await writeLock.withLock {
-            let executor = SQLiteExecutor(connection: writer)
             // IMMEDIATE takes the write lock up front, so a transaction never fails halfway
             // through on a lock another process took after its first read.
-            try await executor.execute("BEGIN IMMEDIATE")
-            do {
-                let result = try await body(executor)
-                try await executor.execute("COMMIT")
-                return result
-            } catch {
-                try? await executor.execute("ROLLBACK")
-                throw error
-            }
+            try await SQLiteExecutor(connection: writer).inTransaction(begin: "BEGIN IMMEDIATE", body)
         }
     }
 

@@ -50,14 +50,15 @@ enum AuthRoutes {
     }
 
     static func register(
-        on routes: GuardedRouter, persistence: Persistence, tokens: TokenAuthority, makeLogin: @escaping @Sendable () -> LoginService,
-        bodyLimit: Int
+        on routes: GuardedRouter, persistence: Persistence, tokens: TokenAuthority, login: LoginService, bodyLimit: Int
     ) {
         routes.add(.post, "/v1/auth/login", access: .publicRoute) { request, _ in
             let body = try await RequestBody.decode(LoginBody.self, from: request, limit: bodyLimit)
-            let success = try await makeLogin().login(username: body.username, password: body.password, store: persistence.identity)
+            let user = try await login.authenticate(username: body.username, password: body.password, store: persistence.identity)
+            let restriction = LoginService.restriction(for: user)
+            let issued = try await tokens.current.issue(subject: user.id, kind: .user, restriction: restriction)
             return try JSONResponse.make(
-                LoginAnswer(accessToken: success.token.token.revealed, expiresIn: success.token.expiresIn, restricted: success.restriction?.rawValue),
+                LoginAnswer(accessToken: issued.token.revealed, expiresIn: issued.expiresIn, restricted: restriction?.rawValue),
                 headers: [.cacheControl: "no-store", .pragma: "no-cache"]
             )
         }
@@ -65,7 +66,6 @@ enum AuthRoutes {
         routes.add(.post, "/v1/auth/password", access: .authenticated(allowing: [.passwordChange])) { request, context in
             let body = try await RequestBody.decode(PasswordBody.self, from: request, limit: bodyLimit)
             guard let principal = context.principal, principal.kind == .user else { throw StrongroomError.unauthenticated }
-            let login = makeLogin()
             try await persistence.write { work in
                 try await login.changePassword(
                     userID: principal.id, currentPassword: body.currentPassword, newPassword: body.newPassword, store: work.identity
