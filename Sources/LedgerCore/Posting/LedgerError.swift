@@ -1,0 +1,25 @@
+import StrongroomKernel
+
+extension ErrorCode {
+    // Ledger (SR-2xxx): each posting rule refuses with its own code.
+    public static let invalidAmount: Self = "SR-2001"
+    public static let legsDoNotAddUp: Self = "SR-2002"
+    public static let invalidShare: Self = "SR-2003"
+    public static let moreThanOneRemaining: Self = "SR-2004"
+    public static let nothingRemaining: Self = "SR-2005"
+    public static let noLegs: Self = "SR-2006"
+    public static let tooManyLegs: Self = "SR-2007"
+    public static let assetMismatch: Self = "SR-2008"
+    public static let sameAccountBothSides: Self = "SR-2009"
+    public static let insufficientFunds: Self = "SR-2010"
+    public static let sendingNotAllowed: Self = "SR-2011"
+    public static let receivingNotAllowed: Self = "SR-2012"
+    public static let accountBlocked: Self = "SR-2013"
+    public static let amountOverflow: Self = "SR-2014"
+}
+
+extension StrongroomError {
+    static func ledger(_ code: ErrorCode, _ detail: String, field: String? = nil) -> StrongroomError {
+        StrongroomError(code, .unprocessable, detail, fields: field.map { [.init(field: $0, message: detail)] } ?? [])
+    }
+}
