@@ -10,7 +10,6 @@ extension ErrorCode {
     public static let weakPassword: Self = "SR-1006"
     public static let usernameTaken: Self = "SR-1007"
     public static let passwordReused: Self = "SR-1008"
-    public static let unknownGroup: Self = "SR-1009"
 }
 
 extension StrongroomError {

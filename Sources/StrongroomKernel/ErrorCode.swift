@@ -18,7 +18,6 @@ extension ErrorCode {
     public static let routeNotFound: Self = "SR-0005"
     public static let methodNotAllowed: Self = "SR-0006"
     public static let invalidQuery: Self = "SR-0007"
-    public static let unsupportedMediaType: Self = "SR-0008"
 
     // Service state (SR-9xxx).
     public static let serviceUnavailable: Self = "SR-9001"
