@@ -42,7 +42,7 @@ public struct BalanceState: Sendable, Equatable {
     public func debited(by amount: Amount) throws(StrongroomError) -> BalanceState {
         try checkCanSend()
         var next = self
-        next.available = try Self.arithmetic { () throws(AmountError) in try available.subtracting(amount) }
+        next.available = try available.minus(amount)
         try next.checkFloor()
         next.version += 1
         return next
@@ -53,7 +53,7 @@ public struct BalanceState: Sendable, Equatable {
         guard !accountBlocked else { throw .ledger(.accountBlocked, "A blocked account cannot receive.") }
         guard allowReceiving else { throw .ledger(.receivingNotAllowed, "This balance does not allow receiving.") }
         var next = self
-        next.available = try Self.arithmetic { () throws(AmountError) in try available.adding(amount) }
+        next.available = try available.plus(amount)
         next.version += 1
         return next
     }
@@ -63,8 +63,8 @@ public struct BalanceState: Sendable, Equatable {
     public func held(_ amount: Amount) throws(StrongroomError) -> BalanceState {
         try checkCanSend()
         var next = self
-        next.available = try Self.arithmetic { () throws(AmountError) in try available.subtracting(amount) }
-        next.onHold = try Self.arithmetic { () throws(AmountError) in try onHold.adding(amount) }
+        next.available = try available.minus(amount)
+        next.onHold = try onHold.plus(amount)
         try next.checkFloor()
         next.version += 1
         return next
@@ -83,13 +83,13 @@ public struct BalanceState: Sendable, Equatable {
     public func releasingHold(_ amount: Amount) throws(StrongroomError) -> BalanceState {
         var next = self
         next.onHold = try releasingHoldAmount(amount)
-        next.available = try Self.arithmetic { () throws(AmountError) in try available.adding(amount) }
+        next.available = try available.plus(amount)
         next.version += 1
         return next
     }
 
     private func releasingHoldAmount(_ amount: Amount) throws(StrongroomError) -> Amount {
-        let rest = try Self.arithmetic { () throws(AmountError) in try onHold.subtracting(amount) }
+        let rest = try onHold.minus(amount)
         // A hold released twice, or larger than it was, is a bug in the caller, not a rule a
         // client can break: it must never be swallowed.
         guard !rest.isNegative else {
@@ -111,14 +111,6 @@ public struct BalanceState: Sendable, Equatable {
                 .insufficientFunds,
                 allowOverdraft ? "The amount exceeds the available balance and its overdraft limit." : "Insufficient funds."
             )
-        }
-    }
-
-    private static func arithmetic(_ body: () throws(AmountError) -> Amount) throws(StrongroomError) -> Amount {
-        do {
-            return try body()
-        } catch {
-            throw .ledger(.amountOverflow, "An amount is out of range.")
         }
     }
 }

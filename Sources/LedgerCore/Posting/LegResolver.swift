@@ -41,7 +41,7 @@ public enum LegResolver {
                 guard minor > 0 else {
                     throw .ledger(.invalidShare, "That share of the value is less than the asset's smallest unit.", field: "send.\(side)[\(index)].share")
                 }
-                amount = try checked { () throws(AmountError) in try Amount(minorUnits: minor, scale: value.scale) }
+                amount = try overflowChecked { () throws(AmountError) in try Amount(minorUnits: minor, scale: value.scale) }
             case .remaining:
                 guard remainingIndex == nil else {
                     throw .ledger(.moreThanOneRemaining, "Only one leg per side may take the remaining value.", field: "send.\(side)[\(index)].remaining")
@@ -49,14 +49,10 @@ public enum LegResolver {
                 remainingIndex = index
                 amount = nil
             }
-            if let amount {
-                let sum = assigned
-                assigned = try checked { () throws(AmountError) in try sum.adding(amount) }
-            }
+            if let amount { assigned = try assigned.plus(amount) }
             resolved.append(amount)
         }
-        let total = assigned
-        let rest = try checked { () throws(AmountError) in try value.subtracting(total) }
+        let rest = try value.minus(assigned)
         if let remainingIndex {
             guard rest.isPositive else {
                 throw .ledger(.nothingRemaining, "The other legs take the whole value; nothing remains for the remaining leg.", field: "send.\(side)[\(remainingIndex)].remaining")
@@ -70,13 +66,5 @@ public enum LegResolver {
             }
         }
         return resolved.map { $0! }
-    }
-
-    private static func checked<T>(_ body: () throws(AmountError) -> T) throws(StrongroomError) -> T {
-        do {
-            return try body()
-        } catch {
-            throw .ledger(.amountOverflow, "An amount is out of range.")
-        }
     }
 }
