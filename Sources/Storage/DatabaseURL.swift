@@ -58,6 +58,12 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         if case .postgres(let t) = self { t.username } else { nil }
     }
 
+    /// The PostgreSQL role the owner must grant rights to when the service connects as
+    /// this URL: nil on SQLite, or when service and owner are the same role.
+    public func serviceRole(ownedBy owner: DatabaseURL) -> String? {
+        roleName.flatMap { $0 == owner.roleName ? nil : $0 }
+    }
+
     /// The secret embedded in the URL, for the production check against known defaults.
     public var password: SecretValue? {
         if case .postgres(let t) = self { t.password } else { nil }

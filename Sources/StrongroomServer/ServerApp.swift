@@ -47,8 +47,9 @@ public enum ServerApp {
     public static func migrate(_ config: ServerConfiguration, logger: Logger) async throws -> [Int64] {
         let owner = try await Persistence.open(config.databaseOwnerURL, maximumConnections: 2, logger: logger)
         do {
-            let serviceRole = config.databaseURL.roleName.flatMap { $0 == config.databaseOwnerURL.roleName ? nil : $0 }
-            let applied = try await Migrator().migrate(owner, serviceRole: serviceRole, logger: logger)
+            let applied = try await Migrator().migrate(
+                owner, serviceRole: config.databaseURL.serviceRole(ownedBy: config.databaseOwnerURL), logger: logger
+            )
             await owner.close()
             return applied
         } catch {

@@ -80,8 +80,7 @@ public struct TestDatabase: Sendable {
     public func openMigrated(maximumConnections: Int = 8) async throws -> Persistence {
         let owner = try await Persistence.open(ownerURL, maximumConnections: 1, logger: Self.logger)
         do {
-            let role = serviceURL.roleName == ownerURL.roleName ? nil : serviceURL.roleName
-            try await Migrator().migrate(owner, serviceRole: role, logger: Self.logger)
+            try await Migrator().migrate(owner, serviceRole: serviceURL.serviceRole(ownedBy: ownerURL), logger: Self.logger)
             await owner.close()
         } catch {
             await owner.close()

@@ -17,6 +17,12 @@ struct ServerProcessTests {
         return "/usr/bin/\(name)"
     }
 
+    /// This process's environment without any `STRONGROOM_*` setting (the test runner's own
+    /// PostgreSQL URLs among them), plus what the test asks for.
+    static func childEnvironment(_ extra: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("STRONGROOM_") }.merging(extra) { $1 }
+    }
+
     struct Finished {
         let status: Int32
         let stdout: String
@@ -34,8 +40,7 @@ struct ServerProcessTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("STRONGROOM_") }
-            .merging(environment) { $1 }
+        process.environment = Self.childEnvironment(environment)
         let out = Pipe()
         let err = Pipe()
         let input = Pipe()
@@ -69,8 +74,7 @@ struct ServerProcessTests {
             process.executableURL = URL(fileURLWithPath: ServerProcessTests.binary)
             process.arguments = ["serve", "--port", "0"] + arguments
             process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("STRONGROOM_") }
-                .merging(environment) { $1 }
+            process.environment = ServerProcessTests.childEnvironment(environment)
             output = Pipe()
             errors = Pipe()
             process.standardOutput = output

@@ -36,6 +36,9 @@
 #   SR_PG_MAX_CONNECTIONS   max_connections of the server (default 200)
 #   SR_PG_KEEP_LOG          if set to a path, sr_pg_stop copies the server log there first
 
+# shellcheck source=scripts/lib/packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
+
 SR_PG_HOST=127.0.0.1
 SR_PG_OWNER_USER=strongroom_owner
 SR_PG_SERVICE_USER=strongroom_service
@@ -71,18 +74,8 @@ sr_pg_install() {
     if sr_pg_find_bindir; then
         return 0
     fi
-    local -a sudo=()
-    if [[ $(id -u) -ne 0 ]]; then
-        if ! command -v sudo >/dev/null 2>&1; then
-            sr_pg_log "PostgreSQL is not installed and installing it needs root (no sudo found)"
-            return 1
-        fi
-        sudo=(sudo -n)
-    fi
     sr_pg_log "PostgreSQL server not found under /usr/lib/postgresql/*/bin; installing the Debian package"
-    "${sudo[@]}" apt-get update -q >&2 || { sr_pg_log "apt-get update failed"; return 1; }
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >&2 \
-        || { sr_pg_log "apt-get install postgresql failed"; return 1; }
+    sr_apt_install postgresql || return 1
     sr_pg_find_bindir || { sr_pg_log "postgresql installed, but no server binaries under /usr/lib/postgresql/*/bin"; return 1; }
 }
 
