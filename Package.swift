@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "StrongroomKernel", swiftSettings: strictSettings),
         // The pure double-entry core: amounts and posting rules. No I/O.
         .target(name: "LedgerCore", dependencies: ["StrongroomKernel"], swiftSettings: strictSettings),
+        // The ledger's entities, their rules, the store protocol and the one posting path.
+        .target(name: "Bookkeeping", dependencies: ["StrongroomKernel", "LedgerCore"], swiftSettings: strictSettings),
         // Sealing secrets at rest under the master key.
         .target(
             name: "Secrets",
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "StrongroomKernel", "Secrets", "Identity", "Audit", "LedgerCore",
+                "StrongroomKernel", "Secrets", "Identity", "Audit", "LedgerCore", "Bookkeeping",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,7 +81,8 @@ let package = Package(
         .target(
             name: "StrongroomServer",
             dependencies: [
-                "StrongroomKernel", "Secrets", "Identity", "Audit", "LedgerCore", "Storage",
+                "StrongroomKernel", "Secrets", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -127,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "StrongroomServer", "Storage", "Identity", "Secrets", "StrongroomKernel", "StrongroomTestSupport",
+                "StrongroomServer", "Storage", "Identity", "Secrets", "StrongroomKernel", "StrongroomTestSupport", "Bookkeeping",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

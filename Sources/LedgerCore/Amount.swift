@@ -111,3 +111,13 @@ public enum AmountError: Error, Sendable, Equatable {
     case scaleOutOfRange
     case scaleMismatch
 }
+
+/// Amounts travel as canonical decimal strings in major units (`"100.00"`), never as JSON
+/// numbers a client might read into a binary float. Decoding needs the asset's scale, so it
+/// is done by `init(parsing:scale:)`, not by `Decodable`.
+extension Amount: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,3 +1,4 @@
+import Bookkeeping
 import Identity
 import Logging
 import StrongroomKernel
@@ -17,6 +18,12 @@ public final class Persistence: Sendable {
 
     /// Identity reads outside any unit of work.
     public var identity: any IdentityStore { SQLIdentityStore(executor: database.direct) }
+
+    /// Ledger reads outside any unit of work.
+    public var ledger: any LedgerStore { SQLLedgerStore(executor: database.direct) }
+
+    /// Idempotency reads, and the sweep of expired records.
+    public var idempotency: IdempotencyRecords { IdempotencyRecords(executor: database.direct) }
 
     /// Runs `body` as one unit of work. On PostgreSQL the body may run more than once (a
     /// serialization failure retries it), each time on a fresh unit of work.

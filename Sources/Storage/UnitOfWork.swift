@@ -1,4 +1,5 @@
 import Audit
+import Bookkeeping
 import Identity
 import Synchronization
 
@@ -11,12 +12,16 @@ import Synchronization
 /// work, however many events it holds); idempotency stores its response record there.
 public final class UnitOfWork: Sendable {
     public let identity: any IdentityStore
+    public let ledger: any LedgerStore
+    public let idempotency: IdempotencyRecords
     let executor: any SQLExecutor
     private let events = Mutex<[AuditEvent]>([])
 
     init(executor: any SQLExecutor) {
         self.executor = executor
         self.identity = SQLIdentityStore(executor: executor)
+        self.ledger = SQLLedgerStore(executor: executor)
+        self.idempotency = IdempotencyRecords(executor: executor)
     }
 
     /// Adds an audit event to this unit of work; it is recorded only if the work commits.

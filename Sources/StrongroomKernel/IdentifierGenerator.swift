@@ -12,6 +12,9 @@ public struct IdentifierGenerator: Sendable {
         return Self.make(milliseconds: UInt64(max(0, clock.now().microsecondsSinceEpoch / 1000)), using: &g)
     }
 
+    /// The next id as canonical lowercase text, as ids are stored and shown.
+    public func nextText() -> String { next().uuidString.lowercased() }
+
     public static func make(milliseconds: UInt64, using rng: inout some RandomNumberGenerator) -> UUID {
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - i))) }

@@ -10,6 +10,7 @@ import NIOSSL
 import Secrets
 import ServiceLifecycle
 import UnixSignals
+import Bookkeeping
 import Storage
 import StrongroomKernel
 
@@ -140,6 +141,10 @@ public enum ServerApp {
             bodyLimit: config.maxBodyBytes
         )
         PermissionRoutes.register(on: routes)
+        let ledger = LedgerServices(persistence: prepared.persistence, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
+        OnboardingRoutes.register(on: routes, services: ledger)
+        BalanceRoutes.register(on: routes, services: ledger)
+        TransactionRoutes.register(on: routes, services: ledger)
         try routes.validate()
         return routes
     }
@@ -164,6 +169,11 @@ public enum ServerApp {
                 serverName: nil,
                 availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections, logger: logger)
             ),
+            services: [
+                ExpirySweeper(
+                    persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock), clock: prepared.clock, logger: logger
+                )
+            ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port
                 // Written straight to the file descriptor: scripts wait for this line, and

@@ -16,6 +16,13 @@ extension ErrorCode {
     public static let receivingNotAllowed: Self = "SR-2012"
     public static let accountBlocked: Self = "SR-2013"
     public static let amountOverflow: Self = "SR-2014"
+    public static let unknownAccount: Self = "SR-2015"
+    public static let notPending: Self = "SR-2016"
+    public static let unknownAsset: Self = "SR-2017"
+    public static let alreadyReverted: Self = "SR-2018"
+    public static let notRevertible: Self = "SR-2019"
+    public static let invalidPendingExpiry: Self = "SR-2026"
+    public static let legAllocation: Self = "SR-2035"
 }
 
 extension Amount {
@@ -40,7 +47,9 @@ func overflowChecked<T>(_ body: () throws(AmountError) -> T) throws(StrongroomEr
 }
 
 extension StrongroomError {
-    static func ledger(_ code: ErrorCode, _ detail: String, field: String? = nil) -> StrongroomError {
+    /// A ledger rule refused the request: 422 with the rule's code, and the field when one
+    /// is to blame.
+    public static func ledger(_ code: ErrorCode, _ detail: String, field: String? = nil) -> StrongroomError {
         StrongroomError(code, .unprocessable, detail, fields: field.map { [.init(field: $0, message: detail)] } ?? [])
     }
 }

@@ -11,6 +11,8 @@ public struct Migration: Sendable {
         public static func readWrite(_ table: String) -> Grant { Grant(table: table, privileges: "SELECT, INSERT, UPDATE, DELETE") }
         public static func readOnly(_ table: String) -> Grant { Grant(table: table, privileges: "SELECT") }
         public static func appendOnly(_ table: String) -> Grant { Grant(table: table, privileges: "SELECT, INSERT") }
+        /// Rows are soft-deleted or annotated, never removed: the service role cannot DELETE.
+        public static func noDelete(_ table: String) -> Grant { Grant(table: table, privileges: "SELECT, INSERT, UPDATE") }
     }
 
     public let version: Int64

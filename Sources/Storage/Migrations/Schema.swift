@@ -53,6 +53,7 @@ enum Schema {
                 .readWrite("identity_users"), .readWrite("identity_groups"), .readWrite("identity_group_permissions"),
                 .readWrite("identity_memberships"), .appendOnly("identity_signing_keys"),
             ]
-        )
+        ),
+        LedgerSchema.migration,
     ]
 }

@@ -71,7 +71,11 @@ struct EdgeMiddleware: RouterMiddleware {
             return Problem.response(.databaseUnavailable, requestID: context.requestID, headers: [.retryAfter: "1"])
         default:
             // A bug. The details go to the log with the request id, never to the client.
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            // Error descriptions here carry no request data (PSQLError's hides the server's).
+            context.logger.error(
+                "unhandled error",
+                metadata: ["error_type": "\(String(reflecting: type(of: error)))", "error": "\(String(describing: error).prefix(300))"]
+            )
             return Problem.response(Problem.internalError, requestID: context.requestID)
         }
     }

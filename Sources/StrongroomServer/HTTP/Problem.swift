@@ -26,6 +26,15 @@ enum Problem {
     }
 
     static func response(_ error: StrongroomError, requestID: String, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = contentType
+        return Response(
+            status: status(for: error.kind), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body(error, requestID: requestID)))
+        )
+    }
+
+    /// The problem document's bytes (stored as they are by idempotency, and replayed).
+    static func body(_ error: StrongroomError, requestID: String) -> Data {
         let status = status(for: error.kind)
         var body: [String: Any] = [
             "type": "urn:strongroom:problem:\(error.code.rawValue)",
@@ -39,10 +48,7 @@ enum Problem {
         if !error.fields.isEmpty {
             body["fields"] = error.fields.map { ["field": $0.field, "message": $0.message] }
         }
-        var headers = headers
-        headers[.contentType] = contentType
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
     }
 
     /// The answer to a bug: no detail leaves the process (it is logged with the request id).

@@ -24,11 +24,9 @@ struct RequestBody {
         guard let fields = object as? [String: Any] else {
             throw StrongroomError(.malformedJSON, .badRequest, "The request body must be a JSON object.")
         }
-        let unknown = Set(fields.keys).subtracting(T.fieldNames).sorted()
-        guard unknown.isEmpty else {
+        if let unknown = T.shape.firstUnknownField(in: fields) {
             throw StrongroomError(
-                .unknownField, .badRequest, "Unknown field(s): \(unknown.prefix(10).joined(separator: ", ")).",
-                fields: unknown.prefix(10).map { .init(field: $0, message: "unknown field") }
+                .unknownField, .badRequest, "Unknown field: \(unknown).", fields: [.init(field: unknown, message: "unknown field")]
             )
         }
         do {
@@ -63,14 +61,55 @@ struct RequestBody {
     }
 }
 
-/// A request body type whose `CodingKeys` list every field it accepts, so unknown ones are
-/// refused instead of silently ignored.
+/// A request body type that says which fields it accepts, at every depth, so unknown ones
+/// are refused instead of silently ignored. Flat bodies get their shape from `CodingKeys`.
 protocol StrictDecodable: Decodable {
+    static var shape: BodyShape { get }
+}
+
+protocol FlatStrictDecodable: StrictDecodable {
     associatedtype CodingKeys: CodingKey & CaseIterable
 }
 
-extension StrictDecodable {
-    static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.stringValue)) }
+extension FlatStrictDecodable {
+    static var shape: BodyShape { .object(CodingKeys.self) }
+}
+
+/// The fields a JSON body may carry, nested objects and arrays included.
+indirect enum BodyShape: Sendable {
+    /// An object with exactly these keys; a key mapping to nil holds a scalar.
+    case object([String: BodyShape?])
+    case array(BodyShape)
+    /// Anything the type's decoder checks itself (metadata).
+    case free
+
+    static func object<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type, nested: [String: BodyShape] = [:]) -> BodyShape {
+        var fields: [String: BodyShape?] = [:]
+        for key in Keys.allCases { fields[key.stringValue] = .some(nested[key.stringValue]) }
+        return .object(fields)
+    }
+
+    /// The dotted path of the first field the shape does not allow, if any.
+    func firstUnknownField(in value: Any, path: String = "") -> String? {
+        switch self {
+        case .free:
+            return nil
+        case .array(let element):
+            guard let items = value as? [Any] else { return nil }
+            for (index, item) in items.enumerated() {
+                if let unknown = element.firstUnknownField(in: item, path: "\(path)[\(index)]") { return unknown }
+            }
+            return nil
+        case .object(let fields):
+            guard let object = value as? [String: Any] else { return nil }
+            for key in object.keys.sorted() {
+                let keyPath = path.isEmpty ? key : "\(path).\(key)"
+                guard let shape = fields[key] else { return String(keyPath.prefix(200)) }
+                if let shape, let unknown = shape.firstUnknownField(in: object[key]!, path: keyPath) { return unknown }
+            }
+            return nil
+        }
+    }
 }
 
 extension StrongroomError {

@@ -6,7 +6,7 @@ import StrongroomKernel
 
 /// Login, password change and the caller's own identity.
 enum AuthRoutes {
-    struct LoginBody: StrictDecodable {
+    struct LoginBody: FlatStrictDecodable {
         let username: String
         let password: String
         let totp: String?
@@ -30,7 +30,7 @@ enum AuthRoutes {
         }
     }
 
-    struct PasswordBody: StrictDecodable {
+    struct PasswordBody: FlatStrictDecodable {
         let currentPassword: String
         let newPassword: String
 

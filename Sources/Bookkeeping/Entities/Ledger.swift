@@ -1,0 +1,64 @@
+import StrongroomKernel
+
+/// A ledger of an organization: the books its assets, accounts and transactions live in.
+public struct Ledger: Sendable, Equatable, Encodable {
+    public let id: String
+    public let organizationID: String
+    public var name: String
+    public var status: EntityStatus
+    public var metadata: Metadata
+    public let createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(
+        id: String, organizationID: String, name: String, status: EntityStatus, metadata: Metadata, createdAt: Timestamp,
+        updatedAt: Timestamp
+    ) {
+        self.id = id
+        self.organizationID = organizationID
+        self.name = name
+        self.status = status
+        self.metadata = metadata
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, status, metadata, createdAt, updatedAt
+        case organizationID = "organizationId"
+    }
+}
+
+/// The body that creates a ledger or a segment: a name, a status and metadata.
+public struct NewNamedEntity: Sendable, Codable {
+    public let name: String
+    public let status: EntityStatus?
+    public let metadata: Metadata?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, status, metadata
+    }
+
+    public func validate() throws(StrongroomError) {
+        try FieldRules.text(name, field: "name", max: 256)
+        try status?.validate()
+        try metadata?.validate()
+    }
+}
+
+/// The body that changes a ledger, a segment or an asset: present fields replace.
+public struct NamedEntityChanges: Sendable, Decodable {
+    public let name: String?
+    public let status: EntityStatus?
+    public let metadata: Metadata?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, status, metadata
+    }
+
+    public func validate() throws(StrongroomError) {
+        try FieldRules.optionalText(name, field: "name", max: 256)
+        try status?.validate()
+        try metadata?.validate()
+    }
+}

@@ -1,0 +1,111 @@
+import LedgerCore
+import StrongroomKernel
+
+/// Where an entity lives: organizations at the top, ledgers in an organization, the rest
+/// in a ledger. A lookup outside the scope finds nothing.
+public struct EntityScope: Sendable, Equatable {
+    public let organizationID: String?
+    public let ledgerID: String?
+
+    public static let root = EntityScope(organizationID: nil, ledgerID: nil)
+
+    public static func organization(_ id: String) -> EntityScope { EntityScope(organizationID: id, ledgerID: nil) }
+
+    public static func ledger(_ ref: LedgerRef) -> EntityScope { EntityScope(organizationID: ref.organizationID, ledgerID: ref.ledgerID) }
+}
+
+/// A ledger as a path names it.
+public struct LedgerRef: Sendable, Equatable, Hashable {
+    public let organizationID: String
+    public let ledgerID: String
+
+    public init(organizationID: String, ledgerID: String) {
+        self.organizationID = organizationID
+        self.ledgerID = ledgerID
+    }
+}
+
+/// The onboarding entities that share create / read / list / count / update / soft delete.
+public enum EntityKind: String, Sendable, CaseIterable {
+    case organization, ledger, asset, portfolio, segment, account
+}
+
+public protocol LedgerRecord: Sendable {
+    static var kind: EntityKind { get }
+    var id: String { get }
+}
+
+extension Organization: LedgerRecord { public static var kind: EntityKind { .organization } }
+extension Ledger: LedgerRecord { public static var kind: EntityKind { .ledger } }
+extension Asset: LedgerRecord { public static var kind: EntityKind { .asset } }
+extension Portfolio: LedgerRecord { public static var kind: EntityKind { .portfolio } }
+extension Segment: LedgerRecord { public static var kind: EntityKind { .segment } }
+extension Account: LedgerRecord { public static var kind: EntityKind { .account } }
+
+/// The ledger's persistence, bound either to one unit of work (writes) or to the database
+/// (reads). `Storage` implements it once for SQLite and PostgreSQL.
+public protocol LedgerStore: Sendable {
+    // Onboarding entities.
+    func insert<E: LedgerRecord>(_ entity: E) async throws
+    func update<E: LedgerRecord>(_ entity: E) async throws
+    func find<E: LedgerRecord>(_ type: E.Type, id: String, in scope: EntityScope) async throws -> E?
+    func list<E: LedgerRecord>(_ type: E.Type, in scope: EntityScope, query: PageQuery) async throws -> [E]
+    func count<E: LedgerRecord>(_ type: E.Type, in scope: EntityScope) async throws -> Int
+    func softDelete<E: LedgerRecord>(_ type: E.Type, id: String, at time: Timestamp) async throws
+    /// Whether any live entity of `kind` names `parentID` in the column that links them
+    /// (ledgers of an organization, accounts of a portfolio, …).
+    func hasLiveChildren(_ kind: EntityKind, linkedBy column: ChildLink, to parentID: String) async throws -> Bool
+    /// Whether any live account other than the external one uses the asset.
+    func hasLiveAccounts(assetCode: String, in ledger: LedgerRef) async throws -> Bool
+    /// Whether any live balance of the asset holds money (available or on hold).
+    func hasNonZeroBalances(assetCode: String, in ledger: LedgerRef) async throws -> Bool
+
+    func account(alias: String, in ledger: LedgerRef) async throws -> Account?
+    func asset(code: String, in ledger: LedgerRef) async throws -> Asset?
+
+    // Balances.
+    func insertBalance(_ balance: Balance) async throws
+    func balance(id: String, in ledger: LedgerRef) async throws -> Balance?
+    func balances(accountID: String?, in ledger: LedgerRef, query: CursorQuery) async throws -> CursorPage<Balance>
+    /// The balances of an account (including an external one), live only.
+    func balances(ofAccount accountID: String) async throws -> [Balance]
+    /// The live balance of the live account with this alias: what a posting leg names.
+    func balance(alias: String, in ledger: LedgerRef) async throws -> Balance?
+    /// Locks the balances for a posting, in ascending id order, and answers them with their
+    /// account's `blocked` flag folded into their state. Missing or deleted ones are absent.
+    func lockBalances(ids: [String]) async throws -> [String: Balance]
+    /// Writes a balance's money and version; throws unless the stored version is `expectedVersion`.
+    func writeBalance(_ balance: Balance, expectedVersion: Int64) async throws
+    /// Writes a balance's settings (sending, receiving, overdraft); money is untouched.
+    func updateBalanceSettings(_ balance: Balance) async throws
+    func softDeleteBalance(id: String, at time: Timestamp) async throws
+
+    // Transactions and operations.
+    func insertTransaction(_ transaction: Transaction) async throws
+    func insertOperations(_ operations: [LedgerOperation]) async throws
+    /// A transaction with its operations.
+    func transaction(id: String, in ledger: LedgerRef) async throws -> Transaction?
+    /// The transaction row locked until the unit of work ends (PostgreSQL `FOR UPDATE`),
+    /// read after any concurrent change to it has committed.
+    func lockTransaction(id: String, in ledger: LedgerRef) async throws -> Transaction?
+    func updateTransactionStatus(id: String, status: TransactionStatus, description: String?, at time: Timestamp) async throws
+    func setRevertedBy(id: String, revertedBy: String, at time: Timestamp) async throws
+    func updateTransactionAnnotations(_ transaction: Transaction) async throws
+    func transactions(in ledger: LedgerRef, query: CursorQuery) async throws -> CursorPage<Transaction>
+    /// Pending transactions whose `pendingExpiresAt` is not after `now`, oldest first.
+    func dueExpiries(now: Timestamp, limit: Int) async throws -> [(LedgerRef, String)]
+
+    func operation(id: String, in ledger: LedgerRef) async throws -> LedgerOperation?
+    func operations(accountID: String, in ledger: LedgerRef, type: MovementKind?, query: CursorQuery) async throws -> CursorPage<LedgerOperation>
+    func updateOperationAnnotations(_ operation: LedgerOperation) async throws
+}
+
+/// How a child entity names its parent, for "cannot delete while in use" checks.
+public enum ChildLink: String, Sendable {
+    case organization = "organization_id"
+    case ledger = "ledger_id"
+    case portfolio = "portfolio_id"
+    case segment = "segment_id"
+    case parentAccount = "parent_account_id"
+    case parentOrganization = "parent_organization_id"
+}

@@ -1,0 +1,21 @@
+import StrongroomKernel
+
+/// Which body a transaction was posted with: the full form, or one of the one-sided forms
+/// whose other side is the asset's `@external` account.
+public enum TransactionForm: String, Sendable {
+    case json, inflow, outflow
+}
+
+/// One money movement the posting path runs. A request is a batch of one.
+public enum PostingCommand: Sendable {
+    case create(TransactionBody, form: TransactionForm, ledger: LedgerRef)
+    case commit(transactionID: String, ledger: LedgerRef)
+    case cancel(transactionID: String, ledger: LedgerRef, reason: CancelReason)
+    case revert(transactionID: String, ledger: LedgerRef)
+
+    public enum CancelReason: Sendable {
+        case requested
+        /// The expiry sweeper found its `pendingExpiresAt` passed.
+        case expired
+    }
+}

@@ -1,0 +1,213 @@
+import LedgerCore
+import StrongroomKernel
+
+/// The one write path for money. Runs a batch of commands inside the caller's unit of work:
+/// resolve every command, lock the transactions it names, then every balance it touches
+/// once and in ascending id order, apply the commands in order in memory, and write the
+/// result. A command a rule refuses fails alone and leaves the balances as they were; the
+/// caller decides whether one failure fails the batch (a request is a batch of one, and its
+/// failure rolls the unit of work back).
+///
+/// See "The posting path" in docs/ARCHITECTURE.md for why this is correct with several
+/// processes on one PostgreSQL database.
+public struct PostingEngine: Sendable {
+    /// How far in the future `pendingExpiresAt` may be.
+    public static let maxPendingLifetimeSeconds: Int64 = 366 * 86_400
+
+    private let clock: any WallClock
+    private let ids: IdentifierGenerator
+
+    public init(clock: any WallClock) {
+        self.clock = clock
+        self.ids = IdentifierGenerator(clock: clock)
+    }
+
+    public typealias Outcome = Result<Transaction, StrongroomError>
+
+    /// A command resolved against the ledger, ready to apply.
+    private struct Prepared {
+        enum Effect {
+            /// A new transaction (a create, or a revert's inverse) with its parent to mark.
+            case insert(Transaction, reverting: String?)
+            /// A pending transaction moving to its final status.
+            case settle(Transaction, to: TransactionStatus, description: String?)
+        }
+
+        let step: PostingStep
+        let effect: Effect
+    }
+
+    public func run(_ commands: [PostingCommand], store: any LedgerStore) async throws -> [Outcome] {
+        let now = clock.now()
+        let locked = try await lockTransactions(named: commands, store: store)
+        var outcomes: [Outcome?] = Array(repeating: nil, count: commands.count)
+        var prepared: [Int: Prepared] = [:]
+        for (index, command) in commands.enumerated() {
+            do {
+                prepared[index] = try await prepare(command, locked: locked, store: store, now: now)
+            } catch let error as StrongroomError where error.kind != .internalFailure {
+                outcomes[index] = .failure(error)
+            }
+        }
+
+        let balanceIDs = Set(prepared.values.flatMap { $0.step.balanceIDs }).sorted()
+        let lockedBalances = try await store.lockBalances(ids: balanceIDs)
+        var states = lockedBalances.mapValues(\.state)
+
+        var writes: [(Transaction, Prepared.Effect)] = []
+        for index in commands.indices {
+            guard let command = prepared[index] else { continue }
+            do {
+                guard command.step.balanceIDs.allSatisfy({ lockedBalances[$0] != nil }) else {
+                    throw StrongroomError.ledger(.unknownAccount, "An account of this transaction no longer has a balance.")
+                }
+                let movements = try PostingPlanner.apply(command.step, to: &states)
+                let result = try result(of: command, movements: movements, balances: lockedBalances, now: now)
+                writes.append((result, command.effect))
+                outcomes[index] = .success(result)
+            } catch let error as StrongroomError where error.kind != .internalFailure {
+                outcomes[index] = .failure(error)
+            }
+        }
+
+        for id in balanceIDs {
+            guard let before = lockedBalances[id], let after = states[id], after != before.state else { continue }
+            var balance = before
+            balance.state = after
+            balance.updatedAt = now
+            try await store.writeBalance(balance, expectedVersion: before.state.version)
+        }
+        var operations: [LedgerOperation] = []
+        for (result, effect) in writes {
+            switch effect {
+            case .insert(let transaction, let reverting):
+                try await store.insertTransaction(transaction)
+                operations += result.operations
+                if let reverting { try await store.setRevertedBy(id: reverting, revertedBy: transaction.id, at: now) }
+            case .settle(let transaction, let status, let description):
+                try await store.updateTransactionStatus(id: transaction.id, status: status, description: description, at: now)
+                operations += result.operations.suffix(from: transaction.operations.count)
+            }
+        }
+        if !operations.isEmpty { try await store.insertOperations(operations) }
+        return outcomes.map { $0! }
+    }
+
+    /// Locks every transaction a lifecycle command names, in ascending id order, before
+    /// any balance: the global lock order that keeps concurrent batches free of cycles.
+    private func lockTransactions(named commands: [PostingCommand], store: any LedgerStore) async throws -> [String: Transaction] {
+        var wanted: [String: LedgerRef] = [:]
+        for command in commands {
+            switch command {
+            case .create: continue
+            case .commit(let id, let ledger), .cancel(let id, let ledger, _), .revert(let id, let ledger): wanted[id] = ledger
+            }
+        }
+        var locked: [String: Transaction] = [:]
+        for id in wanted.keys.sorted() {
+            if let transaction = try await store.lockTransaction(id: id, in: wanted[id]!) { locked[id] = transaction }
+        }
+        return locked
+    }
+
+    private func prepare(_ command: PostingCommand, locked: [String: Transaction], store: any LedgerStore, now: Timestamp) async throws -> Prepared {
+        switch command {
+        case .create(let body, let form, let ledger):
+            let draft = try await TransactionDraft.prepare(body, form: form, ledger: ledger, store: store, now: now, id: newID())
+            return Prepared(step: draft.step, effect: .insert(draft.transaction, reverting: nil))
+        case .commit(let id, _), .cancel(let id, _, _):
+            guard let original = locked[id] else { throw StrongroomError.notFound("The transaction") }
+            guard original.status == .pending else {
+                throw StrongroomError.ledger(.notPending, "The transaction is \(original.status.rawValue), not PENDING.")
+            }
+            let scale = original.amount.scale
+            let sources = try original.legs(.source).map { PostingLeg(balanceID: $0.balanceID, amount: try $0.amount(scale: scale)) }
+            if case .commit = command {
+                if let expiry = original.pendingExpiresAt, expiry <= now {
+                    throw StrongroomError.ledger(.notPending, "The pending transaction has expired.")
+                }
+                let destinations = try original.legs(.destination).map {
+                    PostingLeg(balanceID: $0.balanceID, amount: try $0.amount(scale: scale))
+                }
+                return Prepared(
+                    step: .commit(sources: sources, destinations: destinations),
+                    effect: .settle(original, to: .approved, description: nil)
+                )
+            }
+            let expired: Bool
+            if case .cancel(_, _, .expired) = command { expired = true } else { expired = false }
+            return Prepared(
+                step: .cancel(sources: sources),
+                effect: .settle(original, to: .canceled, description: expired ? "expired" : nil)
+            )
+        case .revert(let id, _):
+            guard let original = locked[id] else { throw StrongroomError.notFound("The transaction") }
+            guard original.revertedBy == nil else {
+                throw StrongroomError.ledger(.alreadyReverted, "The transaction was already reverted.")
+            }
+            guard original.status == .approved else {
+                throw StrongroomError.ledger(.notRevertible, "Only an APPROVED transaction can be reverted; this one is \(original.status.rawValue).")
+            }
+            let inverse = TransactionDraft.inverse(of: original, id: newID(), now: now)
+            let scale = original.amount.scale
+            let legs = try inverse.legs.map { (leg: $0, posting: PostingLeg(balanceID: $0.balanceID, amount: try $0.amount(scale: scale))) }
+            return Prepared(
+                step: .post(
+                    sources: legs.filter { $0.leg.side == .source }.map(\.posting),
+                    destinations: legs.filter { $0.leg.side == .destination }.map(\.posting), pending: false
+                ),
+                effect: .insert(inverse, reverting: original.id)
+            )
+        }
+    }
+
+    /// The transaction as it reads after the command: its operations, each movement with
+    /// the balance before and after.
+    private func result(of command: Prepared, movements: [Movement], balances: [String: Balance], now: Timestamp) throws -> Transaction {
+        let transaction = switch command.effect {
+        case .insert(let transaction, _), .settle(let transaction, _, _): transaction
+        }
+        // Legs in movement order: a step moves its sources' legs, then its destinations'.
+        let legsInOrder: [TransactionLeg] = switch command.step {
+        case .post(_, _, let pending): pending ? transaction.legs(.source) : transaction.legs(.source) + transaction.legs(.destination)
+        case .commit: transaction.legs(.source) + transaction.legs(.destination)
+        case .cancel: transaction.legs(.source)
+        }
+        guard legsInOrder.count == movements.count else {
+            throw StrongroomError(.internalError, .internalFailure, "A posting's movements do not match its legs.")
+        }
+        var result = transaction
+        for (leg, movement) in zip(legsInOrder, movements) {
+            guard let balance = balances[movement.balanceID] else {
+                throw StrongroomError(.internalError, .internalFailure, "A movement names a balance that was not locked.")
+            }
+            result.operations.append(LedgerOperation(
+                id: newID(), transactionID: transaction.id, organizationID: transaction.organizationID, ledgerID: transaction.ledgerID,
+                accountID: balance.accountID, accountAlias: balance.alias, balanceID: balance.id, assetCode: transaction.assetCode,
+                type: movement.kind, description: leg.description, chartOfAccounts: leg.chartOfAccounts, amount: movement.amount,
+                before: BalanceSnapshot(movement.before), after: BalanceSnapshot(movement.after),
+                status: movement.kind == .onHold ? .pending : (movement.kind == .release ? .canceled : .approved),
+                metadata: leg.metadata ?? Metadata(), createdAt: now, updatedAt: now
+            ))
+        }
+        if case .settle(_, let status, let description) = command.effect {
+            result.status = status
+            result.statusDescription = description
+            result.updatedAt = now
+        }
+        return result
+    }
+
+    private func newID() -> String { ids.nextText() }
+}
+
+extension PostingStep {
+    var balanceIDs: [String] {
+        switch self {
+        case .post(let sources, let destinations, _), .commit(let sources, let destinations):
+            (sources + destinations).map(\.balanceID)
+        case .cancel(let sources):
+            sources.map(\.balanceID)
+        }
+    }
+}

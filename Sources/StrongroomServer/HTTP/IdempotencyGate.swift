@@ -1,0 +1,157 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Identity
+import Hummingbird
+import NIOCore
+import Storage
+import StrongroomKernel
+import Synchronization
+
+extension ErrorCode {
+    // Idempotency (SR-203x).
+    public static let idempotencyKeyReused: Self = "SR-2030"
+    public static let idempotencyInFlight: Self = "SR-2031"
+    public static let invalidIdempotencyKey: Self = "SR-2032"
+}
+
+/// A response as idempotency stores and replays it: status and exact body bytes.
+struct StoredResponse: Sendable {
+    let status: HTTPResponse.Status
+    let body: Data
+
+    func response(replayed: Bool = false) -> Response {
+        var headers: HTTPFields = [:]
+        headers[.contentType] = status.code >= 400 ? Problem.contentType : "application/json"
+        if replayed { headers[.idempotencyReplayed] = "true" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Runs a creating request at most once per idempotency key (API.md, Idempotency; the
+/// design is in docs/ARCHITECTURE.md). The record of a 2xx commits with its effect; a 4xx
+/// is stored in a transaction of its own; 5xx are never stored; nothing "in progress" is
+/// ever written, so a crash cannot leave a key stuck. A repeat while the first still runs
+/// in this process answers 409; across processes the second waits on the first's record
+/// and replays it.
+final class IdempotencyGate: Sendable {
+    static let maxTTLSeconds: Int64 = 86_400
+    static let maxKeyLength = 255
+
+    struct Key: Sendable {
+        let scope: String
+        let requestHash: String
+        let ttlSeconds: Int64
+    }
+
+    private let persistence: Persistence
+    private let clock: any WallClock
+    private let running = Mutex<Set<String>>([])
+
+    init(persistence: Persistence, clock: any WallClock) {
+        self.persistence = persistence
+        self.clock = clock
+    }
+
+    /// The request's key, or nil when it carries none. `canonicalBody` is the decoded body
+    /// re-encoded with sorted keys, so key order and white space do not change the hash.
+    func key(for request: Request, context: AppRequestContext, canonicalBody: Data) throws -> Key? {
+        guard let key = request.headers[.idempotencyKey] ?? request.headers[.xIdempotency] else { return nil }
+        guard (1...Self.maxKeyLength).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw StrongroomError(.invalidIdempotencyKey, .badRequest, "The idempotency key must be 1 to 255 visible ASCII characters.")
+        }
+        var ttl = Self.maxTTLSeconds
+        if let text = request.headers[.xTTL] {
+            guard let asked = Int64(text), asked > 0 else {
+                throw StrongroomError(.invalidIdempotencyKey, .badRequest, "X-TTL must be a positive number of seconds.")
+            }
+            ttl = min(asked, Self.maxTTLSeconds)
+        }
+        let caller = context.principal?.id.uuidString.lowercased() ?? "anonymous"
+        let scope = Self.hash([request.method.rawValue, request.uri.path, key, caller].map { Data($0.utf8) })
+        return Key(scope: scope, requestHash: Self.hash([canonicalBody]), ttlSeconds: ttl)
+    }
+
+    /// Runs `effect` in a unit of work, once per key.
+    func run(
+        _ key: Key?, requestID: String, effect: @escaping @Sendable (UnitOfWork) async throws -> StoredResponse
+    ) async throws -> Response {
+        guard let key else { return try await persistence.write(effect).response() }
+        guard claim(key.scope) else {
+            throw StrongroomError(.idempotencyInFlight, .conflict, "A request with this idempotency key is still running; retry it.")
+        }
+        defer { release(key.scope) }
+        if let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) {
+            return try replay(stored, key)
+        }
+        do {
+            let clock = self.clock
+            let answer = try await persistence.write { work in
+                let answer = try await effect(work)
+                try await work.idempotency.insert(Self.record(answer, key, now: clock.now()), now: clock.now())
+                return answer
+            }
+            return answer.response()
+        } catch let error as UniqueViolation {
+            // Another process stored this key first: its effect stands and ours rolled back.
+            guard let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) else { throw error }
+            return try replay(stored, key)
+        } catch let error as StrongroomError where Self.isStorable(error) {
+            let answer = StoredResponse(status: Problem.status(for: error.kind), body: Problem.body(error, requestID: requestID))
+            do {
+                try await persistence.write { [clock] work in
+                    try await work.idempotency.insert(Self.record(answer, key, now: clock.now()), now: clock.now())
+                }
+            } catch is UniqueViolation {
+                if let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) { return try replay(stored, key) }
+            }
+            throw error
+        }
+    }
+
+    /// Client errors are answers to store; 401/403 never reach here, and 409 asks for a retry.
+    private static func isStorable(_ error: StrongroomError) -> Bool {
+        switch error.kind {
+        case .badRequest, .notFound, .unprocessable, .payloadTooLarge: true
+        default: false
+        }
+    }
+
+    private func replay(_ stored: IdempotencyRecord, _ key: Key) throws -> Response {
+        guard stored.requestHash == key.requestHash else {
+            throw StrongroomError(
+                .idempotencyKeyReused, .unprocessable, "This idempotency key was already used with a different request body."
+            )
+        }
+        return StoredResponse(status: HTTPResponse.Status(code: stored.status), body: Data(stored.body)).response(replayed: true)
+    }
+
+    private static func record(_ answer: StoredResponse, _ key: Key, now: Timestamp) -> IdempotencyRecord {
+        IdempotencyRecord(
+            scope: key.scope, requestHash: key.requestHash, status: answer.status.code, body: Array(answer.body),
+            expiresAt: now.adding(seconds: key.ttlSeconds)
+        )
+    }
+
+    private func claim(_ scope: String) -> Bool { running.withLock { $0.insert(scope).inserted } }
+
+    private func release(_ scope: String) { running.withLock { _ = $0.remove(scope) } }
+
+    /// SHA-256 over length-prefixed parts, hex: no two different part lists hash alike.
+    private static func hash(_ parts: [Data]) -> String {
+        var hasher = SHA256()
+        for part in parts {
+            withUnsafeBytes(of: UInt64(part.count).bigEndian) { hasher.update(bufferPointer: $0) }
+            hasher.update(data: part)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = Self("Idempotency-Key")!
+    static let xIdempotency = Self("X-Idempotency")!
+    static let xTTL = Self("X-TTL")!
+    static let idempotencyReplayed = Self("X-Idempotency-Replayed")!
+    static let xTotalCount = Self("X-Total-Count")!
+}

@@ -1,0 +1,71 @@
+import Bookkeeping
+import Hummingbird
+import Identity
+import Storage
+import StrongroomKernel
+
+/// The six routes every onboarding entity has, declared once: list, create (idempotent),
+/// count, read, update, delete.
+struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Encodable & Sendable, Changes: StrictDecodable & Sendable>: Sendable {
+    /// The collection's path, e.g. `/v1/organizations/{organization_id}/ledgers`.
+    let collection: String
+    /// The id parameter's name in `collection/{…}`.
+    let idParameter: String
+    let read: Permission
+    let write: Permission
+    /// Where the entities live, from the path.
+    let scope: @Sendable (AppRequestContext) throws -> EntityScope
+    /// Answers 404 when the path's parent (organization or ledger) does not exist.
+    let parent: @Sendable (AppRequestContext, any LedgerStore) async throws -> Void
+    let create: @Sendable (New, AppRequestContext, any LedgerStore) async throws -> Entity
+    let update: @Sendable (String, Changes, AppRequestContext, any LedgerStore) async throws -> Entity
+    let delete: @Sendable (String, AppRequestContext, any LedgerStore) async throws -> Void
+
+    var what: String { "The \(Entity.kind.rawValue)" }
+
+    func register(on routes: GuardedRouter, services: LedgerServices) {
+        let item = "\(collection)/{\(idParameter)}"
+        let persistence = services.persistence
+
+        routes.add(.get, collection, access: .permission(read)) { request, context in
+            let query = try LedgerHTTP.pageQuery(request)
+            try await parent(context, persistence.ledger)
+            let items = try await persistence.ledger.list(Entity.self, in: try scope(context), query: query)
+            return try JSONResponse.make(LedgerHTTP.PageAnswer(items: items, page: query.page, limit: query.limit))
+        }
+
+        routes.add(.post, collection, access: .permission(write)) { request, context in
+            let body = try await RequestBody.decode(New.self, from: request, limit: services.bodyLimit)
+            let key = try services.gate.key(for: request, context: context, canonicalBody: try JSONResponse.encode(body))
+            return try await services.gate.run(key, requestID: context.requestID) { work in
+                try LedgerHTTP.created(try await create(body, context, work.ledger))
+            }
+        }
+
+        routes.add(.head, "\(collection)/metrics/count", access: .permission(read)) { _, context in
+            try await parent(context, persistence.ledger)
+            return LedgerHTTP.count(try await persistence.ledger.count(Entity.self, in: try scope(context)))
+        }
+
+        routes.add(.get, item, access: .permission(read)) { _, context in
+            let id = try LedgerHTTP.id(context, idParameter, what)
+            guard let entity = try await persistence.ledger.find(Entity.self, id: id, in: try scope(context)) else {
+                throw StrongroomError.notFound(what)
+            }
+            return try JSONResponse.make(entity)
+        }
+
+        routes.add(.patch, item, access: .permission(write)) { request, context in
+            let id = try LedgerHTTP.id(context, idParameter, what)
+            let changes = try await RequestBody.decode(Changes.self, from: request, limit: services.bodyLimit)
+            let entity = try await persistence.write { work in try await update(id, changes, context, work.ledger) }
+            return try JSONResponse.make(entity)
+        }
+
+        routes.add(.delete, item, access: .permission(write)) { _, context in
+            let id = try LedgerHTTP.id(context, idParameter, what)
+            try await persistence.write { work in try await delete(id, context, work.ledger) }
+            return Response(status: .noContent)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Bookkeeping
+import Storage
+import StrongroomKernel
+
+/// What the ledger's routes share: storage, the entity rules, the posting path and the
+/// idempotency gate.
+struct LedgerServices: Sendable {
+    let persistence: Persistence
+    let onboarding: Onboarding
+    let engine: PostingEngine
+    let gate: IdempotencyGate
+    let bodyLimit: Int
+
+    init(persistence: Persistence, clock: any WallClock, bodyLimit: Int) {
+        self.persistence = persistence
+        self.onboarding = Onboarding(clock: clock)
+        self.engine = PostingEngine(clock: clock)
+        self.gate = IdempotencyGate(persistence: persistence, clock: clock)
+        self.bodyLimit = bodyLimit
+    }
+
+    /// Runs one posting command as a batch of one; a refusal rolls the unit of work back.
+    func post(_ command: PostingCommand, in work: UnitOfWork) async throws -> Transaction {
+        switch try await engine.run([command], store: work.ledger)[0] {
+        case .success(let transaction): return transaction
+        case .failure(let error): throw error
+        }
+    }
+}

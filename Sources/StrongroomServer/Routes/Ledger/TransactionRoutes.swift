@@ -1,0 +1,113 @@
+import Bookkeeping
+import Foundation
+import Hummingbird
+import Identity
+import LedgerCore
+import Storage
+import StrongroomKernel
+
+/// Transactions (post, read, list, annotate, commit, cancel, revert) and operations (per
+/// account, one, annotate). Every money movement goes through the posting engine.
+enum TransactionRoutes {
+    static func register(on routes: GuardedRouter, services: LedgerServices) {
+        let ledger = OnboardingRoutes.ledger
+        let transactions = "\(ledger)/transactions"
+        let persistence = services.persistence
+        let onboarding = services.onboarding
+
+        func post<Body: TransactionRequest>(_ type: Body.Type, _ path: String) {
+            routes.add(.post, "\(transactions)/\(path)", access: .permission(.transactionsCreate)) { request, context in
+                let body = try await RequestBody.decode(Body.self, from: request, limit: services.bodyLimit).body
+                let ref = try LedgerHTTP.ledger(context)
+                let key = try services.gate.key(for: request, context: context, canonicalBody: try JSONResponse.encode(body))
+                return try await services.gate.run(key, requestID: context.requestID) { work in
+                    _ = try await onboarding.ledger(ref, store: work.ledger)
+                    return try LedgerHTTP.created(try await services.post(.create(body, form: Body.form, ledger: ref), in: work))
+                }
+            }
+        }
+        post(JSONTransactionRequest.self, "json")
+        post(InflowRequest.self, "inflow")
+        post(OutflowRequest.self, "outflow")
+
+        func lifecycle(_ path: String, _ command: @escaping @Sendable (String, LedgerRef) -> PostingCommand) {
+            routes.add(.post, "\(transactions)/{transaction_id}/\(path)", access: .permission(.transactionsWrite)) { request, context in
+                let id = try LedgerHTTP.id(context, "transaction_id", "The transaction")
+                let ref = try LedgerHTTP.ledger(context)
+                let key = try services.gate.key(for: request, context: context, canonicalBody: Data())
+                return try await services.gate.run(key, requestID: context.requestID) { work in
+                    try LedgerHTTP.created(try await services.post(command(id, ref), in: work))
+                }
+            }
+        }
+        lifecycle("commit") { .commit(transactionID: $0, ledger: $1) }
+        lifecycle("cancel") { .cancel(transactionID: $0, ledger: $1, reason: .requested) }
+        lifecycle("revert") { .revert(transactionID: $0, ledger: $1) }
+
+        routes.add(.get, transactions, access: .permission(.transactionsRead)) { request, context in
+            let query = try LedgerHTTP.cursorQuery(request)
+            let ref = try LedgerHTTP.ledger(context)
+            _ = try await onboarding.ledger(ref, store: persistence.ledger)
+            let page = try await persistence.ledger.transactions(in: ref, query: query)
+            return try JSONResponse.make(LedgerHTTP.CursorAnswer(page, limit: query.limit))
+        }
+
+        let item = "\(transactions)/{transaction_id}"
+        routes.add(.get, item, access: .permission(.transactionsRead)) { _, context in
+            let id = try LedgerHTTP.id(context, "transaction_id", "The transaction")
+            guard let transaction = try await persistence.ledger.transaction(id: id, in: try LedgerHTTP.ledger(context)) else {
+                throw StrongroomError.notFound("The transaction")
+            }
+            return try JSONResponse.make(transaction)
+        }
+        routes.add(.patch, item, access: .permission(.transactionsWrite)) { request, context in
+            let id = try LedgerHTTP.id(context, "transaction_id", "The transaction")
+            let changes = try await RequestBody.decode(AnnotationChanges.self, from: request, limit: services.bodyLimit)
+            let ref = try LedgerHTTP.ledger(context)
+            let transaction = try await persistence.write { work in
+                try await onboarding.annotateTransaction(id, in: ref, changes, store: work.ledger)
+            }
+            return try JSONResponse.make(transaction)
+        }
+
+        routes.add(.patch, "\(item)/operations/{operation_id}", access: .permission(.operationsWrite)) { request, context in
+            let transactionID = try LedgerHTTP.id(context, "transaction_id", "The transaction")
+            let id = try LedgerHTTP.id(context, "operation_id", "The operation")
+            let changes = try await RequestBody.decode(AnnotationChanges.self, from: request, limit: services.bodyLimit)
+            let ref = try LedgerHTTP.ledger(context)
+            let operation = try await persistence.write { work in
+                try await onboarding.annotateOperation(id, transactionID: transactionID, in: ref, changes, store: work.ledger)
+            }
+            return try JSONResponse.make(operation)
+        }
+
+        let accountOperations = "\(ledger)/accounts/{account_id}/operations"
+        routes.add(.get, accountOperations, access: .permission(.operationsRead)) { request, context in
+            let query = try LedgerHTTP.cursorQuery(request)
+            var type: MovementKind?
+            if let text = request.uri.queryParameters["type"] {
+                guard let kind = MovementKind(rawValue: String(text).uppercased()) else {
+                    throw StrongroomError(
+                        .invalidQuery, .badRequest, "Query parameter 'type' must be DEBIT, CREDIT, ON_HOLD or RELEASE.",
+                        fields: [.init(field: "type", message: "must be DEBIT, CREDIT, ON_HOLD or RELEASE")]
+                    )
+                }
+                type = kind
+            }
+            let ref = try LedgerHTTP.ledger(context)
+            let account = try await onboarding.entity(
+                Account.self, id: try LedgerHTTP.id(context, "account_id", "The account"), in: ref, store: persistence.ledger
+            )
+            let page = try await persistence.ledger.operations(accountID: account.id, in: ref, type: type, query: query)
+            return try JSONResponse.make(LedgerHTTP.CursorAnswer(page, limit: query.limit))
+        }
+        routes.add(.get, "\(accountOperations)/{operation_id}", access: .permission(.operationsRead)) { _, context in
+            let accountID = try LedgerHTTP.id(context, "account_id", "The account")
+            let id = try LedgerHTTP.id(context, "operation_id", "The operation")
+            guard let operation = try await persistence.ledger.operation(id: id, in: try LedgerHTTP.ledger(context)),
+                operation.accountID == accountID
+            else { throw StrongroomError.notFound("The operation") }
+            return try JSONResponse.make(operation)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Bookkeeping
+import Logging
+import ServiceLifecycle
+import Storage
+import StrongroomKernel
+
+/// Cancels pending transactions whose `pendingExpiresAt` has passed, and removes expired
+/// idempotency records. Runs in every process: the cancel goes through the posting path,
+/// whose lock on the transaction row lets exactly one process cancel each one, and
+/// because it reads what is due from the database it picks up after a restart.
+struct ExpirySweeper: Service {
+    let persistence: Persistence
+    let engine: PostingEngine
+    let clock: any WallClock
+    let logger: Logger
+    var intervalSeconds: Int64 = 1
+
+    /// How many pending transactions one sweep cancels at most (each in its own unit of work).
+    static let batch = 100
+
+    func run() async throws {
+        var sweeps = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await sweepExpiredTransactions(now: clock.now())
+                sweeps += 1
+                if sweeps % 60 == 0 {
+                    let now = clock.now()
+                    _ = try await persistence.write { work in try await work.idempotency.sweep(now: now, limit: 10_000) }
+                }
+            } catch {
+                logger.warning("expiry sweep failed; will retry", metadata: ["error_type": "\(String(reflecting: type(of: error)))"])
+            }
+            try? await Task.sleep(for: .seconds(intervalSeconds))
+        }
+    }
+
+    /// Cancels what is due at `now`; answers how many this process cancelled.
+    @discardableResult
+    func sweepExpiredTransactions(now: Timestamp) async throws -> Int {
+        var cancelled = 0
+        for (ledger, id) in try await persistence.ledger.dueExpiries(now: now, limit: Self.batch) {
+            let outcome = try await persistence.write { work in
+                try await engine.run([.cancel(transactionID: id, ledger: ledger, reason: .expired)], store: work.ledger)[0]
+            }
+            // Another process (or a commit or cancel) got there first: nothing to do.
+            if case .success = outcome { cancelled += 1 }
+        }
+        return cancelled
+    }
+}
