@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Storage
+import StrongroomKernel
+import StrongroomTestSupport
+import Testing
+
+/// Two `strongroom` processes on one PostgreSQL database, raced over loopback: the posting
+/// path's locks hold across processes, not only across the tasks of one.
+@Suite("Ledger across processes", .serialized)
+struct LedgerProcessTests {
+    static let password = "a fresh strong passphrase"
+
+    /// One keep-alive connection to one server, with the administrator's token.
+    struct Connection: Sendable {
+        let client: TestClient
+        let token: String
+
+        func send(_ method: HTTPRequest.Method, _ path: String, _ body: String? = nil) async throws -> (status: Int, body: Data) {
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if !token.isEmpty { headers[.authorization] = "Bearer \(token)" }
+            let response = try await client.execute(.init(path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }))
+            return (Int(response.status.code), Data((response.body ?? ByteBuffer()).readableBytesView))
+        }
+
+        static func open(port: Int, token: String) async throws -> Connection {
+            let client = TestClient(host: "127.0.0.1", port: port)
+            client.connect()
+            return Connection(client: client, token: token)
+        }
+    }
+
+    static func text(_ url: DatabaseURL) throws -> String {
+        guard case .postgres(let t) = url, let password = t.password else { throw ServerProcessTests.TestFailure("not a PostgreSQL URL") }
+        return "postgres://\(t.username):\(password.revealed)@\(t.host):\(t.port)/\(t.database)"
+    }
+
+    @Test(.enabled(if: TestBackend.available.contains(.postgres)))
+    func twoProcessesNeverOverdrawAndCommitOnce() async throws {
+        let database = try await TestDatabase.create(.postgres)
+        do {
+            try await race(on: database)
+        } catch {
+            await database.destroy()
+            throw error
+        }
+        await database.destroy()
+    }
+
+    private func race(on database: TestDatabase) async throws {
+        let directory = try ServerProcessTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let environment = [
+            "STRONGROOM_MASTER_KEY": (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(),
+            "STRONGROOM_BOOTSTRAP_ADMIN_PASSWORD": Self.password,
+            "STRONGROOM_DATABASE_URL": try Self.text(database.serviceURL),
+            "STRONGROOM_DATABASE_OWNER_URL": try Self.text(database.ownerURL),
+        ]
+        let first = try ServerProcessTests.Running(
+            arguments: ["--data-dir", directory + "/a", "--log-level", "warning"], environment: environment, directory: directory
+        )
+        defer { first.stop() }
+        let second = try ServerProcessTests.Running(
+            arguments: ["--data-dir", directory + "/b", "--log-level", "warning"], environment: environment, directory: directory
+        )
+        defer { second.stop() }
+
+        let anonymous = try await Connection.open(port: first.port, token: "")
+        let login = try await anonymous.send(.post, "/v1/auth/login", #"{"username":"admin","password":"\#(Self.password)"}"#)
+        let token = try #require((try JSONSerialization.jsonObject(with: login.body) as? [String: Any])?["access_token"] as? String)
+        let setup = try await Connection.open(port: second.port, token: token)
+        func created(_ path: String, _ body: String) async throws -> String {
+            let answer = try await setup.send(.post, path, body)
+            #expect(answer.status == 201, "\(path): \(String(decoding: answer.body, as: UTF8.self))")
+            return try #require((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["id"] as? String)
+        }
+        let organization = try await created("/v1/organizations", #"{"legalName":"Acme","legalDocument":"1"}"#)
+        let ledger = try await created("/v1/organizations/\(organization)/ledgers", #"{"name":"Main"}"#)
+        let base = "/v1/organizations/\(organization)/ledgers/\(ledger)"
+        _ = try await created("\(base)/assets", #"{"name":"US Dollar","type":"currency","code":"USD"}"#)
+        _ = try await created("\(base)/accounts", #"{"assetCode":"USD","type":"deposit","alias":"@alice"}"#)
+        _ = try await created("\(base)/accounts", #"{"assetCode":"USD","type":"deposit","alias":"@bob"}"#)
+        _ = try await created("\(base)/transactions/inflow", LedgerFixture.inflow("@alice", "100.00"))
+
+        // Sixteen connections, half to each process, each sending five transfers of 2.50:
+        // 80 attempts at 200.00 against 100.00. Exactly forty succeed.
+        var connections: [Connection] = []
+        for index in 0..<16 { connections.append(try await Connection.open(port: index % 2 == 0 ? first.port : second.port, token: token)) }
+        let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for connection in connections {
+                group.addTask {
+                    var statuses: [Int] = []
+                    for _ in 0..<5 {
+                        statuses.append(try await connection.send(.post, "\(base)/transactions/json", LedgerFixture.transfer("@alice", "@bob", "2.50")).status)
+                    }
+                    return statuses
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0 += $1 }
+        }
+        #expect(statuses.filter { $0 == 201 }.count == 40, "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+        #expect(statuses.allSatisfy { $0 == 201 || $0 == 422 })
+
+        // Every connection races to commit or cancel one pending transaction: one wins.
+        let held = try await created("\(base)/transactions/json", LedgerFixture.transfer("@bob", "@alice", "30.00", extra: #""pending":true,"#))
+        let outcomes = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (index, connection) in connections.enumerated() {
+                group.addTask { try await connection.send(.post, "\(base)/transactions/\(held)/\(index % 2 == 0 ? "commit" : "cancel")").status }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 == 201 }.count == 1, "\(outcomes)")
+        #expect(outcomes.filter { $0 == 422 }.count == connections.count - 1)
+
+        let alice = try await setup.send(.get, "\(base)/accounts/alias/@alice/balances")
+        let available = ((try JSONSerialization.jsonObject(with: alice.body) as? [String: Any])?["items"] as? [[String: Any]])?.first?["available"]
+        #expect(["0.00", "30.00"].contains(available as? String ?? "?"))
+        let audit = BookAudit(base: base) { path in try await setup.send(.get, path) }
+        #expect(try await audit.verify() >= 83)
+        for connection in connections + [anonymous, setup] { try? await connection.client.shutdown() }
+    }
+}
