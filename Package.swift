@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Identity", "Secrets", "StrongroomKernel", "Audit", "StrongroomTestSupport"],
+            dependencies: ["Storage", "Identity", "Secrets", "StrongroomKernel", "Audit", "StrongroomTestSupport", "Bookkeeping", "LedgerCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -35,11 +35,19 @@ public protocol LedgerRecord: Sendable {
     var id: String { get }
 }
 
+/// An entity whose name, status and metadata a PATCH may change.
+public protocol NamedRecord: LedgerRecord {
+    var name: String { get set }
+    var status: EntityStatus { get set }
+    var metadata: Metadata { get set }
+    var updatedAt: Timestamp { get set }
+}
+
 extension Organization: LedgerRecord { public static var kind: EntityKind { .organization } }
-extension Ledger: LedgerRecord { public static var kind: EntityKind { .ledger } }
-extension Asset: LedgerRecord { public static var kind: EntityKind { .asset } }
+extension Ledger: NamedRecord { public static var kind: EntityKind { .ledger } }
+extension Asset: NamedRecord { public static var kind: EntityKind { .asset } }
 extension Portfolio: LedgerRecord { public static var kind: EntityKind { .portfolio } }
-extension Segment: LedgerRecord { public static var kind: EntityKind { .segment } }
+extension Segment: NamedRecord { public static var kind: EntityKind { .segment } }
 extension Account: LedgerRecord { public static var kind: EntityKind { .account } }
 
 /// The ledger's persistence, bound either to one unit of work (writes) or to the database

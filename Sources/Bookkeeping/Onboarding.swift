@@ -97,14 +97,7 @@ public struct Onboarding: Sendable {
     }
 
     public func updateLedger(_ ref: LedgerRef, _ changes: NamedEntityChanges, store: any LedgerStore) async throws -> Ledger {
-        try changes.validate()
-        var ledger = try await ledger(ref, store: store)
-        if let value = changes.name { ledger.name = value }
-        if let value = changes.status { ledger.status = value }
-        if let value = changes.metadata { ledger.metadata = value }
-        ledger.updatedAt = clock.now()
-        try await store.update(ledger)
-        return ledger
+        try await rename(try await ledger(ref, store: store), changes, store: store)
     }
 
     public func deleteLedger(_ ref: LedgerRef, store: any LedgerStore) async throws {
@@ -139,14 +132,7 @@ public struct Onboarding: Sendable {
     }
 
     public func updateAsset(_ id: String, in ref: LedgerRef, _ changes: NamedEntityChanges, store: any LedgerStore) async throws -> Asset {
-        try changes.validate()
-        var asset = try await entity(Asset.self, id: id, in: ref, store: store)
-        if let value = changes.name { asset.name = value }
-        if let value = changes.status { asset.status = value }
-        if let value = changes.metadata { asset.metadata = value }
-        asset.updatedAt = clock.now()
-        try await store.update(asset)
-        return asset
+        try await rename(try await entity(Asset.self, id: id, in: ref, store: store), changes, store: store)
     }
 
     /// Deletes an asset nobody uses any more, with its external account and balance.
@@ -205,14 +191,19 @@ public struct Onboarding: Sendable {
     }
 
     public func updateSegment(_ id: String, in ref: LedgerRef, _ changes: NamedEntityChanges, store: any LedgerStore) async throws -> Segment {
+        try await rename(try await entity(Segment.self, id: id, in: ref, store: store), changes, store: store)
+    }
+
+    /// Applies a name / status / metadata change to a ledger, an asset or a segment.
+    private func rename<E: NamedRecord>(_ entity: E, _ changes: NamedEntityChanges, store: any LedgerStore) async throws -> E {
         try changes.validate()
-        var segment = try await entity(Segment.self, id: id, in: ref, store: store)
-        if let value = changes.name { segment.name = value }
-        if let value = changes.status { segment.status = value }
-        if let value = changes.metadata { segment.metadata = value }
-        segment.updatedAt = clock.now()
-        try await store.update(segment)
-        return segment
+        var entity = entity
+        if let value = changes.name { entity.name = value }
+        if let value = changes.status { entity.status = value }
+        if let value = changes.metadata { entity.metadata = value }
+        entity.updatedAt = clock.now()
+        try await store.update(entity)
+        return entity
     }
 
     /// Deletes a portfolio or a segment no live account names.

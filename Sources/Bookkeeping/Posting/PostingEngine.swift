@@ -31,6 +31,18 @@ public struct PostingEngine: Sendable {
             case insert(Transaction, reverting: String?)
             /// A pending transaction moving to its final status.
             case settle(Transaction, to: TransactionStatus, description: String?)
+
+            /// The existing transaction this effect moves through its lifecycle, if any.
+            var steppedTransaction: String? {
+                switch self {
+                case .insert(_, let reverting): reverting
+                case .settle(let transaction, _, _): transaction.id
+                }
+            }
+
+            var isRevert: Bool {
+                if case .insert(_, let reverting) = self { reverting != nil } else { false }
+            }
         }
 
         let step: PostingStep
@@ -55,9 +67,17 @@ public struct PostingEngine: Sendable {
         var states = lockedBalances.mapValues(\.state)
 
         var writes: [(Transaction, Prepared.Effect)] = []
+        // Transactions a command of this batch already committed, cancelled or reverted:
+        // each lifecycle step happens once, also when one batch names a transaction twice.
+        var stepped: Set<String> = []
         for index in commands.indices {
             guard let command = prepared[index] else { continue }
             do {
+                if let target = command.effect.steppedTransaction, stepped.contains(target) {
+                    throw command.effect.isRevert
+                        ? StrongroomError.ledger(.alreadyReverted, "The transaction was already reverted.")
+                        : StrongroomError.ledger(.notPending, "The transaction is no longer PENDING.")
+                }
                 guard command.step.balanceIDs.allSatisfy({ lockedBalances[$0] != nil }) else {
                     throw StrongroomError.ledger(.unknownAccount, "An account of this transaction no longer has a balance.")
                 }
@@ -65,6 +85,7 @@ public struct PostingEngine: Sendable {
                 let result = try result(of: command, movements: movements, balances: lockedBalances, now: now)
                 writes.append((result, command.effect))
                 outcomes[index] = .success(result)
+                if let target = command.effect.steppedTransaction { stepped.insert(target) }
             } catch let error as StrongroomError where error.kind != .internalFailure {
                 outcomes[index] = .failure(error)
             }

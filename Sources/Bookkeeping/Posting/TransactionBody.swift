@@ -22,6 +22,13 @@ public struct TransactionBody: Sendable, Codable, Equatable {
         public var source: Source?
         public var distribute: Distribute?
 
+        public init(asset: String, value: String, source: Source? = nil, distribute: Distribute? = nil) {
+            self.asset = asset
+            self.value = value
+            self.source = source
+            self.distribute = distribute
+        }
+
         public enum CodingKeys: String, CodingKey, CaseIterable {
             case asset, value, source, distribute
         }
@@ -30,6 +37,8 @@ public struct TransactionBody: Sendable, Codable, Equatable {
     public struct Source: Sendable, Codable, Equatable {
         public var from: [Leg]
 
+        public init(from: [Leg]) { self.from = from }
+
         public enum CodingKeys: String, CodingKey, CaseIterable {
             case from
         }
@@ -37,6 +46,8 @@ public struct TransactionBody: Sendable, Codable, Equatable {
 
     public struct Distribute: Sendable, Codable, Equatable {
         public var to: [Leg]
+
+        public init(to: [Leg]) { self.to = to }
 
         public enum CodingKeys: String, CodingKey, CaseIterable {
             case to
