@@ -116,6 +116,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        .testTarget(name: "KernelTests", dependencies: ["StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(
             name: "IdentityTests",

@@ -53,6 +53,12 @@ public struct Account: Sendable, Equatable, Encodable {
     /// `@` optional, then 1 to 100 letters, digits, `:`, `_`, `.`, `-`. Nothing that needs
     /// escaping in a path, and never the reserved `@external` prefix.
     public static func checkAlias(_ alias: String, field: String = "alias") throws(StrongroomError) {
+        guard !alias.lowercased().hasPrefix("@external") else {
+            throw StrongroomError(
+                .reservedAlias, .unprocessable, "Aliases starting with '@external' are reserved for the ledger's external accounts.",
+                fields: [.init(field: field, message: "is reserved")]
+            )
+        }
         let body = alias.hasPrefix("@") ? alias.dropFirst() : Substring(alias)
         guard !body.isEmpty, alias.utf8.count <= 100,
             body.utf8.allSatisfy({ byte in
@@ -61,12 +67,6 @@ public struct Account: Sendable, Equatable, Encodable {
             })
         else {
             throw .invalidValue(field, "must be up to 100 letters, digits, ':', '_', '.' or '-', optionally after '@'")
-        }
-        guard !alias.lowercased().hasPrefix("@external") else {
-            throw StrongroomError(
-                .reservedAlias, .unprocessable, "Aliases starting with '@external' are reserved for the ledger's external accounts.",
-                fields: [.init(field: field, message: "is reserved")]
-            )
         }
     }
 

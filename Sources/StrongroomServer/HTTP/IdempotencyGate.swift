@@ -62,10 +62,11 @@ final class IdempotencyGate: Sendable {
         }
         var ttl = Self.maxTTLSeconds
         if let text = request.headers[.xTTL] {
-            guard let asked = Int64(text), asked > 0 else {
-                throw StrongroomError(.invalidIdempotencyKey, .badRequest, "X-TTL must be a positive number of seconds.")
+            // X-TTL may ask for less than the default, never for more.
+            guard let asked = Int64(text), (1...Self.maxTTLSeconds).contains(asked) else {
+                throw StrongroomError(.invalidIdempotencyKey, .badRequest, "X-TTL must be a number of seconds from 1 to 86400.")
             }
-            ttl = min(asked, Self.maxTTLSeconds)
+            ttl = asked
         }
         let caller = context.principal?.id.uuidString.lowercased() ?? "anonymous"
         let scope = Self.hash([request.method.rawValue, request.uri.path, key, caller].map { Data($0.utf8) })

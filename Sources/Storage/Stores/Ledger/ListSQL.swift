@@ -38,12 +38,14 @@ struct ListSQL {
             case .postgres:
                 add("(\(prefix)\(metadataColumn)::jsonb ->> $?) = $?", .text(entry.key), .text(entry.value))
             case .sqlite:
+                // Text values compare unquoted; numbers and booleans as their JSON text
+                // (`->` keeps a number's literal digits, where a cast would round it).
                 add(
                     """
-                    (CASE json_type(\(prefix)\(metadataColumn), $?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' \
-                    ELSE CAST(json_extract(\(prefix)\(metadataColumn), $?) AS TEXT) END) = $?
+                    (CASE json_type(\(prefix)\(metadataColumn), $?) WHEN 'text' THEN json_extract(\(prefix)\(metadataColumn), $?) \
+                    ELSE (\(prefix)\(metadataColumn) -> $?) END) = $?
                     """,
-                    .text("$.\"\(entry.key)\""), .text("$.\"\(entry.key)\""), .text(entry.value)
+                    .text("$.\"\(entry.key)\""), .text("$.\"\(entry.key)\""), .text("$.\"\(entry.key)\""), .text(entry.value)
                 )
             }
         }
