@@ -32,4 +32,22 @@ struct ServiceRoleTests {
             #expect(try await persistence.identity.signingKeys() == [key])
         }
     }
+
+    /// Ledger rows are soft-deleted and annotated, never removed: the service role holds no
+    /// DELETE on them (only expired idempotency records may go).
+    @Test(arguments: postgres)
+    func theServiceRoleCannotDeleteLedgerRows(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { persistence, _ in
+            for table in [
+                "ledger_organizations", "ledger_ledgers", "ledger_assets", "ledger_portfolios", "ledger_segments", "ledger_accounts",
+                "ledger_balances", "ledger_transactions", "ledger_operations",
+            ] {
+                await #expect(throws: (any Error).self, "DELETE on \(table)") {
+                    try await persistence.database.direct.execute("DELETE FROM \(table)")
+                }
+                try await persistence.database.direct.execute("SELECT COUNT(*) FROM \(table)")
+            }
+            try await persistence.database.direct.execute("DELETE FROM ledger_idempotency")
+        }
+    }
 }
