@@ -15,6 +15,12 @@ struct RequestBody {
             throw StrongroomError.payloadTooLarge(limit: limit)
         }
         let data = Data(buffer.readableBytesView)
+        if let digits = longestNumberLiteral(in: data), digits > maxNumberDigits {
+            throw StrongroomError(
+                .invalidField, .badRequest,
+                "A JSON number has \(digits) digits; numbers may have at most \(maxNumberDigits). Send longer values as strings."
+            )
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [])
@@ -35,6 +41,44 @@ struct RequestBody {
             let (field, message) = describe(error)
             throw StrongroomError(.invalidField, .badRequest, "Field '\(field)': \(message).", fields: [.init(field: field, message: message)])
         }
+    }
+
+    /// The most significant digits a JSON number may carry: more than a decoder keeps
+    /// exactly (a `Decimal` holds 38), so a longer one would be silently rounded. Amounts are
+    /// strings and never meet this bound.
+    static let maxNumberDigits = 30
+
+    /// The digit count of the longest number literal outside strings (mantissa digits,
+    /// exponent aside), or nil when there is none. A scan of the raw bytes: decoders round
+    /// long numbers before anything else can see them.
+    static func longestNumberLiteral(in data: Data) -> Int? {
+        var longest: Int?
+        var inString = false
+        var escaped = false
+        var digits = 0
+        var inNumber = false
+        var inExponent = false
+        for byte in data {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                inNumber = true
+                if !inExponent { digits += 1 }
+            case UInt8(ascii: "e"), UInt8(ascii: "E"):
+                if inNumber { inExponent = true }
+            case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"):
+                if byte == UInt8(ascii: "-"), !inNumber { inNumber = true }
+            default:
+                if inNumber { longest = max(longest ?? 0, digits) }
+                (inNumber, inExponent, digits) = (false, false, 0)
+                if byte == UInt8(ascii: "\"") { inString = true }
+            }
+        }
+        if inNumber { longest = max(longest ?? 0, digits) }
+        return longest
     }
 
     private static func describe(_ error: DecodingError) -> (String, String) {

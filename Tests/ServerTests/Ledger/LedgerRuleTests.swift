@@ -209,4 +209,29 @@ struct LedgerRuleTests {
             try await ledger.send(.delete, "/accounts/\(account)").expectProblem(.unprocessableContent, code: "SR-2023")
         }
     }
+
+    /// A metadata number is kept digit for digit, or refused: never silently rounded.
+    @Test(arguments: TestBackend.available)
+    func metadataNumbersAreKeptExactlyOrRefused(backend: TestBackend) async throws {
+        try await TestServer.with(backend) { client, _, _ in
+            let token = try await client.login("admin", TestServer.adminPassword).token
+            let thirty = "123456789012345678901234567890"
+            let kept = try await client.json(
+                .post, "/v1/organizations", token: token,
+                body: #"{"legalName":"A","legalDocument":"1","metadata":{"n":\#(thirty),"x":0.000001,"s":"1\"2"}}"#
+            )
+            #expect(kept.status == .created)
+            #expect(kept.text.contains(#""n":\#(thirty)"#), "\(kept.text)")
+            let rounded = try await client.json(
+                .post, "/v1/organizations", token: token, body: #"{"legalName":"A","legalDocument":"1","metadata":{"n":\#(thirty)1}}"#
+            )
+            try rounded.expectProblem(.badRequest, code: "SR-0002")
+            // Digits inside strings are text, not numbers.
+            let text = try await client.json(
+                .post, "/v1/organizations", token: token,
+                body: #"{"legalName":"\#(String(repeating: "9", count: 60))","legalDocument":"1"}"#
+            )
+            #expect(text.status == .created)
+        }
+    }
 }
