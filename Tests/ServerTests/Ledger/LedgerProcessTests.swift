@@ -121,4 +121,56 @@ struct LedgerProcessTests {
         #expect(try await audit.verify() >= 83)
         for connection in connections + [anonymous, setup] { try? await connection.client.shutdown() }
     }
+
+    /// A pending transaction whose expiry passes while no server runs is cancelled by the
+    /// next process to start: expiry lives in the database, not in a timer.
+    @Test func aPendingTransactionExpiresAcrossARestart() async throws {
+        let directory = try ServerProcessTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let arguments = ["--data-dir", directory + "/data", "--log-level", "warning"]
+        let environment = ["STRONGROOM_BOOTSTRAP_ADMIN_PASSWORD": Self.password]
+
+        var server = try ServerProcessTests.Running(arguments: arguments, environment: environment, directory: directory)
+        var connection = try await Connection.open(port: server.port, token: "")
+        let login = try await connection.send(.post, "/v1/auth/login", #"{"username":"admin","password":"\#(Self.password)"}"#)
+        let token = try #require((try JSONSerialization.jsonObject(with: login.body) as? [String: Any])?["access_token"] as? String)
+        connection = try await Connection.open(port: server.port, token: token)
+        func created(_ path: String, _ body: String) async throws -> String {
+            let answer = try await connection.send(.post, path, body)
+            #expect(answer.status == 201, "\(path): \(String(decoding: answer.body, as: UTF8.self))")
+            return try #require((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["id"] as? String)
+        }
+        let organization = try await created("/v1/organizations", #"{"legalName":"Acme","legalDocument":"1"}"#)
+        let ledger = try await created("/v1/organizations/\(organization)/ledgers", #"{"name":"Main"}"#)
+        let base = "/v1/organizations/\(organization)/ledgers/\(ledger)"
+        _ = try await created("\(base)/assets", #"{"name":"US Dollar","type":"currency","code":"USD"}"#)
+        _ = try await created("\(base)/accounts", #"{"assetCode":"USD","type":"deposit","alias":"@alice"}"#)
+        _ = try await created("\(base)/accounts", #"{"assetCode":"USD","type":"deposit","alias":"@bob"}"#)
+        _ = try await created("\(base)/transactions/inflow", LedgerFixture.inflow("@alice", "10.00"))
+        let expiry = RFC3339.format(SystemClock().now().adding(seconds: 2))
+        let held = try await created(
+            "\(base)/transactions/json", LedgerFixture.transfer("@alice", "@bob", "4.00", extra: #""pending":true,"pendingExpiresAt":"\#(expiry)","#)
+        )
+        try? await connection.client.shutdown()
+        #expect(server.stop() == 0)
+
+        // Stopped past the expiry; the restarted process's sweeper finds it due.
+        try await Task.sleep(for: .seconds(3))
+        server = try ServerProcessTests.Running(arguments: arguments, environment: environment, directory: directory)
+        defer { server.stop() }
+        connection = try await Connection.open(port: server.port, token: token)
+        var status = "PENDING"
+        let deadline = Date().addingTimeInterval(10)
+        while status == "PENDING", Date() < deadline {
+            let answer = try await connection.send(.get, "\(base)/transactions/\(held)")
+            status = ((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["status"] as? [String: Any])?["code"] as? String ?? "?"
+            if status == "PENDING" { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(status == "CANCELED")
+        let alice = try await connection.send(.get, "\(base)/accounts/alias/@alice/balances")
+        let balance = ((try JSONSerialization.jsonObject(with: alice.body) as? [String: Any])?["items"] as? [[String: Any]])?.first
+        #expect(balance?["available"] as? String == "10.00")
+        #expect(balance?["onHold"] as? String == "0.00")
+        try? await connection.client.shutdown()
+    }
 }
