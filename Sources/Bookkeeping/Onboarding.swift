@@ -276,7 +276,7 @@ public struct Onboarding: Sendable {
         let account = try await entity(Account.self, id: id, in: ref, store: store)
         guard !account.isExternal else { throw StrongroomError.externalAccount() }
         let balances = try await store.lockBalances(ids: try await store.balances(ofAccount: id).map(\.id))
-        guard balances.values.allSatisfy({ $0.state.available.minorUnits == 0 && $0.state.onHold.minorUnits == 0 }) else {
+        guard !balances.values.contains(where: \.state.holdsMoney) else {
             throw StrongroomError.nonZeroBalance("An account whose balance holds money cannot be deleted.")
         }
         if try await store.hasLiveChildren(.account, linkedBy: .parentAccount, to: id) {
@@ -296,8 +296,7 @@ public struct Onboarding: Sendable {
 
     /// Changes a balance's settings under its lock; its money never changes here.
     public func updateBalance(_ id: String, in ref: LedgerRef, _ changes: BalanceChanges, store: any LedgerStore) async throws -> Balance {
-        let found = try await balance(id, in: ref, store: store)
-        guard var balance = try await store.lockBalances(ids: [found.id])[found.id] else { throw StrongroomError.notFound("The balance") }
+        var balance = try await lockedBalance(id, in: ref, store: store)
         guard !balance.state.isExternal else { throw StrongroomError.externalAccount() }
         balance.state = try changes.applied(to: balance.state)
         balance.updatedAt = clock.now()
@@ -306,13 +305,19 @@ public struct Onboarding: Sendable {
     }
 
     public func deleteBalance(_ id: String, in ref: LedgerRef, store: any LedgerStore) async throws {
-        let found = try await balance(id, in: ref, store: store)
-        guard let balance = try await store.lockBalances(ids: [found.id])[found.id] else { throw StrongroomError.notFound("The balance") }
+        let balance = try await lockedBalance(id, in: ref, store: store)
         guard !balance.state.isExternal else { throw StrongroomError.externalAccount() }
-        guard balance.state.available.minorUnits == 0, balance.state.onHold.minorUnits == 0 else {
+        guard !balance.state.holdsMoney else {
             throw StrongroomError.nonZeroBalance("A balance that holds money cannot be deleted.")
         }
         try await store.softDeleteBalance(id: id, at: clock.now())
+    }
+
+    /// The balance, found in this ledger (404 otherwise) and locked for the unit of work.
+    private func lockedBalance(_ id: String, in ref: LedgerRef, store: any LedgerStore) async throws -> Balance {
+        let found = try await balance(id, in: ref, store: store)
+        guard let balance = try await store.lockBalances(ids: [found.id])[found.id] else { throw StrongroomError.notFound("The balance") }
+        return balance
     }
 
     // MARK: Transactions and operations: annotations only

@@ -108,6 +108,11 @@ public struct Transaction: Sendable, Equatable, Encodable {
 
     public func legs(_ side: TransactionLeg.Side) -> [TransactionLeg] { legs.filter { $0.side == side } }
 
+    /// One side's legs as the posting planner moves them, at the transaction's scale.
+    func postingLegs(_ side: TransactionLeg.Side) throws -> [PostingLeg] {
+        try legs(side).map { PostingLeg(balanceID: $0.balanceID, amount: try $0.amount(scale: amount.scale)) }
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, description, code, chartOfAccountsGroupName, status, amount, assetCode, source, destination
         case pending, pendingExpiresAt, revertedBy, metadata, createdAt, updatedAt, operations

@@ -136,30 +136,20 @@ public struct PostingEngine: Sendable {
         case .create(let body, let form, let ledger):
             let draft = try await TransactionDraft.prepare(body, form: form, ledger: ledger, store: store, now: now, id: newID())
             return Prepared(step: draft.step, effect: .insert(draft.transaction, reverting: nil))
-        case .commit(let id, _), .cancel(let id, _, _):
-            guard let original = locked[id] else { throw StrongroomError.notFound("The transaction") }
-            guard original.status == .pending else {
-                throw StrongroomError.ledger(.notPending, "The transaction is \(original.status.rawValue), not PENDING.")
+        case .commit(let id, _):
+            let original = try pending(id, locked)
+            if let expiry = original.pendingExpiresAt, expiry <= now {
+                throw StrongroomError.ledger(.notPending, "The pending transaction has expired.")
             }
-            let scale = original.amount.scale
-            let sources = try original.legs(.source).map { PostingLeg(balanceID: $0.balanceID, amount: try $0.amount(scale: scale)) }
-            if case .commit = command {
-                if let expiry = original.pendingExpiresAt, expiry <= now {
-                    throw StrongroomError.ledger(.notPending, "The pending transaction has expired.")
-                }
-                let destinations = try original.legs(.destination).map {
-                    PostingLeg(balanceID: $0.balanceID, amount: try $0.amount(scale: scale))
-                }
-                return Prepared(
-                    step: .commit(sources: sources, destinations: destinations),
-                    effect: .settle(original, to: .approved, description: nil)
-                )
-            }
-            let expired: Bool
-            if case .cancel(_, _, .expired) = command { expired = true } else { expired = false }
             return Prepared(
-                step: .cancel(sources: sources),
-                effect: .settle(original, to: .canceled, description: expired ? "expired" : nil)
+                step: .commit(sources: try original.postingLegs(.source), destinations: try original.postingLegs(.destination)),
+                effect: .settle(original, to: .approved, description: nil)
+            )
+        case .cancel(let id, _, let reason):
+            let original = try pending(id, locked)
+            return Prepared(
+                step: .cancel(sources: try original.postingLegs(.source)),
+                effect: .settle(original, to: .canceled, description: reason == .expired ? "expired" : nil)
             )
         case .revert(let id, _):
             guard let original = locked[id] else { throw StrongroomError.notFound("The transaction") }
@@ -170,16 +160,20 @@ public struct PostingEngine: Sendable {
                 throw StrongroomError.ledger(.notRevertible, "Only an APPROVED transaction can be reverted; this one is \(original.status.rawValue).")
             }
             let inverse = TransactionDraft.inverse(of: original, id: newID(), now: now)
-            let scale = original.amount.scale
-            let legs = try inverse.legs.map { (leg: $0, posting: PostingLeg(balanceID: $0.balanceID, amount: try $0.amount(scale: scale))) }
             return Prepared(
-                step: .post(
-                    sources: legs.filter { $0.leg.side == .source }.map(\.posting),
-                    destinations: legs.filter { $0.leg.side == .destination }.map(\.posting), pending: false
-                ),
+                step: .post(sources: try inverse.postingLegs(.source), destinations: try inverse.postingLegs(.destination), pending: false),
                 effect: .insert(inverse, reverting: original.id)
             )
         }
+    }
+
+    /// The locked transaction a commit or cancel names, which must still be pending.
+    private func pending(_ id: String, _ locked: [String: Transaction]) throws -> Transaction {
+        guard let original = locked[id] else { throw StrongroomError.notFound("The transaction") }
+        guard original.status == .pending else {
+            throw StrongroomError.ledger(.notPending, "The transaction is \(original.status.rawValue), not PENDING.")
+        }
+        return original
     }
 
     /// The transaction as it reads after the command: its operations, each movement with

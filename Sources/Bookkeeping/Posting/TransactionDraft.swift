@@ -25,6 +25,10 @@ struct TransactionDraft {
         let expiry = try pendingExpiry(body, pending: pending, now: now)
 
         guard let asset = try await store.asset(code: body.send.asset, in: ledger) else {
+            // Only now is it worth a query to tell a missing ledger (404) from a missing asset.
+            guard try await store.find(Ledger.self, id: ledger.ledgerID, in: .organization(ledger.organizationID)) != nil else {
+                throw StrongroomError.notFound("The ledger")
+            }
             throw StrongroomError.ledger(.unknownAsset, "The asset '\(body.send.asset)' does not exist in this ledger.", field: "send.asset")
         }
         let value = try amount(body.send.value, scale: asset.scale, field: "send.value")

@@ -33,6 +33,9 @@ public struct BalanceState: Sendable, Equatable {
         self.accountBlocked = accountBlocked
     }
 
+    /// Whether any money is in the balance, available or on hold.
+    public var holdsMoney: Bool { available.minorUnits != 0 || onHold.minorUnits != 0 }
+
     /// A new, empty balance.
     public static func opened(scale: Int, isExternal: Bool = false) -> BalanceState {
         BalanceState(available: .zero(scale: scale), onHold: .zero(scale: scale), version: 0, isExternal: isExternal)

@@ -86,10 +86,9 @@ final class IdempotencyGate: Sendable {
             return try replay(stored, key)
         }
         do {
-            let clock = self.clock
-            let answer = try await persistence.write { work in
+            let answer = try await persistence.write { [self] work in
                 let answer = try await effect(work)
-                try await work.idempotency.insert(Self.record(answer, key, now: clock.now()), now: clock.now())
+                try await store(answer, key, in: work)
                 return answer
             }
             return answer.response()
@@ -100,9 +99,7 @@ final class IdempotencyGate: Sendable {
         } catch let error as StrongroomError where Self.isStorable(error) {
             let answer = StoredResponse(status: Problem.status(for: error.kind), body: Problem.body(error, requestID: requestID))
             do {
-                try await persistence.write { [clock] work in
-                    try await work.idempotency.insert(Self.record(answer, key, now: clock.now()), now: clock.now())
-                }
+                try await persistence.write { [self] work in try await store(answer, key, in: work) }
             } catch is UniqueViolation {
                 if let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) { return try replay(stored, key) }
             }
@@ -127,10 +124,15 @@ final class IdempotencyGate: Sendable {
         return StoredResponse(status: HTTPResponse.Status(code: stored.status), body: Data(stored.body)).response(replayed: true)
     }
 
-    private static func record(_ answer: StoredResponse, _ key: Key, now: Timestamp) -> IdempotencyRecord {
-        IdempotencyRecord(
-            scope: key.scope, requestHash: key.requestHash, status: answer.status.code, body: Array(answer.body),
-            expiresAt: now.adding(seconds: key.ttlSeconds)
+    /// Stores `answer` under the key in the unit of work, for the key's time to live.
+    private func store(_ answer: StoredResponse, _ key: Key, in work: UnitOfWork) async throws {
+        let now = clock.now()
+        try await work.idempotency.insert(
+            IdempotencyRecord(
+                scope: key.scope, requestHash: key.requestHash, status: answer.status.code, body: Array(answer.body),
+                expiresAt: now.adding(seconds: key.ttlSeconds)
+            ),
+            now: now
         )
     }
 

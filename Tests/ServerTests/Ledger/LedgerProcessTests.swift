@@ -30,6 +30,34 @@ struct LedgerProcessTests {
             client.connect()
             return Connection(client: client, token: token)
         }
+
+        /// Logs the administrator in on this server and answers the access token.
+        static func adminToken(port: Int) async throws -> String {
+            let anonymous = try await open(port: port, token: "")
+            let login = try await anonymous.send(.post, "/v1/auth/login", #"{"username":"admin","password":"\#(LedgerProcessTests.password)"}"#)
+            try? await anonymous.client.shutdown()
+            return try #require((try JSONSerialization.jsonObject(with: login.body) as? [String: Any])?["access_token"] as? String)
+        }
+
+        /// POSTs `body`, expects 201, and answers the created id.
+        func created(_ path: String, _ body: String) async throws -> String {
+            let answer = try await send(.post, path, body)
+            #expect(answer.status == 201, "\(path): \(String(decoding: answer.body, as: UTF8.self))")
+            return try #require((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["id"] as? String)
+        }
+
+        /// An organization and ledger with USD, `@alice` funded with `funding` and `@bob`;
+        /// answers the ledger's base path.
+        func books(funding: String) async throws -> String {
+            let organization = try await created("/v1/organizations", #"{"legalName":"Acme","legalDocument":"1"}"#)
+            let ledger = try await created("/v1/organizations/\(organization)/ledgers", #"{"name":"Main"}"#)
+            let base = "/v1/organizations/\(organization)/ledgers/\(ledger)"
+            _ = try await created("\(base)/assets", #"{"name":"US Dollar","type":"currency","code":"USD"}"#)
+            _ = try await created("\(base)/accounts", #"{"assetCode":"USD","type":"deposit","alias":"@alice"}"#)
+            _ = try await created("\(base)/accounts", #"{"assetCode":"USD","type":"deposit","alias":"@bob"}"#)
+            _ = try await created("\(base)/transactions/inflow", LedgerFixture.inflow("@alice", funding))
+            return base
+        }
     }
 
     static func text(_ url: DatabaseURL) throws -> String {
@@ -67,22 +95,9 @@ struct LedgerProcessTests {
         )
         defer { second.stop() }
 
-        let anonymous = try await Connection.open(port: first.port, token: "")
-        let login = try await anonymous.send(.post, "/v1/auth/login", #"{"username":"admin","password":"\#(Self.password)"}"#)
-        let token = try #require((try JSONSerialization.jsonObject(with: login.body) as? [String: Any])?["access_token"] as? String)
+        let token = try await Connection.adminToken(port: first.port)
         let setup = try await Connection.open(port: second.port, token: token)
-        func created(_ path: String, _ body: String) async throws -> String {
-            let answer = try await setup.send(.post, path, body)
-            #expect(answer.status == 201, "\(path): \(String(decoding: answer.body, as: UTF8.self))")
-            return try #require((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["id"] as? String)
-        }
-        let organization = try await created("/v1/organizations", #"{"legalName":"Acme","legalDocument":"1"}"#)
-        let ledger = try await created("/v1/organizations/\(organization)/ledgers", #"{"name":"Main"}"#)
-        let base = "/v1/organizations/\(organization)/ledgers/\(ledger)"
-        _ = try await created("\(base)/assets", #"{"name":"US Dollar","type":"currency","code":"USD"}"#)
-        _ = try await created("\(base)/accounts", #"{"assetCode":"USD","type":"deposit","alias":"@alice"}"#)
-        _ = try await created("\(base)/accounts", #"{"assetCode":"USD","type":"deposit","alias":"@bob"}"#)
-        _ = try await created("\(base)/transactions/inflow", LedgerFixture.inflow("@alice", "100.00"))
+        let base = try await setup.books(funding: "100.00")
 
         // Sixteen connections, half to each process, each sending five transfers of 2.50:
         // 80 attempts at 200.00 against 100.00. Exactly forty succeed.
@@ -104,7 +119,7 @@ struct LedgerProcessTests {
         #expect(statuses.allSatisfy { $0 == 201 || $0 == 422 })
 
         // Every connection races to commit or cancel one pending transaction: one wins.
-        let held = try await created("\(base)/transactions/json", LedgerFixture.transfer("@bob", "@alice", "30.00", extra: #""pending":true,"#))
+        let held = try await setup.created("\(base)/transactions/json", LedgerFixture.transfer("@bob", "@alice", "30.00", extra: #""pending":true,"#))
         let outcomes = try await withThrowingTaskGroup(of: Int.self) { group in
             for (index, connection) in connections.enumerated() {
                 group.addTask { try await connection.send(.post, "\(base)/transactions/\(held)/\(index % 2 == 0 ? "commit" : "cancel")").status }
@@ -119,7 +134,7 @@ struct LedgerProcessTests {
         #expect(["0.00", "30.00"].contains(available as? String ?? "?"))
         let audit = BookAudit(base: base) { path in try await setup.send(.get, path) }
         #expect(try await audit.verify() >= 83)
-        for connection in connections + [anonymous, setup] { try? await connection.client.shutdown() }
+        for connection in connections + [setup] { try? await connection.client.shutdown() }
     }
 
     /// A pending transaction whose expiry passes while no server runs is cancelled by the
@@ -131,24 +146,11 @@ struct LedgerProcessTests {
         let environment = ["STRONGROOM_BOOTSTRAP_ADMIN_PASSWORD": Self.password]
 
         var server = try ServerProcessTests.Running(arguments: arguments, environment: environment, directory: directory)
-        var connection = try await Connection.open(port: server.port, token: "")
-        let login = try await connection.send(.post, "/v1/auth/login", #"{"username":"admin","password":"\#(Self.password)"}"#)
-        let token = try #require((try JSONSerialization.jsonObject(with: login.body) as? [String: Any])?["access_token"] as? String)
-        connection = try await Connection.open(port: server.port, token: token)
-        func created(_ path: String, _ body: String) async throws -> String {
-            let answer = try await connection.send(.post, path, body)
-            #expect(answer.status == 201, "\(path): \(String(decoding: answer.body, as: UTF8.self))")
-            return try #require((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["id"] as? String)
-        }
-        let organization = try await created("/v1/organizations", #"{"legalName":"Acme","legalDocument":"1"}"#)
-        let ledger = try await created("/v1/organizations/\(organization)/ledgers", #"{"name":"Main"}"#)
-        let base = "/v1/organizations/\(organization)/ledgers/\(ledger)"
-        _ = try await created("\(base)/assets", #"{"name":"US Dollar","type":"currency","code":"USD"}"#)
-        _ = try await created("\(base)/accounts", #"{"assetCode":"USD","type":"deposit","alias":"@alice"}"#)
-        _ = try await created("\(base)/accounts", #"{"assetCode":"USD","type":"deposit","alias":"@bob"}"#)
-        _ = try await created("\(base)/transactions/inflow", LedgerFixture.inflow("@alice", "10.00"))
+        let token = try await Connection.adminToken(port: server.port)
+        var connection = try await Connection.open(port: server.port, token: token)
+        let base = try await connection.books(funding: "10.00")
         let expiry = RFC3339.format(SystemClock().now().adding(seconds: 2))
-        let held = try await created(
+        let held = try await connection.created(
             "\(base)/transactions/json", LedgerFixture.transfer("@alice", "@bob", "4.00", extra: #""pending":true,"pendingExpiresAt":"\#(expiry)","#)
         )
         try? await connection.client.shutdown()

@@ -177,6 +177,11 @@ struct LedgerRuleTests {
             #expect(try await ledger.money("@bob") == ("0.00", "0.00"))
             #expect(try await ledger.money("@external/USD") == ("-120.00", "0.00"))
 
+            // A ledger that does not exist is a 404, not an unknown asset.
+            let missing = "/v1/organizations/\(ledger.organization)/ledgers/\(UUID().uuidString.lowercased())/transactions/json"
+            try await client.json(.post, missing, token: ledger.token, body: LedgerFixture.transfer("@alice", "@bob", "1.00"))
+                .expectProblem(.notFound, code: "SR-2020")
+
             // Arithmetic that would overflow is an error, never a wrap: the external account
             // reaches exactly -10^20, and one cent more is refused.
             _ = try await ledger.posted("inflow", LedgerFixture.inflow("@big", "99999999999999999880"))

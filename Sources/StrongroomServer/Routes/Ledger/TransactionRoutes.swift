@@ -21,8 +21,7 @@ enum TransactionRoutes {
                 let ref = try LedgerHTTP.ledger(context)
                 let key = try services.gate.key(for: request, context: context, canonicalBody: try JSONResponse.encode(body))
                 return try await services.gate.run(key, requestID: context.requestID) { work in
-                    _ = try await onboarding.ledger(ref, store: work.ledger)
-                    return try LedgerHTTP.created(try await services.post(.create(body, form: Body.form, ledger: ref), in: work))
+                    try LedgerHTTP.created(try await services.post(.create(body, form: Body.form, ledger: ref), in: work))
                 }
             }
         }
