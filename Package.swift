@@ -118,6 +118,7 @@ let package = Package(
 
         .testTarget(name: "KernelTests", dependencies: ["StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "StrongroomKernel"], swiftSettings: strictSettings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(
             name: "IdentityTests",
             dependencies: ["Identity", "Secrets", "StrongroomKernel"],

@@ -1,13 +1,26 @@
-/// Who caused an audit event: a user or client id (or `anonymous`, or `system` for the
-/// service's own work), and the source address of the request.
-public struct AuditActor: Sendable, Equatable {
+/// Who caused an audit event: a user or a machine client (by id), nobody yet authenticated
+/// (`anonymous`), or the service itself (`system`), and the request's source address.
+public struct AuditActor: Sendable, Hashable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case user
+        case client
+        case anonymous
+        case system
+    }
+
+    public let kind: Kind
     public let id: String
     public let sourceAddress: String?
 
-    public init(id: String, sourceAddress: String?) {
+    public init(kind: Kind, id: String, sourceAddress: String?) {
+        self.kind = kind
         self.id = id
         self.sourceAddress = sourceAddress
     }
 
-    public static let system = AuditActor(id: "system", sourceAddress: nil)
+    public static func anonymous(from sourceAddress: String?) -> AuditActor {
+        AuditActor(kind: .anonymous, id: "anonymous", sourceAddress: sourceAddress)
+    }
+
+    public static let system = AuditActor(kind: .system, id: "system", sourceAddress: nil)
 }

@@ -1,13 +1,10 @@
-import StrongroomKernel
-
-/// One thing that happened, as the unit of work collects it before commit: who did what to
-/// which resource, with what outcome. The audit trail (hash chain, sequence numbers,
-/// checkpoints) turns these into records in the same transaction as the change.
+/// One thing that happened, before the chain gives it a place: who did what to which
+/// resource, with what outcome, in which request. The trail appends it as an `AuditRecord`.
 ///
-/// `summary` must never hold a secret or personal data in clear: callers put identifiers
-/// and field names there, not values.
+/// `summary` must never hold a secret or personal data in clear: callers put identifiers,
+/// field names, codes and counts there, not values.
 public struct AuditEvent: Sendable, Equatable {
-    public enum Outcome: String, Sendable {
+    public enum Outcome: String, Sendable, CaseIterable {
         case success
         case failure
         case denied
@@ -18,11 +15,10 @@ public struct AuditEvent: Sendable, Equatable {
     public let outcome: Outcome
     public let actor: AuditActor
     public let requestID: String
-    public let summary: [String: String]
+    public let summary: AuditSummary
 
     public init(
-        action: String, resource: String, outcome: Outcome, actor: AuditActor, requestID: String,
-        summary: [String: String] = [:]
+        action: String, resource: String, outcome: Outcome, actor: AuditActor, requestID: String, summary: AuditSummary = [:]
     ) {
         self.action = action
         self.resource = resource

@@ -1,3 +1,4 @@
+import Audit
 import Bookkeeping
 import Identity
 import Logging
@@ -9,10 +10,13 @@ public final class Persistence: Sendable {
     public let database: any SQLDatabase
     public let migrator: Migrator
     private let participants: [any UnitOfWorkParticipant]
+    /// Stamps audit records.
+    private let clock: any WallClock
 
-    public init(database: any SQLDatabase, participants: [any UnitOfWorkParticipant] = []) {
+    public init(database: any SQLDatabase, clock: any WallClock = SystemClock(), participants: [any UnitOfWorkParticipant] = []) {
         self.database = database
         self.migrator = Migrator()
+        self.clock = clock
         self.participants = participants
     }
 
@@ -25,16 +29,24 @@ public final class Persistence: Sendable {
     /// Idempotency reads, and the sweep of expired records.
     public var idempotency: IdempotencyRecords { IdempotencyRecords(executor: database.direct) }
 
+    /// Audit trail reads (the chain is appended to only through units of work).
+    public var audit: AuditRecords { AuditRecords(executor: database.direct) }
+
     /// Runs `body` as one unit of work. On PostgreSQL the body may run more than once (a
     /// serialization failure retries it), each time on a fresh unit of work.
+    ///
+    /// The events the work recorded are appended to the audit chain last, in the same
+    /// transaction: no change commits without its record, no record without its change.
     public func write<T: Sendable>(_ body: @Sendable (UnitOfWork) async throws -> T) async throws -> T {
         let participants = self.participants
+        let clock = self.clock
         return try await database.transaction { executor in
             let work = UnitOfWork(executor: executor)
             let result = try await body(work)
             for participant in participants {
                 try await participant.beforeCommit(work, transaction: executor)
             }
+            try await AuditRecords(executor: executor).append(work.recordedEvents, at: clock.now())
             return result
         }
     }

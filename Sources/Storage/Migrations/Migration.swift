@@ -3,7 +3,7 @@ import Foundation
 /// each one's checksum and refuses to run against a database whose history differs.
 public struct Migration: Sendable {
     /// Rights the service role gets on a table. The owner role creates everything; the
-    /// service role gets only what it needs (the audit tables, later, only INSERT and SELECT).
+    /// service role gets only what it needs (the audit tables only INSERT and SELECT).
     public struct Grant: Sendable {
         public let table: String
         public let privileges: String
@@ -19,16 +19,31 @@ public struct Migration: Sendable {
     public let name: String
     /// Portable DDL. `{BYTES}` stands for the binary type (BLOB / BYTEA).
     let statements: [String]
+    /// What only one backend can say (triggers, functions), run after `statements`.
+    let dialectStatements: [SQLDialect: [String]]
     let grants: [Grant]
+
+    init(version: Int64, name: String, statements: [String], dialectStatements: [SQLDialect: [String]] = [:], grants: [Grant]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+        self.dialectStatements = dialectStatements
+        self.grants = grants
+    }
 
     func statements(for dialect: SQLDialect) -> [String] {
         statements.map { $0.replacingOccurrences(of: "{BYTES}", with: dialect == .sqlite ? "BLOB" : "BYTEA") }
+            + (dialectStatements[dialect] ?? [])
     }
 
     /// FNV-1a over the statements: detects an edited migration; not a security control.
     var checksum: String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in statements.joined(separator: "\u{0}").utf8 {
+        var text = statements.joined(separator: "\u{0}")
+        for dialect in dialectStatements.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            text += "\u{1}\(dialect.rawValue)\u{0}" + dialectStatements[dialect]!.joined(separator: "\u{0}")
+        }
+        for byte in text.utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }

@@ -98,6 +98,8 @@ public struct Migrator: Sendable {
         try await executor.execute("GRANT USAGE ON SCHEMA public TO \"\(role)\"")
         try await executor.execute("GRANT SELECT ON \(historyTable) TO \"\(role)\"")
         for grant in migrations.flatMap(\.grants) {
+            // Exactly these rights, on every run: whatever else was granted by hand is taken back.
+            try await executor.execute("REVOKE ALL ON \(grant.table) FROM \"\(role)\"")
             try await executor.execute("GRANT \(grant.privileges) ON \(grant.table) TO \"\(role)\"")
         }
     }

@@ -55,5 +55,6 @@ enum Schema {
             ]
         ),
         LedgerSchema.migration,
+        AuditSchema.migration,
     ]
 }

@@ -1,0 +1,97 @@
+import Audit
+import StrongroomKernel
+
+/// The audit chain's table: appended to inside a unit of work (never updated, never
+/// deleted: the grants and triggers of migration 3 refuse both), read in `seq` order.
+public struct AuditRecords: Sendable {
+    /// Names Strongroom's chain lock among PostgreSQL advisory locks ("AUDIT").
+    static let chainLockKey: Int64 = 0x41_5544_4954
+    /// Rows per INSERT: 12 binds each stays far below both backends' bind limits.
+    static let rowsPerInsert = 500
+    static let columns =
+        "seq, recorded_at, actor_kind, actor_id, actor_address, action, resource, outcome, request_id, summary, prev_hash, hash"
+
+    let executor: any SQLExecutor
+
+    /// Appends `events` after the current head, as one run of records. Takes the chain lock
+    /// first (PostgreSQL; SQLite's writer already excludes every other), which the commit
+    /// releases: call it once per unit of work, as its last statement before `COMMIT`.
+    @discardableResult
+    func append(_ events: [AuditEvent], at time: Timestamp) async throws -> [AuditRecord] {
+        guard !events.isEmpty else { return [] }
+        if executor.dialect == .postgres {
+            try await executor.execute("SELECT pg_advisory_xact_lock($1)", [.int(Self.chainLockKey)])
+        }
+        let records = AuditChain.extend(try await head() ?? .genesis, with: events, at: time)
+        var start = 0
+        while start < records.count {
+            let chunk = records[start..<min(start + Self.rowsPerInsert, records.count)]
+            var placeholders: [String] = []
+            var binds: [SQLValue] = []
+            binds.reserveCapacity(chunk.count * 12)
+            for record in chunk {
+                let base = binds.count
+                placeholders.append("(" + (1...12).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+                binds += [
+                    .int(record.seq), .int(record.time.microsecondsSinceEpoch), .text(record.actorKind), .text(record.actorID),
+                    record.actorAddress.map(SQLValue.text) ?? .null, .text(record.action), .text(record.resource),
+                    .text(record.outcome), .text(record.requestID), .text(record.summary), .text(record.prevHash),
+                    .text(record.hash),
+                ]
+            }
+            try await executor.execute("INSERT INTO audit_events (\(Self.columns)) VALUES \(placeholders.joined(separator: ", "))", binds)
+            start += Self.rowsPerInsert
+        }
+        return records
+    }
+
+    /// The last record's place, or nil for an empty chain.
+    public func head() async throws -> AuditChainHead? {
+        try await executor.queryOne("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").map {
+            AuditChainHead(seq: try $0.int("seq"), hash: try $0.text("hash"))
+        }
+    }
+
+    /// Records after `afterSeq` matching the query, ascending.
+    public func page(_ query: AuditQuery) async throws -> [AuditRecord] {
+        var conditions = ["seq > $1"]
+        var binds: [SQLValue] = [.int(query.afterSeq)]
+        func add(_ column: String, _ op: String, _ value: SQLValue?) {
+            guard let value else { return }
+            binds.append(value)
+            conditions.append("\(column) \(op) $\(binds.count)")
+        }
+        add("actor_id", "=", query.actorID.map(SQLValue.text))
+        add("action", "=", query.action.map(SQLValue.text))
+        add("resource", "=", query.resource.map(SQLValue.text))
+        add("outcome", "=", query.outcome.map(SQLValue.text))
+        add("recorded_at", ">=", query.from.map { .int($0.microsecondsSinceEpoch) })
+        add("recorded_at", "<", query.to.map { .int($0.microsecondsSinceEpoch) })
+        let limit = max(1, min(query.limit, AuditQuery.maxLimit))
+        return try await executor.query(
+            "SELECT \(Self.columns) FROM audit_events WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT \(limit)", binds
+        ).map(Self.record)
+    }
+
+    /// The records after `afterSeq`, ascending, `limit` at a time: what verification reads.
+    public func records(after afterSeq: Int64, limit: Int) async throws -> [AuditRecord] {
+        try await executor.query(
+            "SELECT \(Self.columns) FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT \(max(1, limit))", [.int(afterSeq)]
+        ).map(Self.record)
+    }
+
+    /// The record with this `seq`, if stored.
+    public func record(seq: Int64) async throws -> AuditRecord? {
+        try await executor.queryOne("SELECT \(Self.columns) FROM audit_events WHERE seq = $1", [.int(seq)]).map(Self.record)
+    }
+
+    private static func record(_ row: SQLRow) throws -> AuditRecord {
+        AuditRecord(
+            seq: try row.int("seq"), time: Timestamp(microsecondsSinceEpoch: try row.int("recorded_at")),
+            actorKind: try row.text("actor_kind"), actorID: try row.text("actor_id"), actorAddress: try row.optionalText("actor_address"),
+            action: try row.text("action"), resource: try row.text("resource"), outcome: try row.text("outcome"),
+            requestID: try row.text("request_id"), summary: try row.text("summary"), prevHash: try row.text("prev_hash"),
+            hash: try row.text("hash")
+        )
+    }
+}
