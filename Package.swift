@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "StrongroomServer", "Storage", "Identity", "Secrets", "StrongroomKernel", "StrongroomTestSupport", "Bookkeeping",
+                "StrongroomServer", "Storage", "Identity", "Secrets", "StrongroomKernel", "StrongroomTestSupport", "Bookkeeping", "Audit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

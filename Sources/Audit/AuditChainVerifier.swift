@@ -28,6 +28,13 @@ public struct AuditChainVerifier: Sendable {
         self.checkpoints = bySize
     }
 
+    /// Checks only the records after `start`, trusting `start` itself (a record already
+    /// covered by a signed checkpoint).
+    public init(startingAfter start: AuditChainHead) {
+        self.head = start
+        self.checkpoints = [:]
+    }
+
     /// Takes the next record; answers false once the chain is known to be broken (the
     /// caller may stop reading).
     @discardableResult

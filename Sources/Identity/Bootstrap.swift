@@ -52,9 +52,13 @@ public enum Bootstrap {
 
     /// Adds a signing key when none is stored. Two processes racing here each add one; both
     /// verify, and the newer signs.
-    public static func ensureSigningKey(store: any IdentityStore, box: SecretBox, now: Timestamp) async throws {
-        guard try await store.signingKeys().isEmpty else { return }
-        try await store.insertSigningKey(SigningKeyring.generateRecord(box: box, kid: newKeyID(), at: now))
+    /// Creates the first signing key when there is none; answers its key id if it did.
+    @discardableResult
+    public static func ensureSigningKey(store: any IdentityStore, box: SecretBox, now: Timestamp) async throws -> String? {
+        guard try await store.signingKeys().isEmpty else { return nil }
+        let kid = newKeyID()
+        try await store.insertSigningKey(SigningKeyring.generateRecord(box: box, kid: kid, at: now))
+        return kid
     }
 
     public static func newKeyID() -> String {

@@ -6,3 +6,10 @@ public struct SealPurpose: RawRepresentable, Hashable, Sendable {
 
     public static let signingKey = SealPurpose(rawValue: "identity.signing-key")
 }
+
+extension SealPurpose {
+    /// Keyed pseudonyms in the audit trail (a username that failed to log in).
+    public static let auditPseudonym = SealPurpose(rawValue: "audit.pseudonym")
+    /// The Ed25519 key that signs audit checkpoints, when no key file is given.
+    public static let auditCheckpointKey = SealPurpose(rawValue: "audit.checkpoint-key")
+}

@@ -40,6 +40,20 @@ public struct SecretBox: Sendable {
         }
     }
 
+    /// A stable, keyed pseudonym for a value that must not appear in clear (a username in
+    /// the audit trail): equal inputs give equal pseudonyms, and without the master key the
+    /// input cannot be guessed back from it. 32 hex digits (128 bits of HMAC-SHA256).
+    public func pseudonym(_ value: String, purpose: SealPurpose) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(value.utf8), using: masterKey.derivedKey(purpose: purpose))
+        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// 32 bytes derived from the master key for one purpose: the seed of a key that every
+    /// process sharing the master key derives alike (the audit checkpoint key).
+    public func derivedSeed(purpose: SealPurpose) -> [UInt8] {
+        masterKey.derivedKey(purpose: purpose).withUnsafeBytes { Array($0) }
+    }
+
     private static func associatedData(purpose: SealPurpose, context: String) -> [UInt8] {
         Array("strongroom.secret-box.v1\u{0}\(purpose.rawValue)\u{0}\(context)".utf8)
     }

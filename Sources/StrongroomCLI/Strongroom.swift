@@ -8,7 +8,7 @@ struct Strongroom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strongroom",
         abstract: "A secure, auditable double-entry ledger and banking core.",
-        subcommands: [Serve.self, Migrate.self, Version.self]
+        subcommands: [Serve.self, Migrate.self, AuditCommand.self, Version.self]
     )
 }
 
@@ -30,6 +30,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "A JSON configuration file (STRONGROOM_CONFIG).") var config: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical (STRONGROOM_LOG_LEVEL; default info).")
     var logLevel: String?
+    @Option(help: "Where signed audit checkpoints go (STRONGROOM_AUDIT_CHECKPOINT_DIR; default <data-dir>/audit-checkpoints).")
+    var auditCheckpointDir: String?
 
     var flags: [String: String] {
         var flags: [String: String] = [:]
@@ -44,6 +46,7 @@ struct ServerOptions: ParsableArguments {
         flags["environment"] = environment
         flags["config"] = config
         flags["logLevel"] = logLevel
+        flags["auditCheckpointDir"] = auditCheckpointDir
         return flags
     }
 

@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -23,6 +24,17 @@ public enum ServerApp {
         let tokens: TokenAuthority
         let login: LoginService
         let clock: any WallClock
+        let box: SecretBox
+        /// Refused and denied requests on their way to the audit chain.
+        let outbox: AuditOutbox
+        let checkpoints: AuditCheckpointWriter
+
+        var auditVerification: AuditTrailVerification {
+            AuditTrailVerification(
+                records: persistence.audit, checkpoints: checkpoints.directory,
+                verifier: CheckpointVerifier(verifierKey: checkpoints.signer.verifierKey)
+            )
+        }
     }
 
     /// `strongroom serve`: prepares, serves until SIGTERM or SIGINT, then finishes the
@@ -62,32 +74,32 @@ public enum ServerApp {
     static func prepare(_ config: ServerConfiguration, executor: any BlockingExecutor, logger: Logger) async throws -> Prepared {
         let dataDirectory = DataDirectory(path: config.dataDirectory)
         try dataDirectory.create()
-        let masterKey: MasterKey
-        if let supplied = config.masterKey {
-            do {
-                masterKey = try MasterKey(text: supplied.revealed)
-            } catch {
-                throw ConfigurationError("STRONGROOM_MASTER_KEY is not usable: \(error)")
-            }
-        } else {
-            masterKey = try dataDirectory.developmentMasterKey()
-        }
-        let box = SecretBox(masterKey: masterKey)
+        let box = try secretBox(config, dataDirectory: dataDirectory)
 
         _ = try await migrate(config, logger: logger)
         let database = try await Persistence.open(
             config.databaseURL, maximumConnections: config.databaseMaxConnections, logger: logger
         )
-        let persistence = Persistence(database: database)
         let clock = SystemClock()
+        let persistence = Persistence(database: database, clock: clock)
         let hasher = PasswordHasher(cost: config.passwordHashCost)
         do {
             let outcome = try await persistence.write { work in
-                try await Bootstrap.ensureSigningKey(store: work.identity, box: box, now: clock.now())
-                return try await Bootstrap.ensureAdministrator(
+                if let kid = try await Bootstrap.ensureSigningKey(store: work.identity, box: box, now: clock.now()) {
+                    work.record(AuditEvent(action: "key.create", resource: "signing-key:\(kid)", outcome: .success, actor: .system, requestID: "startup"))
+                }
+                let outcome = try await Bootstrap.ensureAdministrator(
                     store: work.identity, suppliedPassword: config.bootstrapAdminPassword, hasher: hasher,
                     executor: executor, ids: IdentifierGenerator(clock: clock), now: clock.now()
                 )
+                if outcome != .alreadyInitialized, let admin = try await work.identity.user(username: try Username(Bootstrap.adminUsername)) {
+                    work.record(AuditEvent(
+                        action: "user.create", resource: "user:\(admin.id.uuidString.lowercased())", outcome: .success, actor: .system,
+                        requestID: "startup",
+                        summary: ["groups": .list([Group.administratorsName]), "bootstrap": .text(outcome == .createdWithSuppliedPassword ? "supplied-password" : "generated-password")]
+                    ))
+                }
+                return outcome
             }
             switch outcome {
             case .alreadyInitialized:
@@ -108,12 +120,47 @@ public enum ServerApp {
             return Prepared(
                 persistence: persistence, tokens: tokens,
                 login: LoginService(hasher: hasher, executor: executor, clock: clock),
-                clock: clock
+                clock: clock, box: box, outbox: AuditOutbox(clock: clock),
+                checkpoints: AuditCheckpointWriter(
+                    records: persistence.audit, directory: CheckpointDirectory(path: config.auditCheckpointDirectory),
+                    signer: try checkpointSigner(config, box: box), logger: logger,
+                    interval: .seconds(config.auditCheckpointIntervalSeconds)
+                )
             )
         } catch {
             await persistence.close()
             if let error = error as? StrongroomError { throw ConfigurationError("bootstrap refused: \(error.detail)") }
             throw error
+        }
+    }
+
+    /// The master key's box: the configured key, or in development the data directory's.
+    static func secretBox(_ config: ServerConfiguration, dataDirectory: DataDirectory) throws -> SecretBox {
+        guard let supplied = config.masterKey else { return SecretBox(masterKey: try dataDirectory.developmentMasterKey()) }
+        do {
+            return SecretBox(masterKey: try MasterKey(text: supplied.revealed))
+        } catch {
+            throw ConfigurationError("STRONGROOM_MASTER_KEY is not usable: \(error)")
+        }
+    }
+
+    /// The checkpoint key: the configured seed, or one derived from the master key.
+    static func checkpointSigner(_ config: ServerConfiguration, box: SecretBox) throws -> CheckpointSigner {
+        var seed = box.derivedSeed(purpose: .auditCheckpointKey)
+        if let supplied = config.auditCheckpointKey {
+            let text = supplied.revealed.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.utf8.count == 64, let bytes = Hex.bytes(text.lowercased()) {
+                seed = bytes
+            } else if let data = Data(base64Encoded: text), data.count == 32 {
+                seed = Array(data)
+            } else {
+                throw ConfigurationError(AuditError.invalidKeySeed.description)
+            }
+        }
+        do {
+            return try CheckpointSigner(name: config.auditOrigin, seed: seed)
+        } catch {
+            throw ConfigurationError("auditOrigin: \(AuditError.invalidKeyName)")
         }
     }
 
@@ -131,16 +178,17 @@ public enum ServerApp {
         let authenticator = Authenticator(
             tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: prepared.clock)
         )
-        let routes = GuardedRouter(router: router, authenticator: authenticator)
+        let routes = GuardedRouter(router: router, authenticator: authenticator, outbox: prepared.outbox)
         // The edge middleware must be added before any route: Hummingbird bakes a router's
         // middleware into each route as it is registered.
         router.add(middleware: EdgeMiddleware(routes: routes.table, maxBodyBytes: config.maxBodyBytes, tlsEnabled: config.tlsEnabled))
         SystemRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens)
         AuthRoutes.register(
-            on: routes, persistence: prepared.persistence, tokens: prepared.tokens, login: prepared.login,
+            on: routes, persistence: prepared.persistence, tokens: prepared.tokens, login: prepared.login, box: prepared.box,
             bodyLimit: config.maxBodyBytes
         )
         PermissionRoutes.register(on: routes)
+        AuditRoutes.register(on: routes, persistence: prepared.persistence, verification: prepared.auditVerification)
         let ledger = LedgerServices(persistence: prepared.persistence, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
         OnboardingRoutes.register(on: routes, services: ledger)
         BalanceRoutes.register(on: routes, services: ledger)
@@ -172,7 +220,9 @@ public enum ServerApp {
             services: [
                 ExpirySweeper(
                     persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock), clock: prepared.clock, logger: logger
-                )
+                ),
+                AuditOutboxFlusher(outbox: prepared.outbox, persistence: prepared.persistence, logger: logger),
+                prepared.checkpoints,
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port

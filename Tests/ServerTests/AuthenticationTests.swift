@@ -153,7 +153,7 @@ struct RouteDeclarationTests {
             let authenticator = Authenticator(
                 tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: SystemClock())
             )
-            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator)
+            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
             routes.add(.get, "/declared", access: .publicRoute) { _, _ in Response(status: .ok) }
             try routes.validate()
             routes.router.get("/sneaky") { _, _ in "no guard here" }
@@ -166,8 +166,21 @@ struct RouteDeclarationTests {
             let authenticator = Authenticator(
                 tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: SystemClock())
             )
-            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator)
+            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
             routes.add(.get, "/odd", access: .permission("made:up")) { _, _ in Response(status: .ok) }
+            #expect(throws: ConfigurationError.self) { try routes.validate() }
+        }
+    }
+
+    @Test func aWriteRouteWithoutAnAuditActionRefusesStart() async throws {
+        try await TestServer.with(.sqlite) { _, prepared, _ in
+            let authenticator = Authenticator(
+                tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: SystemClock())
+            )
+            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
+            routes.add(.post, "/audited", access: .publicRoute, action: "thing.create") { _, _ in Response(status: .ok) }
+            try routes.validate()
+            routes.add(.delete, "/unaudited", access: .publicRoute) { _, _ in Response(status: .ok) }
             #expect(throws: ConfigurationError.self) { try routes.validate() }
         }
     }

@@ -12,7 +12,9 @@ import StrongroomKernel
 public enum ConfigurationLoader {
     /// Keys whose values are secrets: redacted by swift-configuration's access reporting,
     /// readable from a file through `…_FILE`, and checked against known defaults in production.
-    static let secretKeys: Set<String> = ["databaseUrl", "databaseOwnerUrl", "masterKey", "bootstrapAdminPassword"]
+    static let secretKeys: Set<String> = [
+        "databaseUrl", "databaseOwnerUrl", "masterKey", "bootstrapAdminPassword", "auditCheckpointKey",
+    ]
     static let environmentPrefix = "STRONGROOM"
 
     /// - Parameters:
@@ -100,7 +102,12 @@ public enum ConfigurationLoader {
             maxConnections: try integer("maxConnections", default: 4096, range: 1...1_000_000),
             idleTimeoutSeconds: Int64(try integer("idleTimeout", default: 60, range: 1...3600)),
             headerTimeoutSeconds: Int64(try integer("headerTimeout", default: 10, range: 1...300)),
-            logLevel: string("logLevel") ?? "info"
+            logLevel: string("logLevel") ?? "info",
+            auditCheckpointDirectory: URL(fileURLWithPath: string("auditCheckpointDir") ?? (dataDirectory + "/audit-checkpoints"))
+                .standardizedFileURL.path,
+            auditCheckpointIntervalSeconds: Int64(try integer("auditCheckpointInterval", default: 60, range: 1...86_400)),
+            auditCheckpointKey: string("auditCheckpointKey").map(SecretValue.init),
+            auditOrigin: string("auditOrigin") ?? "strongroom/audit"
         )
     }
 

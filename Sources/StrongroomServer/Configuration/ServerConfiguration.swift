@@ -35,6 +35,15 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeoutSeconds: Int64
     public var headerTimeoutSeconds: Int64
     public var logLevel: String
+    /// Where signed audit checkpoints are written: outside the database's reach.
+    public var auditCheckpointDirectory: String
+    /// Seconds between checkpoints.
+    public var auditCheckpointIntervalSeconds: Int64
+    /// The checkpoint signing key's 32-byte seed (hex or base64); nil derives one from the
+    /// master key.
+    public var auditCheckpointKey: SecretValue?
+    /// The log's name in checkpoints and the checkpoint key's name.
+    public var auditOrigin: String
 
     public var tlsEnabled: Bool { tlsCertificatePath != nil }
 

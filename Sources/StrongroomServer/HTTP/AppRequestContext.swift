@@ -3,17 +3,21 @@ import Identity
 import NIOCore
 
 /// Per-request state: the request id every log line and response carries, the caller once
-/// the guard has authenticated it, and the source address for audit and throttling.
+/// the guard has authenticated it, the source address for audit and throttling, and the
+/// request's audit record in the making.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var requestID: String
     public var principal: Principal?
     public let sourceAddress: String?
+    /// Set by the guard on every route that declares an audit action.
+    var audit: RequestAudit?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.principal = nil
+        self.audit = nil
         self.sourceAddress = source.channel.remoteAddress?.ipAddress
     }
 }

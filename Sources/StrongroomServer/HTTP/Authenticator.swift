@@ -12,12 +12,18 @@ struct Authenticator: Sendable {
     let persistence: Persistence
     let cache: PrincipalCache
 
-    /// Answers the principal (nil on public routes) or throws 401 / 403.
-    func authorize(_ requirement: AccessRequirement, request: Request, context: AppRequestContext) async throws -> Principal? {
+    /// The caller a request's bearer token names (nil on public routes, or when there is no
+    /// valid token). Never throws for a bad token: the decision does.
+    func authenticate(_ requirement: AccessRequirement, request: Request, context: AppRequestContext) async throws -> Principal? {
         if case .publicRoute = requirement { return nil }
-        let principal = try await principal(for: request, logger: context.logger)
+        return try await principal(for: request, logger: context.logger)
+    }
+
+    /// Applies the route's requirement to the caller: passes, or throws 401 / 403.
+    func check(_ requirement: AccessRequirement, for principal: Principal?) throws {
+        if case .publicRoute = requirement { return }
         switch AccessPolicy.decide(requirement, for: principal) {
-        case .allow: return principal
+        case .allow: return
         case .unauthenticated: throw StrongroomError.unauthenticated
         case .denied(let error): throw error
         }

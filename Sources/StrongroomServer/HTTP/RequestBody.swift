@@ -8,6 +8,14 @@ import StrongroomKernel
 /// type. Each failure is a 400 (413 for size) problem that says which field.
 struct RequestBody {
     static func decode<T: StrictDecodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        try await decodeNamingFields(type, from: request, limit: limit).value
+    }
+
+    /// Decodes as `decode` does, and also answers the names of the top-level fields the body
+    /// gave (all known ones: an unknown field is refused): what a change's audit record lists.
+    static func decodeNamingFields<T: StrictDecodable>(
+        _ type: T.Type, from request: Request, limit: Int
+    ) async throws -> (value: T, fields: [String]) {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -36,7 +44,7 @@ struct RequestBody {
             )
         }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return (try JSONDecoder().decode(T.self, from: data), fields.keys.sorted())
         } catch let error as DecodingError {
             let (field, message) = describe(error)
             throw StrongroomError(.invalidField, .badRequest, "Field '\(field)': \(message).", fields: [.init(field: field, message: message)])

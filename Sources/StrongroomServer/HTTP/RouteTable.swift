@@ -11,6 +11,11 @@ struct RouteTable: Sendable {
         /// OpenAPI-style template, e.g. `/v1/users/{id}`.
         let path: String
         let access: AccessRequirement
+        /// The audit action of a state-changing route (`transaction.create`); nil for reads.
+        let action: String?
+
+        /// POST, PUT, PATCH and DELETE change state: each must declare an audit action.
+        var changesState: Bool { ![.get, .head, .options].contains(method) }
     }
 
     private(set) var routes: [Route] = []

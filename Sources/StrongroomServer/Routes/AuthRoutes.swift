@@ -1,6 +1,8 @@
+import Audit
 import Foundation
 import Hummingbird
 import Identity
+import Secrets
 import Storage
 import StrongroomKernel
 
@@ -50,26 +52,39 @@ enum AuthRoutes {
     }
 
     static func register(
-        on routes: GuardedRouter, persistence: Persistence, tokens: TokenAuthority, login: LoginService, bodyLimit: Int
+        on routes: GuardedRouter, persistence: Persistence, tokens: TokenAuthority, login: LoginService, box: SecretBox, bodyLimit: Int
     ) {
-        routes.add(.post, "/v1/auth/login", access: .publicRoute) { request, _ in
+        routes.add(.post, "/v1/auth/login", access: .publicRoute, action: "auth.login") { request, context in
             let body = try await RequestBody.decode(LoginBody.self, from: request, limit: bodyLimit)
+            // A failed attempt is recorded against a keyed pseudonym of the name tried, never
+            // the name itself: it may be personal data, or a password typed in the wrong box.
+            context.audit?.describe(resource: "user:~" + box.pseudonym(body.username.lowercased(), purpose: .auditPseudonym))
             let user = try await login.authenticate(username: body.username, password: body.password, store: persistence.identity)
             let restriction = LoginService.restriction(for: user)
             let issued = try await tokens.current.issue(subject: user.id, kind: .user, restriction: restriction)
+            try await persistence.write { work in
+                var summary: AuditSummary = ["token_id": .text(issued.claims.tokenID)]
+                if let restriction { summary["restricted"] = .text(restriction.rawValue) }
+                let id = user.id.uuidString.lowercased()
+                try context.recordSuccess(
+                    in: work, resource: "user:\(id)", summary: summary, actor: AuditActor(kind: .user, id: id, sourceAddress: context.sourceAddress)
+                )
+            }
             return try JSONResponse.make(
                 LoginAnswer(accessToken: issued.token.revealed, expiresIn: issued.expiresIn, restricted: restriction?.rawValue),
                 headers: [.cacheControl: "no-store", .pragma: "no-cache"]
             )
         }
 
-        routes.add(.post, "/v1/auth/password", access: .authenticated(allowing: [.passwordChange])) { request, context in
+        routes.add(.post, "/v1/auth/password", access: .authenticated(allowing: [.passwordChange]), action: "auth.password.change") {
+            request, context in
             let body = try await RequestBody.decode(PasswordBody.self, from: request, limit: bodyLimit)
             guard let principal = context.principal, principal.kind == .user else { throw StrongroomError.unauthenticated }
             try await persistence.write { work in
                 try await login.changePassword(
                     userID: principal.id, currentPassword: body.currentPassword, newPassword: body.newPassword, store: work.identity
                 )
+                try context.recordSuccess(in: work, resource: "user:\(principal.id.uuidString.lowercased())")
             }
             return Response(status: .noContent)
         }

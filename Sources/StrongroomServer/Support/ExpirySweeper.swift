@@ -1,3 +1,4 @@
+import Audit
 import Bookkeeping
 import Logging
 import ServiceLifecycle
@@ -41,7 +42,14 @@ struct ExpirySweeper: Service {
         var cancelled = 0
         for (ledger, id) in try await persistence.ledger.dueExpiries(now: now, limit: Self.batch) {
             let outcome = try await persistence.write { work in
-                try await engine.run([.cancel(transactionID: id, ledger: ledger, reason: .expired)], store: work.ledger)[0]
+                let outcome = try await engine.run([.cancel(transactionID: id, ledger: ledger, reason: .expired)], store: work.ledger)[0]
+                if case .success(let cancelled) = outcome {
+                    work.record(AuditEvent(
+                        action: "transaction.expire", resource: "transaction:\(id)", outcome: .success, actor: .system,
+                        requestID: "expiry-sweep", summary: ["created": .list(cancelled.operations.map(\.id))]
+                    ))
+                }
+                return outcome
             }
             // Another process (or a commit or cancel) got there first: nothing to do.
             if case .success = outcome { cancelled += 1 }

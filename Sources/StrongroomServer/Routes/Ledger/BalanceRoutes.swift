@@ -1,3 +1,4 @@
+import Audit
 import Bookkeeping
 import Hummingbird
 import Identity
@@ -42,17 +43,24 @@ enum BalanceRoutes {
             let id = try LedgerHTTP.id(context, "balance_id", "The balance")
             return try JSONResponse.make(try await onboarding.balance(id, in: try LedgerHTTP.ledger(context), store: persistence.ledger))
         }
-        routes.add(.patch, item, access: .permission(.balancesWrite)) { request, context in
+        routes.add(.patch, item, access: .permission(.balancesWrite), action: "balance.update") { request, context in
             let id = try LedgerHTTP.id(context, "balance_id", "The balance")
-            let changes = try await RequestBody.decode(BalanceChanges.self, from: request, limit: services.bodyLimit)
+            let (changes, fields) = try await RequestBody.decodeNamingFields(BalanceChanges.self, from: request, limit: services.bodyLimit)
             let ref = try LedgerHTTP.ledger(context)
-            let balance = try await persistence.write { work in try await onboarding.updateBalance(id, in: ref, changes, store: work.ledger) }
+            let balance = try await persistence.write { work in
+                let balance = try await onboarding.updateBalance(id, in: ref, changes, store: work.ledger)
+                try context.recordSuccess(in: work, resource: "balance:\(id)", summary: ["fields": .list(fields)])
+                return balance
+            }
             return try JSONResponse.make(balance)
         }
-        routes.add(.delete, item, access: .permission(.balancesWrite)) { _, context in
+        routes.add(.delete, item, access: .permission(.balancesWrite), action: "balance.delete") { _, context in
             let id = try LedgerHTTP.id(context, "balance_id", "The balance")
             let ref = try LedgerHTTP.ledger(context)
-            try await persistence.write { work in try await onboarding.deleteBalance(id, in: ref, store: work.ledger) }
+            try await persistence.write { work in
+                try await onboarding.deleteBalance(id, in: ref, store: work.ledger)
+                try context.recordSuccess(in: work, resource: "balance:\(id)")
+            }
             return Response(status: .noContent)
         }
     }

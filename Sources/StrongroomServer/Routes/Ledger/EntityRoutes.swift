@@ -1,3 +1,4 @@
+import Audit
 import Bookkeeping
 import Hummingbird
 import Identity
@@ -34,11 +35,14 @@ struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Enc
             return try JSONResponse.make(LedgerHTTP.PageAnswer(items: items, page: query.page, limit: query.limit))
         }
 
-        routes.add(.post, collection, access: .permission(write)) { request, context in
+        let kind = Entity.kind.rawValue
+        routes.add(.post, collection, access: .permission(write), action: "\(kind).create") { request, context in
             let body = try await RequestBody.decode(New.self, from: request, limit: services.bodyLimit)
             let key = try services.gate.key(for: request, context: context, canonicalBody: try JSONResponse.encode(body))
             return try await services.gate.run(key, requestID: context.requestID) { work in
-                try LedgerHTTP.created(try await create(body, context, work.ledger))
+                let entity = try await create(body, context, work.ledger)
+                try context.recordSuccess(in: work, resource: "\(kind):\(entity.id)", summary: ["created": .list([entity.id])])
+                return try LedgerHTTP.created(entity)
             }
         }
 
@@ -55,16 +59,23 @@ struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Enc
             return try JSONResponse.make(entity)
         }
 
-        routes.add(.patch, item, access: .permission(write)) { request, context in
+        routes.add(.patch, item, access: .permission(write), action: "\(kind).update") { request, context in
             let id = try LedgerHTTP.id(context, idParameter, what)
-            let changes = try await RequestBody.decode(Changes.self, from: request, limit: services.bodyLimit)
-            let entity = try await persistence.write { work in try await update(id, changes, context, work.ledger) }
+            let (changes, fields) = try await RequestBody.decodeNamingFields(Changes.self, from: request, limit: services.bodyLimit)
+            let entity = try await persistence.write { work in
+                let entity = try await update(id, changes, context, work.ledger)
+                try context.recordSuccess(in: work, resource: "\(kind):\(id)", summary: ["fields": .list(fields)])
+                return entity
+            }
             return try JSONResponse.make(entity)
         }
 
-        routes.add(.delete, item, access: .permission(write)) { _, context in
+        routes.add(.delete, item, access: .permission(write), action: "\(kind).delete") { _, context in
             let id = try LedgerHTTP.id(context, idParameter, what)
-            try await persistence.write { work in try await delete(id, context, work.ledger) }
+            try await persistence.write { work in
+                try await delete(id, context, work.ledger)
+                try context.recordSuccess(in: work, resource: "\(kind):\(id)")
+            }
             return Response(status: .noContent)
         }
     }

@@ -1,3 +1,4 @@
+import Audit
 import Bookkeeping
 import Storage
 import StrongroomKernel
@@ -19,10 +20,17 @@ struct LedgerServices: Sendable {
         self.bodyLimit = bodyLimit
     }
 
-    /// Runs one posting command as a batch of one; a refusal rolls the unit of work back.
-    func post(_ command: PostingCommand, in work: UnitOfWork) async throws -> Transaction {
+    /// Runs one posting command as a batch of one, recording the request's success with the
+    /// ids it created (the transaction and its operations); a refusal rolls the unit of work
+    /// back.
+    func post(_ command: PostingCommand, in work: UnitOfWork, _ context: AppRequestContext) async throws -> Transaction {
         switch try await engine.run([command], store: work.ledger)[0] {
-        case .success(let transaction): return transaction
+        case .success(let transaction):
+            try context.recordSuccess(
+                in: work, resource: "transaction:\(transaction.id)",
+                summary: ["created": .list([transaction.id] + transaction.operations.map(\.id))]
+            )
+            return transaction
         case .failure(let error): throw error
         }
     }

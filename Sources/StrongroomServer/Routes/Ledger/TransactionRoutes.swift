@@ -1,3 +1,4 @@
+import Audit
 import Bookkeeping
 import Foundation
 import Hummingbird
@@ -16,12 +17,13 @@ enum TransactionRoutes {
         let onboarding = services.onboarding
 
         func post<Body: TransactionRequest>(_ type: Body.Type, _ path: String) {
-            routes.add(.post, "\(transactions)/\(path)", access: .permission(.transactionsCreate)) { request, context in
+            routes.add(.post, "\(transactions)/\(path)", access: .permission(.transactionsCreate), action: "transaction.create") {
+                request, context in
                 let body = try await RequestBody.decode(Body.self, from: request, limit: services.bodyLimit).body
                 let ref = try LedgerHTTP.ledger(context)
                 let key = try services.gate.key(for: request, context: context, canonicalBody: try JSONResponse.encode(body))
                 return try await services.gate.run(key, requestID: context.requestID) { work in
-                    try LedgerHTTP.created(try await services.post(.create(body, form: Body.form, ledger: ref), in: work))
+                    LedgerHTTP.created(try await services.post(.create(body, form: Body.form, ledger: ref), in: work, context))
                 }
             }
         }
@@ -30,12 +32,14 @@ enum TransactionRoutes {
         post(OutflowRequest.self, "outflow")
 
         func lifecycle(_ path: String, _ command: @escaping @Sendable (String, LedgerRef) -> PostingCommand) {
-            routes.add(.post, "\(transactions)/{transaction_id}/\(path)", access: .permission(.transactionsWrite)) { request, context in
+            routes.add(
+                .post, "\(transactions)/{transaction_id}/\(path)", access: .permission(.transactionsWrite), action: "transaction.\(path)"
+            ) { request, context in
                 let id = try LedgerHTTP.id(context, "transaction_id", "The transaction")
                 let ref = try LedgerHTTP.ledger(context)
                 let key = try services.gate.key(for: request, context: context, canonicalBody: Data())
                 return try await services.gate.run(key, requestID: context.requestID) { work in
-                    try LedgerHTTP.created(try await services.post(command(id, ref), in: work))
+                    LedgerHTTP.created(try await services.post(command(id, ref), in: work, context))
                 }
             }
         }
@@ -59,23 +63,28 @@ enum TransactionRoutes {
             }
             return try JSONResponse.make(transaction)
         }
-        routes.add(.patch, item, access: .permission(.transactionsWrite)) { request, context in
+        routes.add(.patch, item, access: .permission(.transactionsWrite), action: "transaction.update") { request, context in
             let id = try LedgerHTTP.id(context, "transaction_id", "The transaction")
-            let changes = try await RequestBody.decode(AnnotationChanges.self, from: request, limit: services.bodyLimit)
+            let (changes, fields) = try await RequestBody.decodeNamingFields(AnnotationChanges.self, from: request, limit: services.bodyLimit)
             let ref = try LedgerHTTP.ledger(context)
             let transaction = try await persistence.write { work in
-                try await onboarding.annotateTransaction(id, in: ref, changes, store: work.ledger)
+                let transaction = try await onboarding.annotateTransaction(id, in: ref, changes, store: work.ledger)
+                try context.recordSuccess(in: work, resource: "transaction:\(id)", summary: ["fields": .list(fields)])
+                return transaction
             }
             return try JSONResponse.make(transaction)
         }
 
-        routes.add(.patch, "\(item)/operations/{operation_id}", access: .permission(.operationsWrite)) { request, context in
+        routes.add(.patch, "\(item)/operations/{operation_id}", access: .permission(.operationsWrite), action: "operation.update") {
+            request, context in
             let transactionID = try LedgerHTTP.id(context, "transaction_id", "The transaction")
             let id = try LedgerHTTP.id(context, "operation_id", "The operation")
-            let changes = try await RequestBody.decode(AnnotationChanges.self, from: request, limit: services.bodyLimit)
+            let (changes, fields) = try await RequestBody.decodeNamingFields(AnnotationChanges.self, from: request, limit: services.bodyLimit)
             let ref = try LedgerHTTP.ledger(context)
             let operation = try await persistence.write { work in
-                try await onboarding.annotateOperation(id, transactionID: transactionID, in: ref, changes, store: work.ledger)
+                let operation = try await onboarding.annotateOperation(id, transactionID: transactionID, in: ref, changes, store: work.ledger)
+                try context.recordSuccess(in: work, resource: "operation:\(id)", summary: ["fields": .list(fields)])
+                return operation
             }
             return try JSONResponse.make(operation)
         }

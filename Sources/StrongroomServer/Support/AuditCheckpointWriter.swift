@@ -1,0 +1,84 @@
+import Audit
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// Signs the chain's head into the checkpoint directory every `interval`, and on demand
+/// (`strongroom audit checkpoint`). Never writes a checkpoint inconsistent with an earlier
+/// one: the chain from the latest checkpoint to the head must verify first.
+struct AuditCheckpointWriter: Service {
+    let records: AuditRecords
+    let directory: CheckpointDirectory
+    let signer: CheckpointSigner
+    let logger: Logger
+    var interval: Duration = .seconds(60)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { break }
+                do {
+                    try await checkpoint()
+                } catch let error as AuditError {
+                    logger.critical("audit checkpoint refused", metadata: ["reason": "\(error)"])
+                } catch {
+                    logger.warning("audit checkpoint failed; will retry", metadata: ["error_type": "\(type(of: error))"])
+                }
+            }
+        }
+    }
+
+    /// Writes a checkpoint of the current head, unless the latest one already covers it;
+    /// answers what it wrote.
+    @discardableResult
+    func checkpoint() async throws -> AuditCheckpoint? {
+        try directory.prepare(verifierKey: signer.verifierKey)
+        guard let head = try await records.head() else { return nil }
+        // The key was just checked against the directory's, so its own verifier opens every
+        // checkpoint this log wrote; one that does not open was put there by someone else.
+        guard let verifier = CheckpointVerifier(verifierKey: signer.verifierKey) else { return nil }
+        let existing: [AuditCheckpoint]
+        switch try directory.checkpoints(verifier: verifier) {
+        case .success(let found): existing = found
+        case .failure(let failure): throw AuditError.checkpointInconsistent(failure.reason)
+        }
+        let latest = existing.max { $0.size < $1.size }
+        if let latest, latest.size >= head.seq {
+            guard latest.size == head.seq, latest.headHash == head.hash else {
+                throw AuditError.checkpointInconsistent("checkpoint \(latest.size) is ahead of or differs from the stored head \(head.seq)")
+            }
+            return nil
+        }
+        try await verify(from: latest, to: head)
+        let checkpoint = AuditCheckpoint(origin: signer.name, size: head.seq, headHash: head.hash)
+        try directory.write(note: try signer.sign(checkpoint), size: checkpoint.size)
+        logger.info("audit checkpoint written", metadata: ["records": "\(checkpoint.size)"])
+        return checkpoint
+    }
+
+    /// Re-derives every record after the latest checkpoint up to `head`, starting from the
+    /// checkpointed record, which must still carry the checkpoint's hash.
+    private func verify(from latest: AuditCheckpoint?, to head: AuditChainHead) async throws {
+        var start = AuditChainHead.genesis
+        if let latest {
+            guard let record = try await records.record(seq: latest.size), record.hash == latest.headHash else {
+                throw AuditError.checkpointInconsistent("record \(latest.size) no longer carries the hash its checkpoint signed")
+            }
+            start = AuditChainHead(seq: latest.size, hash: latest.headHash)
+        }
+        var chain = AuditChainVerifier(startingAfter: start)
+        var after = start.seq
+        while after < head.seq {
+            let page = try await records.records(after: after, limit: AuditTrailVerification.pageSize).filter { $0.seq <= head.seq }
+            guard let last = page.last else { break }
+            for record in page where !chain.consume(record) { break }
+            after = last.seq
+        }
+        switch chain.finish() {
+        case .invalid(let seq, let reason): throw AuditError.checkpointInconsistent("record \(seq): \(reason)")
+        case .valid(_, let reached):
+            guard reached == head else { throw AuditError.checkpointInconsistent("the chain does not reach its head \(head.seq)") }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Audit
+import Foundation
+import StrongroomKernel
+import Synchronization
+
+/// Records of requests that changed nothing (refused by a rule, denied by the guard), on
+/// their way to the chain outside any ledger transaction. Bounded: up to `maxEvents` are
+/// kept one by one; beyond that each event only increments a counter per (actor, source,
+/// action, outcome), itself bounded to `maxTallies` keys with one overflow counter per
+/// action and outcome after that. So a flood costs a counter increment per request, memory
+/// stays bounded, and the counts still add up to every event: nothing is dropped silently.
+final class AuditOutbox: Sendable {
+    struct Limits: Sendable {
+        var maxEvents = 1_000
+        var maxTallies = 1_000
+    }
+
+    private struct TallyKey: Hashable {
+        let actor: AuditActor
+        let action: String
+        let outcome: AuditEvent.Outcome
+    }
+
+    private struct Tally {
+        var count: Int64
+        var first: Timestamp
+        var last: Timestamp
+    }
+
+    private struct State {
+        var events: [AuditEvent] = []
+        var tallies: [TallyKey: Tally] = [:]
+    }
+
+    static let aggregateResource = "aggregate"
+    private static let overflowActor = AuditActor(kind: .anonymous, id: "*", sourceAddress: "*")
+
+    private let limits: Limits
+    private let clock: any WallClock
+    private let state = Mutex(State())
+
+    init(limits: Limits = Limits(), clock: any WallClock) {
+        self.limits = limits
+        self.clock = clock
+    }
+
+    func add(_ event: AuditEvent) {
+        let now = clock.now()
+        state.withLock { state in
+            if state.events.count < limits.maxEvents {
+                state.events.append(event)
+            } else {
+                Self.tally(event.actor, event.action, event.outcome, count: 1, first: now, last: now, into: &state, limits: limits)
+            }
+        }
+    }
+
+    /// Takes everything queued: single events in arrival order, then one aggregate record per
+    /// counter (`count`, `first`, `last` in its summary).
+    func drain() -> [AuditEvent] {
+        let taken = state.withLock { state in
+            defer { state = State() }
+            return state
+        }
+        let aggregates = taken.tallies
+            .sorted { ($0.value.first, $0.key.action, $0.key.actor.id) < ($1.value.first, $1.key.action, $1.key.actor.id) }
+            .map { key, tally in
+                AuditEvent(
+                    action: key.action, resource: Self.aggregateResource, outcome: key.outcome, actor: key.actor, requestID: "aggregate",
+                    summary: [
+                        "count": .number(tally.count), "first": .text(tally.first.description), "last": .text(tally.last.description),
+                    ]
+                )
+            }
+        return taken.events + aggregates
+    }
+
+    /// Puts back what a flush could not write, ahead of anything queued since; what no longer
+    /// fits one by one is counted instead.
+    func restore(_ events: [AuditEvent]) {
+        state.withLock { state in
+            let queued = state.events
+            state.events = []
+            for event in events + queued {
+                if event.resource == Self.aggregateResource, case .number(let count)? = event.summary["count"],
+                    case .text(let first)? = event.summary["first"], case .text(let last)? = event.summary["last"],
+                    let from = RFC3339.parse(first), let to = RFC3339.parse(last)
+                {
+                    Self.tally(event.actor, event.action, event.outcome, count: count, first: from, last: to, into: &state, limits: limits)
+                } else if state.events.count < limits.maxEvents {
+                    state.events.append(event)
+                } else {
+                    let now = clock.now()
+                    Self.tally(event.actor, event.action, event.outcome, count: 1, first: now, last: now, into: &state, limits: limits)
+                }
+            }
+        }
+    }
+
+    /// How many events are waiting, counting each aggregate's events.
+    var pendingCount: Int64 {
+        state.withLock { state in Int64(state.events.count) + state.tallies.values.reduce(0) { $0 + $1.count } }
+    }
+
+    private static func tally(
+        _ actor: AuditActor, _ action: String, _ outcome: AuditEvent.Outcome, count: Int64, first: Timestamp, last: Timestamp,
+        into state: inout State, limits: Limits
+    ) {
+        var key = TallyKey(actor: actor, action: action, outcome: outcome)
+        if state.tallies[key] == nil, state.tallies.count >= limits.maxTallies {
+            key = TallyKey(actor: overflowActor, action: action, outcome: outcome)
+        }
+        if var tally = state.tallies[key] {
+            tally.count += count
+            tally.first = min(tally.first, first)
+            tally.last = max(tally.last, last)
+            state.tallies[key] = tally
+        } else {
+            state.tallies[key] = Tally(count: count, first: first, last: last)
+        }
+    }
+}

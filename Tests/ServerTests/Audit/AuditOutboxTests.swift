@@ -1,0 +1,53 @@
+import Audit
+import StrongroomKernel
+import Testing
+
+@testable import StrongroomServer
+
+/// The outbox keeps refused and denied requests bounded and counted: beyond its limits it
+/// aggregates, and it never loses a count.
+@Suite("Audit outbox")
+struct AuditOutboxTests {
+    static let clock = FixedClock(Timestamp(microsecondsSinceEpoch: 1_795_000_000_000_000))
+
+    static func failedLogin(_ n: Int, source: String) -> AuditEvent {
+        AuditEvent(
+            action: "auth.login", resource: "user:~x", outcome: .failure, actor: .anonymous(from: source), requestID: "r\(n)",
+            summary: ["status": .number(401)]
+        )
+    }
+
+    /// What the drained events stand for: one each, or an aggregate's count.
+    static func total(_ events: [AuditEvent]) -> Int64 {
+        events.reduce(0) { sum, event in
+            if event.resource == AuditOutbox.aggregateResource, case .number(let count)? = event.summary["count"] { return sum + count }
+            return sum + 1
+        }
+    }
+
+    @Test func aFloodIsCountedNotDroppedAndStaysBounded() {
+        let outbox = AuditOutbox(limits: .init(maxEvents: 100, maxTallies: 10), clock: Self.clock)
+        for n in 0..<10_000 { outbox.add(Self.failedLogin(n, source: "10.0.\(n % 50).1")) }
+        #expect(outbox.pendingCount == 10_000)
+        let drained = outbox.drain()
+        #expect(Self.total(drained) == 10_000)
+        // 100 single events, 10 tallies by source, then one overflow tally for the rest.
+        #expect(drained.count == 100 + 10 + 1)
+        #expect(drained.prefix(100).map(\.requestID) == (0..<100).map { "r\($0)" })
+        let overflow = drained.filter { $0.actor.id == "*" }
+        #expect(overflow.count == 1)
+        #expect(outbox.drain().isEmpty)
+    }
+
+    @Test func aFailedFlushPutsEverythingBackAheadOfNewEvents() {
+        let outbox = AuditOutbox(limits: .init(maxEvents: 5, maxTallies: 10), clock: Self.clock)
+        for n in 0..<8 { outbox.add(Self.failedLogin(n, source: "10.0.0.1")) }
+        let first = outbox.drain()
+        #expect(Self.total(first) == 8)
+        outbox.add(Self.failedLogin(100, source: "10.0.0.2"))
+        outbox.restore(first)
+        let again = outbox.drain()
+        #expect(Self.total(again) == 9)
+        #expect(again.prefix(5).map(\.requestID) == ["r0", "r1", "r2", "r3", "r4"])
+    }
+}
