@@ -69,7 +69,9 @@ public struct CheckpointVerifier: Sendable {
     /// Parses a note verifier key; nil unless it is a well-formed Ed25519 key whose id
     /// matches its name and public key.
     public init?(verifierKey text: String) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", omittingEmptySubsequences: false)
+        // The base64 key may itself hold '+': only the first two separate fields.
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            .split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, CheckpointKeyName.isValid(String(parts[0])),
             let keyID = Hex.bytes(String(parts[1])), keyID.count == 4,
             let encoded = Data(base64Encoded: String(parts[2])), encoded.count == 33, encoded.first == 0x01,

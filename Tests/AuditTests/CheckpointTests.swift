@@ -30,6 +30,15 @@ struct CheckpointTests {
         #expect(verifier.open(Self.checkpoint.body) == nil)
     }
 
+    /// Base64 may hold '+', the field separator of a verifier key: every key must still parse.
+    @Test func everyKeyRoundTripsThroughItsVerifierKey() throws {
+        for byte in UInt8(0)..<64 {
+            let signer = try CheckpointSigner(name: "bank.example/audit", seed: (0..<32).map { UInt8(truncatingIfNeeded: Int($0) * 31 + Int(byte)) })
+            let verifier = try #require(CheckpointVerifier(verifierKey: signer.verifierKey), "\(signer.verifierKey)")
+            #expect(verifier.open(try signer.sign(Self.checkpoint)) == Self.checkpoint)
+        }
+    }
+
     @Test func verifierKeysMustBeWellFormed() throws {
         let key = try CheckpointSigner(name: "bank.example/audit", seed: Self.seed).verifierKey
         #expect(CheckpointVerifier(verifierKey: key) != nil)

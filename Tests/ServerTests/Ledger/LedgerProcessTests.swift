@@ -8,7 +8,8 @@ import StrongroomTestSupport
 import Testing
 
 /// Two `strongroom` processes on one PostgreSQL database, raced over loopback: the posting
-/// path's locks hold across processes, not only across the tasks of one.
+/// path's locks and the audit chain's lock hold across processes, not only across the tasks
+/// of one.
 @Suite("Ledger across processes", .serialized)
 struct LedgerProcessTests {
     static let password = "a fresh strong passphrase"
@@ -69,7 +70,8 @@ struct LedgerProcessTests {
     func twoProcessesNeverOverdrawAndCommitOnce() async throws {
         let database = try await TestDatabase.create(.postgres)
         do {
-            try await race(on: database)
+            let failedLogins = try await race(on: database)
+            try await checkTheAuditChain(of: database, failedLogins: failedLogins)
         } catch {
             await database.destroy()
             throw error
@@ -77,7 +79,44 @@ struct LedgerProcessTests {
         await database.destroy()
     }
 
-    private func race(on database: TestDatabase) async throws {
+    /// After the race (both servers stopped, their outboxes flushed): the chain verifies with
+    /// the `strongroom audit verify` binary, with no gap and no fork, every failed login is
+    /// counted, and one edited record makes the same command exit 1.
+    private func checkTheAuditChain(of database: TestDatabase, failedLogins: Int) async throws {
+        let directory = try ServerProcessTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let verify = ["audit", "verify", "--data-dir", directory, "--database-url", try Self.text(database.serviceURL)]
+        let valid = try ServerProcessTests.run(ServerProcessTests.binary, verify)
+        #expect(valid.status == 0, "\(valid.stdout) \(valid.stderr)")
+        #expect(valid.stdout.contains("valid: "), "\(valid.stdout)")
+
+        let owner = try await Persistence.open(database.ownerURL, maximumConnections: 1, logger: TestDatabase.logger)
+        do {
+            let rows = try await owner.direct.query(
+                "SELECT resource, summary FROM audit_events WHERE action = 'auth.login' AND outcome = 'failure'", []
+            )
+            var counted = 0
+            for row in rows {
+                let summary = try JSONSerialization.jsonObject(with: Data(try row.text("summary").utf8)) as? [String: Any]
+                counted += try row.text("resource") == "aggregate" ? (summary?["count"] as? Int ?? 0) : 1
+            }
+            #expect(counted == failedLogins)
+            try await owner.transaction { executor in
+                try await executor.execute("ALTER TABLE audit_events DISABLE TRIGGER USER")
+                try await executor.execute("UPDATE audit_events SET actor_address = '10.9.9.9' WHERE seq = 7")
+            }
+            await owner.close()
+        } catch {
+            await owner.close()
+            throw error
+        }
+        let broken = try ServerProcessTests.run(ServerProcessTests.binary, verify)
+        #expect(broken.status == 1, "\(broken.stdout) \(broken.stderr)")
+        #expect(broken.stdout.contains("first bad seq 7:"), "\(broken.stdout)")
+    }
+
+    /// Answers how many failed logins it sent alongside the transfers.
+    private func race(on database: TestDatabase) async throws -> Int {
         let directory = try ServerProcessTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let environment = [
@@ -101,9 +140,22 @@ struct LedgerProcessTests {
 
         // Sixteen connections, half to each process, each sending five transfers of 2.50:
         // 80 attempts at 200.00 against 100.00. Exactly forty succeed.
+        // Alongside, four anonymous connections fail to log in, ten times each, on both
+        // servers: their records reach the same chain through each process's outbox.
         var connections: [Connection] = []
         for index in 0..<16 { connections.append(try await Connection.open(port: index % 2 == 0 ? first.port : second.port, token: token)) }
+        var intruders: [Connection] = []
+        for index in 0..<4 { intruders.append(try await Connection.open(port: index % 2 == 0 ? first.port : second.port, token: "")) }
         let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for intruder in intruders {
+                group.addTask {
+                    for _ in 0..<10 {
+                        let answer = try await intruder.send(.post, "/v1/auth/login", #"{"username":"admin","password":"not the password"}"#)
+                        #expect(answer.status == 401)
+                    }
+                    return []
+                }
+            }
             for connection in connections {
                 group.addTask {
                     var statuses: [Int] = []
@@ -134,7 +186,8 @@ struct LedgerProcessTests {
         #expect(["0.00", "30.00"].contains(available as? String ?? "?"))
         let audit = BookAudit(base: base) { path in try await setup.send(.get, path) }
         #expect(try await audit.verify() >= 83)
-        for connection in connections + [setup] { try? await connection.client.shutdown() }
+        for connection in connections + intruders + [setup] { try? await connection.client.shutdown() }
+        return intruders.count * 10
     }
 
     /// A pending transaction whose expiry passes while no server runs is cancelled by the
