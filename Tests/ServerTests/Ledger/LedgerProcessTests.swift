@@ -124,6 +124,9 @@ struct LedgerProcessTests {
             "STRONGROOM_BOOTSTRAP_ADMIN_PASSWORD": Self.password,
             "STRONGROOM_DATABASE_URL": try Self.text(database.serviceURL),
             "STRONGROOM_DATABASE_OWNER_URL": try Self.text(database.ownerURL),
+            // Cheap hashing: the failed logins must not hold the transfer connections idle
+            // past the server's 10 s header timeout on a loaded 2-core machine.
+            "STRONGROOM_PASSWORD_HASH_COST": "4",
         ]
         let first = try ServerProcessTests.Running(
             arguments: ["--data-dir", directory + "/a", "--log-level", "warning"], environment: environment, directory: directory
