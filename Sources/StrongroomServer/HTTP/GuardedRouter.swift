@@ -40,48 +40,40 @@ final class GuardedRouter: @unchecked Sendable {
         let outbox = self.outbox
         router.on(RouterPath(path), method: method) { request, context in
             var context = context
-            let concretePath = request.uri.path
+            context.principal = try await authenticator.authenticate(access, request: request, context: context)
+            let audit = RequestAudit(
+                action: action ?? "read", actor: Self.actor(context.principal, context.sourceAddress), requestID: context.requestID,
+                path: request.uri.path
+            )
+            var admitted = false
             do {
-                // The caller is set before the decision so that a denial names who was denied.
-                context.principal = try await authenticator.authenticate(access, request: request, context: context)
                 try authenticator.check(access, for: context.principal)
-            } catch let error as StrongroomError {
-                // Refused before any handler ran: a denial, recorded for every write and for
-                // a read refused by permissions.
-                if action != nil || error.kind == .forbidden {
-                    outbox.add(AuditEvent(
-                        action: action ?? "read", resource: concretePath, outcome: .denied,
-                        actor: Self.actor(context.principal, context.sourceAddress), requestID: context.requestID,
-                        summary: ["status": .number(Int64(Problem.status(for: error.kind).code)), "code": .text(error.code.rawValue)]
+                admitted = true
+                if action != nil { context.audit = audit }
+                let response = try await handler(request, context)
+                if action != nil, !audit.recorded, response.headers[.idempotencyReplayed] == nil {
+                    // A write route answered without recording in its unit of work: a bug the
+                    // audit coverage test catches. Record it late rather than not at all.
+                    context.logger.error("a state-changing request finished without its audit record", metadata: ["route": "\(method) \(path)"])
+                    outbox.add(response.status.code < 400
+                        ? audit.success(resource: audit.path, summary: ["late": .text("true")])
+                        : audit.failure(.failure, status: response.status.code, code: nil))
+                }
+                return response
+            } catch {
+                // Every write that did not succeed is recorded, and so is a read refused by
+                // permissions: a denial when the guard refused it (or the handler found it
+                // out of scope), a failure otherwise.
+                let refusal = error as? StrongroomError
+                let denied = !admitted || refusal?.kind == .forbidden
+                if action != nil || refusal?.kind == .forbidden {
+                    outbox.add(audit.failure(
+                        denied ? .denied : .failure, status: refusal.map { Int(Problem.status(for: $0.kind).code) } ?? 500,
+                        code: refusal?.code.rawValue
                     ))
                 }
                 throw error
             }
-            let audit = RequestAudit(
-                action: action ?? "read", actor: Self.actor(context.principal, context.sourceAddress), requestID: context.requestID,
-                path: concretePath
-            )
-            if action != nil { context.audit = audit }
-            let response: Response
-            do {
-                response = try await handler(request, context)
-            } catch {
-                let strongroom = error as? StrongroomError
-                if action != nil || strongroom?.kind == .forbidden {
-                    let status = strongroom.map { Int(Problem.status(for: $0.kind).code) } ?? 500
-                    outbox.add(audit.failure(strongroom?.kind == .forbidden ? .denied : .failure, status: status, code: strongroom?.code.rawValue))
-                }
-                throw error
-            }
-            if action != nil, !audit.recorded, response.headers[.idempotencyReplayed] == nil {
-                // A write route answered without recording in its unit of work: a bug the
-                // audit coverage test catches. Record it late rather than not at all.
-                context.logger.error("a state-changing request finished without its audit record", metadata: ["route": "\(method) \(path)"])
-                outbox.add(response.status.code < 400
-                    ? audit.success(resource: concretePath, summary: ["late": .text("true")])
-                    : audit.failure(.failure, status: response.status.code, code: nil))
-            }
-            return response
         }
     }
 

@@ -1,7 +1,9 @@
+import Audit
 import Bookkeeping
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Storage
 import StrongroomKernel
 import StrongroomTestSupport
 import Testing
@@ -72,6 +74,12 @@ struct LedgerScenarioTests {
             #expect(try await sweeper.sweepExpiredTransactions(now: prepared.clock.now()) == 0)
             #expect(try await ledger.money("@alice") == ("43.00", "7.00"))
             #expect(try await sweeper.sweepExpiredTransactions(now: prepared.clock.now().adding(seconds: 3601)) == 1)
+            // The service's own change is recorded like any other, with the actor `system`.
+            let head = try #require(try await prepared.persistence.audit.head())
+            let expiryRecord = try #require(try await prepared.persistence.audit.record(seq: head.seq))
+            #expect(expiryRecord.action == "transaction.expire")
+            #expect(expiryRecord.resource == "transaction:\(expiringID)")
+            #expect(expiryRecord.actorKind == "system")
             #expect(try await sweeper.sweepExpiredTransactions(now: prepared.clock.now().adding(seconds: 3601)) == 0)
             #expect(try await ledger.money("@alice") == ("50.00", "0.00"))
             let expired = try await ledger.get("/transactions/\(expiringID)").object()
