@@ -3,8 +3,8 @@ import Logging
 import ServiceLifecycle
 import Storage
 
-/// Signs the chain's head into the checkpoint directory every `interval`, and on demand
-/// (`strongroom audit checkpoint`). Never writes a checkpoint inconsistent with an earlier
+/// Signs the chain's head into the checkpoint directory every `interval`, at a graceful
+/// stop, and on demand (`strongroom audit checkpoint`). Never writes a checkpoint inconsistent with an earlier
 /// one: the chain from the latest checkpoint to the head must verify first.
 struct AuditCheckpointWriter: Service {
     let records: AuditRecords
@@ -26,6 +26,12 @@ struct AuditCheckpointWriter: Service {
                     logger.warning("audit checkpoint failed; will retry", metadata: ["error_type": "\(type(of: error))"])
                 }
             }
+        }
+        // A last checkpoint at a graceful stop leaves no unsigned tail behind it.
+        do {
+            try await checkpoint()
+        } catch {
+            logger.warning("audit checkpoint at shutdown failed", metadata: ["reason": "\(error)"])
         }
     }
 
