@@ -131,11 +131,6 @@ enum LedgerHTTP {
         return Response(status: .noContent, headers: headers)
     }
 
-    static func created(_ value: Transaction) -> StoredResponse {
-        // A transaction always encodes: its fields are strings, numbers and dates.
-        StoredResponse(status: .created, body: (try? JSONResponse.encode(value)) ?? Data())
-    }
-
     static func created(_ value: some Encodable) throws -> StoredResponse {
         StoredResponse(status: .created, body: try JSONResponse.encode(value))
     }

@@ -23,7 +23,7 @@ enum TransactionRoutes {
                 let ref = try LedgerHTTP.ledger(context)
                 let key = try services.gate.key(for: request, context: context, canonicalBody: try JSONResponse.encode(body))
                 return try await services.gate.run(key, requestID: context.requestID) { work in
-                    LedgerHTTP.created(try await services.post(.create(body, form: Body.form, ledger: ref), in: work, context))
+                    try LedgerHTTP.created(try await services.post(.create(body, form: Body.form, ledger: ref), in: work, context))
                 }
             }
         }
@@ -39,7 +39,7 @@ enum TransactionRoutes {
                 let ref = try LedgerHTTP.ledger(context)
                 let key = try services.gate.key(for: request, context: context, canonicalBody: Data())
                 return try await services.gate.run(key, requestID: context.requestID) { work in
-                    LedgerHTTP.created(try await services.post(command(id, ref), in: work, context))
+                    try LedgerHTTP.created(try await services.post(command(id, ref), in: work, context))
                 }
             }
         }
