@@ -61,11 +61,8 @@ public enum AuditCommands {
         try await withDatabase(config, logger: logger) { records in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var after = afterSeq
             var count = 0
-            while true {
-                let page = try await records.records(after: after, limit: AuditTrailVerification.pageSize)
-                guard let last = page.last else { return count }
+            try await records.scan(after: afterSeq) { page in
                 var chunk = Data()
                 for record in page {
                     chunk.append(try encoder.encode(AuditRoutes.Item(record)))
@@ -73,8 +70,9 @@ public enum AuditCommands {
                 }
                 try output.write(contentsOf: chunk)
                 count += page.count
-                after = last.seq
+                return true
             }
+            return count
         }
     }
 

@@ -18,13 +18,7 @@ struct AuditStoreTests {
 
     static func verify(_ persistence: Persistence) async throws -> AuditVerification {
         var verifier = AuditChainVerifier()
-        var after: Int64 = 0
-        while true {
-            let page = try await persistence.audit.records(after: after, limit: 100)
-            guard let last = page.last else { break }
-            for record in page { verifier.consume(record) }
-            after = last.seq
-        }
+        try await persistence.audit.scan(after: 0, pageSize: 100) { page in page.allSatisfy { verifier.consume($0) } }
         return verifier.finish()
     }
 

@@ -73,7 +73,23 @@ public struct AuditRecords: Sendable {
         ).map(Self.record)
     }
 
-    /// The records after `afterSeq`, ascending, `limit` at a time: what verification reads.
+    /// Hands the records after `afterSeq` (through `lastSeq`, when given) to `body` in
+    /// ascending pages of `pageSize`, until they run out or `body` answers false: how
+    /// verification, checkpointing and export read the chain without holding it in memory.
+    public func scan(
+        after afterSeq: Int64, through lastSeq: Int64? = nil, pageSize: Int = 1_000,
+        _ body: ([AuditRecord]) async throws -> Bool
+    ) async throws {
+        var after = afterSeq
+        while lastSeq.map({ after < $0 }) ?? true {
+            var page = try await records(after: after, limit: pageSize)
+            if let lastSeq { page.removeAll { $0.seq > lastSeq } }
+            guard let last = page.last, try await body(page) else { return }
+            after = last.seq
+        }
+    }
+
+    /// The records after `afterSeq`, ascending, `limit` at a time.
     public func records(after afterSeq: Int64, limit: Int) async throws -> [AuditRecord] {
         try await executor.query(
             "SELECT \(Self.columns) FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT \(max(1, limit))", [.int(afterSeq)]

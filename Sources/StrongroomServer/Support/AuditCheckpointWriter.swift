@@ -74,13 +74,7 @@ struct AuditCheckpointWriter: Service {
             start = AuditChainHead(seq: latest.size, hash: latest.headHash)
         }
         var chain = AuditChainVerifier(startingAfter: start)
-        var after = start.seq
-        while after < head.seq {
-            let page = try await records.records(after: after, limit: AuditTrailVerification.pageSize).filter { $0.seq <= head.seq }
-            guard let last = page.last else { break }
-            for record in page where !chain.consume(record) { break }
-            after = last.seq
-        }
+        try await records.scan(after: start.seq, through: head.seq) { page in page.allSatisfy { chain.consume($0) } }
         switch chain.finish() {
         case .invalid(let seq, let reason): throw AuditError.checkpointInconsistent("record \(seq): \(reason)")
         case .valid(_, let reached):

@@ -4,8 +4,6 @@ import Storage
 /// Verifies the stored chain against the signed checkpoints: the one procedure behind
 /// `GET /v1/audit/verify`, `strongroom audit verify` and the checkpoint writer's check.
 struct AuditTrailVerification: Sendable {
-    static let pageSize = 1_000
-
     let records: AuditRecords
     let checkpoints: CheckpointDirectory?
     let verifier: CheckpointVerifier?
@@ -21,13 +19,7 @@ struct AuditTrailVerification: Sendable {
             }
         }
         var chain = AuditChainVerifier(checkpoints: opened)
-        var after: Int64 = 0
-        reading: while true {
-            let page = try await records.records(after: after, limit: Self.pageSize)
-            guard let last = page.last else { break }
-            for record in page where !chain.consume(record) { break reading }
-            after = last.seq
-        }
+        try await records.scan(after: 0) { page in page.allSatisfy { chain.consume($0) } }
         return chain.finish()
     }
 }
