@@ -1,5 +1,4 @@
 import Audit
-import Foundation
 import StrongroomKernel
 import Synchronization
 
@@ -15,21 +14,40 @@ final class AuditOutbox: Sendable {
         var maxTallies = 1_000
     }
 
-    private struct TallyKey: Hashable {
+    fileprivate struct TallyKey: Hashable {
         let actor: AuditActor
         let action: String
         let outcome: AuditEvent.Outcome
     }
 
-    private struct Tally {
+    fileprivate struct Tally {
         var count: Int64
         var first: Timestamp
         var last: Timestamp
     }
 
-    private struct State {
-        var events: [AuditEvent] = []
-        var tallies: [TallyKey: Tally] = [:]
+    /// What the outbox holds: single events in arrival order, and the counters.
+    struct Contents: Sendable {
+        fileprivate var events: [AuditEvent] = []
+        fileprivate var tallies: [TallyKey: Tally] = [:]
+
+        var isEmpty: Bool { events.isEmpty && tallies.isEmpty }
+
+        /// What the chain receives: the single events, then one aggregate record per counter
+        /// (`count`, `first`, `last` in its summary).
+        var records: [AuditEvent] {
+            events + tallies
+                .sorted { ($0.value.first, $0.key.action, $0.key.actor.id) < ($1.value.first, $1.key.action, $1.key.actor.id) }
+                .map { key, tally in
+                    AuditEvent(
+                        action: key.action, resource: AuditOutbox.aggregateResource, outcome: key.outcome, actor: key.actor,
+                        requestID: "aggregate",
+                        summary: [
+                            "count": .number(tally.count), "first": .text(tally.first.description), "last": .text(tally.last.description),
+                        ]
+                    )
+                }
+        }
     }
 
     static let aggregateResource = "aggregate"
@@ -37,7 +55,7 @@ final class AuditOutbox: Sendable {
 
     private let limits: Limits
     private let clock: any WallClock
-    private let state = Mutex(State())
+    private let state = Mutex(Contents())
 
     init(limits: Limits = Limits(), clock: any WallClock) {
         self.limits = limits
@@ -55,44 +73,30 @@ final class AuditOutbox: Sendable {
         }
     }
 
-    /// Takes everything queued: single events in arrival order, then one aggregate record per
-    /// counter (`count`, `first`, `last` in its summary).
-    func drain() -> [AuditEvent] {
-        let taken = state.withLock { state in
-            defer { state = State() }
+    /// Takes everything queued.
+    func drain() -> Contents {
+        state.withLock { state in
+            defer { state = Contents() }
             return state
         }
-        let aggregates = taken.tallies
-            .sorted { ($0.value.first, $0.key.action, $0.key.actor.id) < ($1.value.first, $1.key.action, $1.key.actor.id) }
-            .map { key, tally in
-                AuditEvent(
-                    action: key.action, resource: Self.aggregateResource, outcome: key.outcome, actor: key.actor, requestID: "aggregate",
-                    summary: [
-                        "count": .number(tally.count), "first": .text(tally.first.description), "last": .text(tally.last.description),
-                    ]
-                )
-            }
-        return taken.events + aggregates
     }
 
     /// Puts back what a flush could not write, ahead of anything queued since; what no longer
     /// fits one by one is counted instead.
-    func restore(_ events: [AuditEvent]) {
+    func restore(_ taken: Contents) {
+        let now = clock.now()
         state.withLock { state in
             let queued = state.events
             state.events = []
-            for event in events + queued {
-                if event.resource == Self.aggregateResource, case .number(let count)? = event.summary["count"],
-                    case .text(let first)? = event.summary["first"], case .text(let last)? = event.summary["last"],
-                    let from = RFC3339.parse(first), let to = RFC3339.parse(last)
-                {
-                    Self.tally(event.actor, event.action, event.outcome, count: count, first: from, last: to, into: &state, limits: limits)
-                } else if state.events.count < limits.maxEvents {
+            for event in taken.events + queued {
+                if state.events.count < limits.maxEvents {
                     state.events.append(event)
                 } else {
-                    let now = clock.now()
                     Self.tally(event.actor, event.action, event.outcome, count: 1, first: now, last: now, into: &state, limits: limits)
                 }
+            }
+            for (key, tally) in taken.tallies {
+                Self.tally(key.actor, key.action, key.outcome, count: tally.count, first: tally.first, last: tally.last, into: &state, limits: limits)
             }
         }
     }
@@ -104,7 +108,7 @@ final class AuditOutbox: Sendable {
 
     private static func tally(
         _ actor: AuditActor, _ action: String, _ outcome: AuditEvent.Outcome, count: Int64, first: Timestamp, last: Timestamp,
-        into state: inout State, limits: Limits
+        into state: inout Contents, limits: Limits
     ) {
         var key = TallyKey(actor: actor, action: action, outcome: outcome)
         if state.tallies[key] == nil, state.tallies.count >= limits.maxTallies {

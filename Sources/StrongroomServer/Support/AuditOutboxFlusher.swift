@@ -25,15 +25,16 @@ struct AuditOutboxFlusher: Service {
     /// Writes what is queued; answers how many events went to the chain.
     @discardableResult
     func flush() async -> Int {
-        let events = outbox.drain()
-        guard !events.isEmpty else { return 0 }
+        let taken = outbox.drain()
+        guard !taken.isEmpty else { return 0 }
+        let events = taken.records
         do {
             try await persistence.write { work in
                 for event in events { work.record(event) }
             }
             return events.count
         } catch {
-            outbox.restore(events)
+            outbox.restore(taken)
             logger.warning(
                 "audit outbox flush failed; will retry", metadata: ["events": "\(events.count)", "error_type": "\(type(of: error))"]
             )
