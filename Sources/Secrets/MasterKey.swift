@@ -19,14 +19,18 @@ public struct MasterKey: Sendable {
 
     /// Parses hex or base64 text, ignoring surrounding white space (files end in newlines).
     public init(text: String) throws(SecretsError) {
+        guard let bytes = Self.keyBytes(text) else { throw .malformedMasterKey }
+        try self.init(bytes: bytes)
+    }
+
+    /// The 32 bytes that 64 hex digits or base64 text spell, ignoring surrounding white
+    /// space: how every 256-bit key Strongroom is given is written (this one, the audit
+    /// checkpoint key's seed).
+    public static func keyBytes(_ text: String) -> [UInt8]? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count == Self.byteCount * 2, let bytes = Self.hexBytes(trimmed) {
-            try self.init(bytes: bytes)
-        } else if let data = Data(base64Encoded: trimmed), data.count == Self.byteCount {
-            try self.init(bytes: [UInt8](data))
-        } else {
-            throw .malformedMasterKey
-        }
+        if trimmed.count == byteCount * 2, let bytes = hexBytes(trimmed) { return bytes }
+        if let data = Data(base64Encoded: trimmed), data.count == byteCount { return [UInt8](data) }
+        return nil
     }
 
     public static func generate() -> MasterKey {

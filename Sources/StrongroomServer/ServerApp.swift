@@ -148,14 +148,8 @@ public enum ServerApp {
     static func checkpointSigner(_ config: ServerConfiguration, box: SecretBox) throws -> CheckpointSigner {
         var seed = box.derivedSeed(purpose: .auditCheckpointKey)
         if let supplied = config.auditCheckpointKey {
-            let text = supplied.revealed.trimmingCharacters(in: .whitespacesAndNewlines)
-            if text.utf8.count == 64, let bytes = Hex.bytes(text.lowercased()) {
-                seed = bytes
-            } else if let data = Data(base64Encoded: text), data.count == 32 {
-                seed = Array(data)
-            } else {
-                throw ConfigurationError(AuditError.invalidKeySeed.description)
-            }
+            guard let bytes = MasterKey.keyBytes(supplied.revealed) else { throw ConfigurationError(AuditError.invalidKeySeed.description) }
+            seed = bytes
         }
         do {
             return try CheckpointSigner(name: config.auditOrigin, seed: seed)

@@ -1,5 +1,7 @@
 import Audit
+import Foundation
 import StrongroomKernel
+import StrongroomTestSupport
 import Testing
 
 @testable import StrongroomServer
@@ -49,5 +51,27 @@ struct AuditOutboxTests {
         let again = outbox.drain().records
         #expect(Self.total(again) == 9)
         #expect(again.prefix(5).map(\.requestID) == ["r0", "r1", "r2", "r3", "r4"])
+    }
+}
+
+/// The checkpoint key: a configured 32-byte seed (hex or base64) or, without one, a key
+/// derived from the master key; anything else refuses to start.
+@Suite("Audit checkpoint key")
+struct AuditCheckpointKeyTests {
+    @Test func aSeedIsReadAsHexOrBase64AndAnythingElseIsRefused() async throws {
+        try await TestServer.with(.sqlite) { _, prepared, config in
+            let seed = (0..<32).map { UInt8($0 * 7 + 1) }
+            let expected = try CheckpointSigner(name: config.auditOrigin, seed: seed).verifierKey
+            var configured = config
+            for text in [seed.map { String(format: "%02X", $0) }.joined(), Data(seed).base64EncodedString() + "\n"] {
+                configured.auditCheckpointKey = SecretValue(text)
+                #expect(try ServerApp.checkpointSigner(configured, box: prepared.box).verifierKey == expected)
+            }
+            configured.auditCheckpointKey = SecretValue("not a key")
+            #expect(throws: ConfigurationError.self) { try ServerApp.checkpointSigner(configured, box: prepared.box) }
+            let derived = try ServerApp.checkpointSigner(config, box: prepared.box).verifierKey
+            #expect(derived != expected)
+            #expect(derived == prepared.checkpoints.signer.verifierKey)
+        }
     }
 }
