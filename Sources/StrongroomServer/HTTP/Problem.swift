@@ -56,3 +56,12 @@ enum Problem {
         .internalError, .internalFailure, "An internal error occurred; it has been logged with this request's id."
     )
 }
+
+extension StrongroomError {
+    /// A query parameter the route cannot take: 400 `SR-0007`, naming the parameter.
+    static func invalidQuery(_ parameter: String, _ message: String) -> StrongroomError {
+        StrongroomError(
+            .invalidQuery, .badRequest, "Query parameter '\(parameter)' \(message).", fields: [.init(field: parameter, message: message)]
+        )
+    }
+}

@@ -154,33 +154,34 @@ enum AuditRoutes {
 
     static func query(_ request: Request) throws -> AuditQuery {
         let parameters = request.uri.queryParameters
-        func invalid(_ name: String, _ message: String) -> StrongroomError {
-            StrongroomError(.invalidQuery, .badRequest, "Query parameter '\(name)' \(message).", fields: [.init(field: name, message: message)])
-        }
         func text(_ name: String) throws -> String? {
             guard let value = parameters[Substring(name)].map(String.init) else { return nil }
-            guard (1...256).contains(value.utf8.count) else { throw invalid(name, "must be 1 to 256 characters") }
+            guard (1...256).contains(value.utf8.count) else { throw StrongroomError.invalidQuery(name, "must be 1 to 256 characters") }
             return value
         }
         func time(_ name: String) throws -> Timestamp? {
             guard let value = try text(name) else { return nil }
-            guard let time = RFC3339.parse(value) else { throw invalid(name, "must be an RFC 3339 date-time") }
+            guard let time = RFC3339.parse(value) else { throw StrongroomError.invalidQuery(name, "must be an RFC 3339 date-time") }
             return time
         }
         var query = AuditQuery(
             actorID: try text("actor"), action: try text("action"), resource: try text("resource"), from: try time("from"), to: try time("to")
         )
         if let outcome = try text("outcome") {
-            guard AuditEvent.Outcome(rawValue: outcome) != nil else { throw invalid("outcome", "must be success, failure or denied") }
+            guard AuditEvent.Outcome(rawValue: outcome) != nil else {
+                throw StrongroomError.invalidQuery("outcome", "must be success, failure or denied")
+            }
             query.outcome = outcome
         }
         if let cursor = try text("cursor") {
-            guard let after = Int64(cursor), after >= 0 else { throw invalid("cursor", "is not a cursor this server issued") }
+            guard let after = Int64(cursor), after >= 0 else {
+                throw StrongroomError.invalidQuery("cursor", "is not a cursor this server issued")
+            }
             query.afterSeq = after
         }
         if let limit = try text("limit") {
             guard let value = Int(limit), (1...AuditQuery.maxLimit).contains(value) else {
-                throw invalid("limit", "must be a whole number from 1 to \(AuditQuery.maxLimit)")
+                throw StrongroomError.invalidQuery("limit", "must be a whole number from 1 to \(AuditQuery.maxLimit)")
             }
             query.limit = value
         }

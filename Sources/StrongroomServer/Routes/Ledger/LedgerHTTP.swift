@@ -28,46 +28,46 @@ enum LedgerHTTP {
 
     // MARK: Queries
 
-    private static func invalid(_ parameter: String, _ message: String) -> StrongroomError {
-        StrongroomError(.invalidQuery, .badRequest, "Query parameter '\(parameter)' \(message).", fields: [.init(field: parameter, message: message)])
-    }
-
     static func filter(_ request: Request, allowMetadata: Bool = true) throws -> (ListFilter, limit: Int) {
         let query = request.uri.queryParameters
         var limit = 10
         if let text = query["limit"] {
             guard let value = Int(text), (1...PageQuery.maxLimit).contains(value) else {
-                throw invalid("limit", "must be a whole number from 1 to \(PageQuery.maxLimit)")
+                throw StrongroomError.invalidQuery("limit", "must be a whole number from 1 to \(PageQuery.maxLimit)")
             }
             limit = value
         }
         var filter = ListFilter()
         if let text = query["sort_order"] {
-            guard let order = SortOrder(rawValue: String(text).lowercased()) else { throw invalid("sort_order", "must be asc or desc") }
+            guard let order = SortOrder(rawValue: String(text).lowercased()) else {
+                throw StrongroomError.invalidQuery("sort_order", "must be asc or desc")
+            }
             filter.sortOrder = order
         }
         let start = query["start_date"].map(String.init)
         let end = query["end_date"].map(String.init)
         if start != nil || end != nil {
-            guard let start, let end else { throw invalid(start == nil ? "start_date" : "end_date", "must be given with the other date") }
-            guard let from = day(start) else { throw invalid("start_date", "must be a date, YYYY-MM-DD") }
-            guard let to = day(end) else { throw invalid("end_date", "must be a date, YYYY-MM-DD") }
-            guard from <= to else { throw invalid("start_date", "must not be after end_date") }
+            guard let start, let end else {
+                throw StrongroomError.invalidQuery(start == nil ? "start_date" : "end_date", "must be given with the other date")
+            }
+            guard let from = day(start) else { throw StrongroomError.invalidQuery("start_date", "must be a date, YYYY-MM-DD") }
+            guard let to = day(end) else { throw StrongroomError.invalidQuery("end_date", "must be a date, YYYY-MM-DD") }
+            guard from <= to else { throw StrongroomError.invalidQuery("start_date", "must not be after end_date") }
             filter.createdFrom = from
             filter.createdBefore = to.adding(seconds: 86_400)
         }
         for (key, value) in query where key.hasPrefix("metadata.") {
-            guard allowMetadata else { throw invalid(String(key), "is not supported on this list") }
+            guard allowMetadata else { throw StrongroomError.invalidQuery(String(key), "is not supported on this list") }
             let name = String(key.dropFirst("metadata.".count))
             guard (1...Metadata.maxKeyLength).contains(name.utf8.count),
                 name.utf8.allSatisfy({ $0.isPlainKeyByte })
             else {
-                throw invalid(String(key.prefix(120)), "must name a metadata key of letters, digits, '_', '.' or '-'")
+                throw StrongroomError.invalidQuery(String(key.prefix(120)), "must name a metadata key of letters, digits, '_', '.' or '-'")
             }
-            guard value.utf8.count <= Metadata.maxValueLength else { throw invalid(String(key), "is too long") }
+            guard value.utf8.count <= Metadata.maxValueLength else { throw StrongroomError.invalidQuery(String(key), "is too long") }
             filter.metadata.append(MetadataFilter(key: name, value: String(value)))
         }
-        guard filter.metadata.count <= 10 else { throw invalid("metadata", "at most 10 metadata filters") }
+        guard filter.metadata.count <= 10 else { throw StrongroomError.invalidQuery("metadata", "at most 10 metadata filters") }
         return (filter, limit)
     }
 
@@ -75,7 +75,9 @@ enum LedgerHTTP {
         let (filter, limit) = try filter(request)
         var page = 1
         if let text = request.uri.queryParameters["page"] {
-            guard let value = Int(text), (1...100_000).contains(value) else { throw invalid("page", "must be a whole number from 1 to 100000") }
+            guard let value = Int(text), (1...100_000).contains(value) else {
+                throw StrongroomError.invalidQuery("page", "must be a whole number from 1 to 100000")
+            }
             page = value
         }
         return PageQuery(limit: limit, page: page, filter: filter)
@@ -85,7 +87,9 @@ enum LedgerHTTP {
         let (filter, limit) = try filter(request, allowMetadata: allowMetadata)
         var cursor: Cursor?
         if let text = request.uri.queryParameters["cursor"] {
-            guard let value = Cursor(token: String(text)) else { throw invalid("cursor", "is not a cursor this server issued") }
+            guard let value = Cursor(token: String(text)) else {
+                throw StrongroomError.invalidQuery("cursor", "is not a cursor this server issued")
+            }
             cursor = value
         }
         return CursorQuery(limit: limit, cursor: cursor, filter: filter)

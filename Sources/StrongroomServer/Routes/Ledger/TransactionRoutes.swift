@@ -95,10 +95,7 @@ enum TransactionRoutes {
             var type: MovementKind?
             if let text = request.uri.queryParameters["type"] {
                 guard let kind = MovementKind(rawValue: String(text).uppercased()) else {
-                    throw StrongroomError(
-                        .invalidQuery, .badRequest, "Query parameter 'type' must be DEBIT, CREDIT, ON_HOLD or RELEASE.",
-                        fields: [.init(field: "type", message: "must be DEBIT, CREDIT, ON_HOLD or RELEASE")]
-                    )
+                    throw StrongroomError.invalidQuery("type", "must be DEBIT, CREDIT, ON_HOLD or RELEASE")
                 }
                 type = kind
             }
