@@ -63,3 +63,27 @@ public struct AuditSummary: Sendable, Equatable, ExpressibleByDictionaryLiteral 
         out += "\""
     }
 }
+
+/// A summary value as JSON: a string, an integer or a list of strings (how the audit
+/// routes and the export render a stored summary).
+extension AuditSummary.Value: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int64.self) {
+            self = .number(number)
+        } else if let list = try? container.decode([String].self) {
+            self = .list(list)
+        } else {
+            self = .text(try container.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .text(let text): try container.encode(text)
+        case .number(let number): try container.encode(number)
+        case .list(let list): try container.encode(list)
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Audit
+import Foundation
 import StrongroomKernel
 import Testing
 
@@ -58,9 +59,12 @@ struct AuditChainTests {
         #expect(rehash { _ in } == record.hash)
     }
 
-    @Test func summariesHaveOneSpelling() {
+    @Test func summariesHaveOneSpelling() throws {
         let summary: AuditSummary = ["zeta": .text("a\"b\\c\n\u{1}"), "alpha": .number(-3), "mid": .list([])]
         #expect(summary.canonicalText == #"{"alpha":-3,"mid":[],"zeta":"a\"b\\c\n\u0001"}"#)
+        // Read back as JSON, the canonical text gives the same fields.
+        let decoded = try JSONDecoder().decode([String: AuditSummary.Value].self, from: Data(summary.canonicalText.utf8))
+        #expect(AuditSummary(decoded) == summary)
     }
 
     @Test func anIntactChainVerifies() {

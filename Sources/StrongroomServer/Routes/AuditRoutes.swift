@@ -48,37 +48,11 @@ enum AuditRoutes {
     /// The stored summary as the JSON object it is; text that is not one (a tampered row)
     /// is shown as the string it is.
     struct StoredSummary: Encodable {
-        enum Value: Codable {
-            case text(String)
-            case number(Int64)
-            case list([String])
-
-            init(from decoder: any Decoder) throws {
-                let container = try decoder.singleValueContainer()
-                if let number = try? container.decode(Int64.self) {
-                    self = .number(number)
-                } else if let list = try? container.decode([String].self) {
-                    self = .list(list)
-                } else {
-                    self = .text(try container.decode(String.self))
-                }
-            }
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.singleValueContainer()
-                switch self {
-                case .text(let text): try container.encode(text)
-                case .number(let number): try container.encode(number)
-                case .list(let list): try container.encode(list)
-                }
-            }
-        }
-
         let text: String
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
-            if let fields = try? JSONDecoder().decode([String: Value].self, from: Data(text.utf8)) {
+            if let fields = try? JSONDecoder().decode([String: AuditSummary.Value].self, from: Data(text.utf8)) {
                 try container.encode(fields)
             } else {
                 try container.encode(text)
