@@ -41,17 +41,21 @@ final class GuardedRouter: @unchecked Sendable {
         router.on(RouterPath(path), method: method) { request, context in
             var context = context
             context.principal = try await authenticator.authenticate(access, request: request, context: context)
-            let audit = RequestAudit(
-                action: action ?? "read", actor: Self.actor(context.principal, context.sourceAddress), requestID: context.requestID,
-                path: request.uri.path
-            )
+            // Writes always get their audit; a read only when it is refused.
+            let principal = context.principal
+            let makeAudit = {
+                RequestAudit(
+                    action: action ?? "read", actor: Self.actor(principal, context.sourceAddress), requestID: context.requestID,
+                    path: request.uri.path
+                )
+            }
+            if action != nil { context.audit = makeAudit() }
             var admitted = false
             do {
-                try authenticator.check(access, for: context.principal)
+                try authenticator.check(access, for: principal)
                 admitted = true
-                if action != nil { context.audit = audit }
                 let response = try await handler(request, context)
-                if action != nil, !audit.recorded, response.headers[.idempotencyReplayed] == nil {
+                if let audit = context.audit, !audit.recorded, response.headers[.idempotencyReplayed] == nil {
                     // A write route answered without recording in its unit of work: a bug the
                     // audit coverage test catches. Record it late rather than not at all.
                     context.logger.error("a state-changing request finished without its audit record", metadata: ["route": "\(method) \(path)"])
@@ -66,8 +70,8 @@ final class GuardedRouter: @unchecked Sendable {
                 // out of scope), a failure otherwise.
                 let refusal = error as? StrongroomError
                 let denied = !admitted || refusal?.kind == .forbidden
-                if action != nil || refusal?.kind == .forbidden {
-                    outbox.add(audit.failure(
+                if context.audit != nil || refusal?.kind == .forbidden {
+                    outbox.add((context.audit ?? makeAudit()).failure(
                         denied ? .denied : .failure, status: refusal.map { Int(Problem.status(for: $0.kind).code) } ?? 500,
                         code: refusal?.code.rawValue
                     ))
