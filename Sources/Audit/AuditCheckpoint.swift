@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StrongroomKernel
 
 /// A claim about the chain at one moment: `size` records, the last with hash `headHash`.
 /// Its body is the C2SP `tlog-checkpoint` body (origin line, size line, base64 hash line);

@@ -63,7 +63,7 @@ public enum Bootstrap {
 
     public static func newKeyID() -> String {
         var rng = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        return Hex.string((0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) })
     }
 
     static func generatePassword() -> SecretValue {

@@ -28,7 +28,7 @@ public struct MasterKey: Sendable {
     /// checkpoint key's seed).
     public static func keyBytes(_ text: String) -> [UInt8]? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count == byteCount * 2, let bytes = hexBytes(trimmed) { return bytes }
+        if trimmed.count == byteCount * 2, let bytes = Hex.bytes(trimmed.lowercased()) { return bytes }
         if let data = Data(base64Encoded: trimmed), data.count == byteCount { return [UInt8](data) }
         return nil
     }
@@ -40,7 +40,7 @@ public struct MasterKey: Sendable {
 
     /// Hex text, for writing the development key file.
     public var encoded: SecretValue {
-        SecretValue(key.withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() })
+        SecretValue(key.withUnsafeBytes { Hex.string($0) })
     }
 
     /// A key for one purpose, so that a ciphertext sealed for one use cannot be opened as
@@ -52,25 +52,5 @@ public struct MasterKey: Sendable {
             info: Array(purpose.rawValue.utf8),
             outputByteCount: 32
         )
-    }
-
-    private static func hexBytes(_ text: String) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count / 2)
-        var iterator = text.utf8.makeIterator()
-        while let high = iterator.next() {
-            guard let low = iterator.next(), let h = hexValue(high), let l = hexValue(low) else { return nil }
-            bytes.append(h << 4 | l)
-        }
-        return bytes
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StrongroomKernel
 
 /// Seals small secrets for storage with AES-256-GCM under a key derived from the master key.
 ///
@@ -45,7 +46,7 @@ public struct SecretBox: Sendable {
     /// input cannot be guessed back from it. 32 hex digits (128 bits of HMAC-SHA256).
     public func pseudonym(_ value: String, purpose: SealPurpose) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(value.utf8), using: masterKey.derivedKey(purpose: purpose))
-        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return Hex.string(mac.prefix(16))
     }
 
     /// 32 bytes derived from the master key for one purpose: the seed of a key that every
