@@ -68,8 +68,8 @@ struct BootstrapTests {
     func theSigningKeyIsSealedAndOpensOnlyWithItsMasterKey(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { persistence, _ in
             let box = SecretBox(masterKey: MasterKey.generate())
-            try await persistence.write { try await Bootstrap.ensureSigningKey(store: $0.identity, box: box, now: Self.clock.now()) }
-            try await persistence.write { try await Bootstrap.ensureSigningKey(store: $0.identity, box: box, now: Self.clock.now()) }
+            _ = try await persistence.write { try await Bootstrap.ensureSigningKey(store: $0.identity, box: box, now: Self.clock.now()) }
+            _ = try await persistence.write { try await Bootstrap.ensureSigningKey(store: $0.identity, box: box, now: Self.clock.now()) }
             let records = try await persistence.identity.signingKeys()
             #expect(records.count == 1)
             _ = try await SigningKeyring(records: records, box: box)
