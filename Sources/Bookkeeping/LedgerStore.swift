@@ -6,8 +6,21 @@ import StrongroomKernel
 public struct EntityScope: Sendable, Equatable {
     public let organizationID: String?
     public let ledgerID: String?
+    /// At the root, the organizations a listing may show (nil: all of them): a caller whose
+    /// grants are scoped sees only its own organizations.
+    public let visibleOrganizations: Set<String>?
+
+    public init(organizationID: String?, ledgerID: String?, visibleOrganizations: Set<String>? = nil) {
+        self.organizationID = organizationID
+        self.ledgerID = ledgerID
+        self.visibleOrganizations = visibleOrganizations
+    }
 
     public static let root = EntityScope(organizationID: nil, ledgerID: nil)
+
+    public static func root(visible: Set<String>?) -> EntityScope {
+        EntityScope(organizationID: nil, ledgerID: nil, visibleOrganizations: visible)
+    }
 
     public static func organization(_ id: String) -> EntityScope { EntityScope(organizationID: id, ledgerID: nil) }
 

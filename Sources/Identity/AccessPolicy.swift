@@ -6,11 +6,11 @@ public enum AccessPolicy {
         case allow
         /// No principal, or its token was not valid: 401.
         case unauthenticated
-        /// A valid principal that may not do this: 403.
+        /// A valid principal that may not do this (here): 403.
         case denied(StrongroomError)
     }
 
-    public static func decide(_ requirement: AccessRequirement, for principal: Principal?) -> Decision {
+    public static func decide(_ requirement: AccessRequirement, for principal: Principal?, on target: AccessTarget) -> Decision {
         if case .publicRoute = requirement { return .allow }
         guard let principal else { return .unauthenticated }
         if let restriction = principal.restriction {
@@ -19,7 +19,7 @@ public enum AccessPolicy {
                     .restrictedToken, .forbidden,
                     restriction == .passwordChange
                         ? "This token may only change the account's password (POST /v1/auth/password)."
-                        : "This token may only enrol in multi-factor authentication."
+                        : "This token may only enrol in multi-factor authentication (POST /v1/auth/mfa/totp, then …/confirm)."
                 ))
             }
             return .allow
@@ -28,12 +28,21 @@ public enum AccessPolicy {
         case .publicRoute, .authenticated:
             return .allow
         case .permission(let permission):
-            guard principal.permissions.contains(permission) else {
-                return .denied(StrongroomError(
-                    .permissionDenied, .forbidden, "This operation needs the permission '\(permission.rawValue)'."
-                ))
-            }
-            return .allow
+            if principal.grants.allows(permission, on: target) { return .allow }
+            // Holding the permission elsewhere is still a 403, and says no more than that.
+            return .denied(principal.permissions.contains(permission) ? outOfScope(permission) : missing(permission))
+        case .listing(let permission):
+            return principal.permissions.contains(permission) ? .allow : .denied(missing(permission))
         }
+    }
+
+    static func missing(_ permission: Permission) -> StrongroomError {
+        StrongroomError(.permissionDenied, .forbidden, "This operation needs the permission '\(permission.rawValue)'.")
+    }
+
+    public static func outOfScope(_ permission: Permission) -> StrongroomError {
+        StrongroomError(
+            .outOfScope, .forbidden, "The permission '\(permission.rawValue)' is not granted for this organization or ledger."
+        )
     }
 }

@@ -1,22 +1,40 @@
 import Foundation
 import StrongroomKernel
 
-/// A named set of permissions that users (and later machine clients) belong to.
+/// A named set of permissions, optionally confined to one organization or ledger, that users
+/// and machine clients belong to.
 public struct Group: Sendable, Equatable {
     public static let administratorsName = "administrators"
 
     public let id: UUID
-    public let name: String
+    public var name: String
     public var permissions: Set<Permission>
-    /// Built-in groups are created by the service and cannot be renamed or removed.
+    /// Where the permissions apply; `.everywhere` unless the group is scoped.
+    public var scope: AccessScope
+    /// Members must log in with a second factor (and enrol in one first).
+    public var requiresMFA: Bool
+    /// Built-in groups are created by the service; their name, grants and scope are fixed.
     public let builtIn: Bool
     public let createdAt: Timestamp
 
-    public init(id: UUID, name: String, permissions: Set<Permission>, builtIn: Bool, createdAt: Timestamp) {
+    public init(
+        id: UUID, name: String, permissions: Set<Permission>, scope: AccessScope = .everywhere, requiresMFA: Bool = false,
+        builtIn: Bool, createdAt: Timestamp
+    ) {
         self.id = id
         self.name = name
         self.permissions = permissions
+        self.scope = scope
+        self.requiresMFA = requiresMFA
         self.builtIn = builtIn
         self.createdAt = createdAt
+    }
+
+    /// Group names: lower-case letters, digits and `._-`, 1–64 characters, starting with a
+    /// letter or digit.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, (1...64).contains(name.unicodeScalars.count) else { return false }
+        let allowed: (Unicode.Scalar) -> Bool = { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+        return allowed(first) && name.unicodeScalars.allSatisfy { allowed($0) || "._-".unicodeScalars.contains($0) }
     }
 }

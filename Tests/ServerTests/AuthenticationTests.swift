@@ -133,7 +133,7 @@ struct AuthenticationTests {
                 case .authenticated:
                     #expect(anonymous.status == .unauthorized, "\(route.method) \(route.path)")
                     #expect(unprivileged.status != .unauthorized && unprivileged.status != .forbidden, "\(route.method) \(route.path)")
-                case .permission:
+                case .permission, .listing:
                     #expect(anonymous.status == .unauthorized, "\(route.method) \(route.path)")
                     #expect(unprivileged.status == .forbidden, "\(route.method) \(route.path)")
                 }

@@ -31,7 +31,7 @@ struct BootstrapTests {
             let admin = try #require(try await persistence.identity.user(username: Username("admin")))
             #expect(admin.mustChangePassword)
             #expect(Self.hasher.verify(password.revealed, against: admin.passwordHash))
-            let groups = try await persistence.identity.groups(ofUser: admin.id)
+            let groups = try await persistence.identity.groups(of: admin.id, kind: .user)
             #expect(groups.map(\.name) == ["administrators"])
             #expect(groups.first?.permissions == PermissionCatalogue.all)
             #expect(try await Self.bootstrap(persistence, password: nil) == .alreadyInitialized)

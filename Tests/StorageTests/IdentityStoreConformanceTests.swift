@@ -83,9 +83,9 @@ struct IdentityStoreConformanceTests {
             }
             #expect(try await persistence.identity.group(name: "auditors") == auditors)
             #expect(try await persistence.identity.group(name: "nobody") == nil)
-            let groups = try await persistence.identity.groups(ofUser: alice.id)
+            let groups = try await persistence.identity.groups(of: alice.id, kind: .user)
             #expect(groups == [admins, auditors])
-            #expect(try await persistence.identity.groups(ofUser: UUID()).isEmpty)
+            #expect(try await persistence.identity.groups(of: UUID(), kind: .user).isEmpty)
         }
     }
 

@@ -56,5 +56,6 @@ enum Schema {
         ),
         LedgerSchema.migration,
         AuditSchema.migration,
+        IdentityAccessSchema.migration,
     ]
 }

@@ -6,7 +6,8 @@ import StrongroomKernel
 struct SQLIdentityStore: IdentityStore {
     let executor: any SQLExecutor
 
-    private static let userColumns = "id, username, password_hash, status, must_change_password, created_at, updated_at"
+    private static let userColumns = "id, username, password_hash, status, must_change_password, totp_confirmed, created_at, updated_at"
+    private static let groupColumns = "id, name, built_in, scope_organization_id, scope_ledger_id, requires_mfa, created_at"
 
     func countUsers() async throws -> Int {
         Int(try await executor.queryOne("SELECT COUNT(*) AS n FROM identity_users")?.int("n") ?? 0)
@@ -15,10 +16,10 @@ struct SQLIdentityStore: IdentityStore {
     func insertUser(_ user: User) async throws {
         do {
             try await executor.execute(
-                "INSERT INTO identity_users (\(Self.userColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO identity_users (\(Self.userColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 [
                     .text(user.id.storageText), .text(user.username.value), .text(user.passwordHash.encoded),
-                    .text(user.status.rawValue), .bool(user.mustChangePassword),
+                    .text(user.status.rawValue), .bool(user.mustChangePassword), .bool(false),
                     .int(user.createdAt.microsecondsSinceEpoch), .int(user.updatedAt.microsecondsSinceEpoch),
                 ]
             )
@@ -38,6 +39,20 @@ struct SQLIdentityStore: IdentityStore {
         ).map(Self.decodeUser)
     }
 
+    func users(after cursor: UUID?, limit: Int) async throws -> [User] {
+        try await executor.query(
+            "SELECT \(Self.userColumns) FROM identity_users WHERE id > $1 ORDER BY id LIMIT \(max(1, limit))",
+            [.text(cursor?.storageText ?? "")]
+        ).map(Self.decodeUser)
+    }
+
+    func updateStatus(userID: UUID, status: User.Status, at: Timestamp) async throws {
+        try await executor.execute(
+            "UPDATE identity_users SET status = $1, updated_at = $2 WHERE id = $3",
+            [.text(status.rawValue), .int(at.microsecondsSinceEpoch), .text(userID.storageText)]
+        )
+    }
+
     func updatePassword(userID: UUID, hash: PasswordHash, mustChangePassword: Bool, at: Timestamp) async throws {
         try await executor.execute(
             "UPDATE identity_users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4",
@@ -48,32 +63,73 @@ struct SQLIdentityStore: IdentityStore {
     func ensureGroup(_ group: Group) async throws -> Group {
         let inserted = try await executor.query(
             """
-            INSERT INTO identity_groups (id, name, built_in, created_at) VALUES ($1, $2, $3, $4)
+            INSERT INTO identity_groups (\(Self.groupColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (name) DO NOTHING RETURNING id
             """,
-            [.text(group.id.storageText), .text(group.name), .bool(group.builtIn), .int(group.createdAt.microsecondsSinceEpoch)]
+            Self.groupBinds(group)
         )
-        if !inserted.isEmpty {
-            for permission in group.permissions.sorted() {
-                try await executor.execute(
-                    "INSERT INTO identity_group_permissions (group_id, permission) VALUES ($1, $2)",
-                    [.text(group.id.storageText), .text(permission.rawValue)]
-                )
-            }
-        }
+        if !inserted.isEmpty { try await insertPermissions(of: group) }
         guard let stored = try await self.group(name: group.name) else {
             throw StorageError.decoding("group \(group.name) vanished after it was ensured")
         }
         return stored
     }
 
+    func insertGroup(_ group: Group) async throws {
+        let inserted = try await executor.query(
+            """
+            INSERT INTO identity_groups (\(Self.groupColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (name) DO NOTHING RETURNING id
+            """,
+            Self.groupBinds(group)
+        )
+        guard !inserted.isEmpty else { throw StrongroomError.groupNameTaken }
+        try await insertPermissions(of: group)
+    }
+
+    func updateGroup(_ group: Group) async throws {
+        try await executor.execute(
+            "UPDATE identity_groups SET scope_organization_id = $1, scope_ledger_id = $2, requires_mfa = $3 WHERE id = $4",
+            [
+                group.scope.organizationID.map(SQLValue.text) ?? .null, group.scope.ledgerID.map(SQLValue.text) ?? .null,
+                .bool(group.requiresMFA), .text(group.id.storageText),
+            ]
+        )
+        try await executor.execute("DELETE FROM identity_group_permissions WHERE group_id = $1", [.text(group.id.storageText)])
+        try await insertPermissions(of: group)
+    }
+
+    private func insertPermissions(of group: Group) async throws {
+        for permission in group.permissions.sorted() {
+            try await executor.execute(
+                "INSERT INTO identity_group_permissions (group_id, permission) VALUES ($1, $2)",
+                [.text(group.id.storageText), .text(permission.rawValue)]
+            )
+        }
+    }
+
     func group(name: String) async throws -> Group? {
-        guard let row = try await executor.queryOne(
-            "SELECT id, name, built_in, created_at FROM identity_groups WHERE name = $1", [.text(name)]
-        ) else { return nil }
-        let id = try row.uuid("id")
-        let permissions = try await permissions(ofGroups: [id])
-        return try Self.decodeGroup(row, permissions: permissions[id] ?? [])
+        try await groups(where: "WHERE name = $1", [.text(name)]).first
+    }
+
+    func group(id: UUID) async throws -> Group? {
+        try await groups(where: "WHERE id = $1", [.text(id.storageText)]).first
+    }
+
+    func groups() async throws -> [Group] {
+        try await groups(where: "", [])
+    }
+
+    private func groups(where condition: String, _ binds: [SQLValue]) async throws -> [Group] {
+        try await decodeGroups(try await executor.query(
+            "SELECT \(Self.groupColumns) FROM identity_groups \(condition) ORDER BY name", binds
+        ))
+    }
+
+    private func decodeGroups(_ rows: [SQLRow]) async throws -> [Group] {
+        let ids = try rows.map { try $0.uuid("id") }
+        let permissions = try await permissions(ofGroups: ids)
+        return try rows.map { row in try Self.decodeGroup(row, permissions: permissions[try row.uuid("id")] ?? []) }
     }
 
     func addMember(userID: UUID, groupID: UUID) async throws {
@@ -83,18 +139,30 @@ struct SQLIdentityStore: IdentityStore {
         )
     }
 
-    func groups(ofUser userID: UUID) async throws -> [Group] {
-        let rows = try await executor.query(
-            """
-            SELECT g.id, g.name, g.built_in, g.created_at FROM identity_groups g
-            JOIN identity_memberships m ON m.group_id = g.id
-            WHERE m.user_id = $1 ORDER BY g.name
-            """,
-            [.text(userID.storageText)]
-        )
-        let ids = try rows.map { try $0.uuid("id") }
-        let permissions = try await permissions(ofGroups: ids)
-        return try rows.map { row in try Self.decodeGroup(row, permissions: permissions[try row.uuid("id")] ?? []) }
+    func setMemberships(principalID: UUID, kind: PrincipalKind, groupIDs: [UUID]) async throws {
+        let (table, column) = Self.membershipTable(kind)
+        try await executor.execute("DELETE FROM \(table) WHERE \(column) = $1", [.text(principalID.storageText)])
+        for groupID in Set(groupIDs).sorted(by: { $0.uuidString < $1.uuidString }) {
+            try await executor.execute(
+                "INSERT INTO \(table) (\(column), group_id) VALUES ($1, $2)", [.text(principalID.storageText), .text(groupID.storageText)]
+            )
+        }
+    }
+
+    func groups(of principalID: UUID, kind: PrincipalKind) async throws -> [Group] {
+        let (table, column) = Self.membershipTable(kind)
+        let columns = Self.groupColumns.split(separator: ", ").map { "g.\($0)" }.joined(separator: ", ")
+        return try await decodeGroups(try await executor.query(
+            "SELECT \(columns) FROM identity_groups g JOIN \(table) m ON m.group_id = g.id WHERE m.\(column) = $1 ORDER BY g.name",
+            [.text(principalID.storageText)]
+        ))
+    }
+
+    private static func membershipTable(_ kind: PrincipalKind) -> (table: String, column: String) {
+        switch kind {
+        case .user: ("identity_memberships", "user_id")
+        case .client: ("identity_client_memberships", "client_id")
+        }
     }
 
     private func permissions(ofGroups ids: [UUID]) async throws -> [UUID: Set<Permission>] {
@@ -141,16 +209,28 @@ struct SQLIdentityStore: IdentityStore {
         return User(
             id: try row.uuid("id"), username: Username(trusted: try row.text("username")),
             passwordHash: PasswordHash(encoded: try row.text("password_hash")), status: status,
-            mustChangePassword: try row.bool("must_change_password"), createdAt: try row.timestamp("created_at"),
+            mustChangePassword: try row.bool("must_change_password"), mfaEnrolled: try row.bool("totp_confirmed"),
+            createdAt: try row.timestamp("created_at"),
             updatedAt: try row.timestamp("updated_at")
         )
     }
 
     private static func decodeGroup(_ row: SQLRow, permissions: Set<Permission>) throws -> Group {
-        Group(
-            id: try row.uuid("id"), name: try row.text("name"), permissions: permissions,
-            builtIn: try row.bool("built_in"), createdAt: try row.timestamp("created_at")
+        guard let scope = AccessScope(
+            organizationID: try row.optionalText("scope_organization_id"), ledgerID: try row.optionalText("scope_ledger_id")
+        ) else { throw StorageError.decoding("a group's ledger scope has no organization") }
+        return Group(
+            id: try row.uuid("id"), name: try row.text("name"), permissions: permissions, scope: scope,
+            requiresMFA: try row.bool("requires_mfa"), builtIn: try row.bool("built_in"), createdAt: try row.timestamp("created_at")
         )
+    }
+
+    private static func groupBinds(_ group: Group) -> [SQLValue] {
+        [
+            .text(group.id.storageText), .text(group.name), .bool(group.builtIn),
+            group.scope.organizationID.map(SQLValue.text) ?? .null, group.scope.ledgerID.map(SQLValue.text) ?? .null,
+            .bool(group.requiresMFA), .int(group.createdAt.microsecondsSinceEpoch),
+        ]
     }
 }
 

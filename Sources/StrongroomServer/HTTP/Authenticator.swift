@@ -19,10 +19,11 @@ struct Authenticator: Sendable {
         return try await principal(for: request, logger: context.logger)
     }
 
-    /// Applies the route's requirement to the caller: passes, or throws 401 / 403.
-    func check(_ requirement: AccessRequirement, for principal: Principal?) throws {
+    /// Applies the route's requirement to the caller and the request's target: passes, or
+    /// throws 401 / 403.
+    func check(_ requirement: AccessRequirement, for principal: Principal?, on target: AccessTarget) throws {
         if case .publicRoute = requirement { return }
-        switch AccessPolicy.decide(requirement, for: principal) {
+        switch AccessPolicy.decide(requirement, for: principal, on: target) {
         case .allow: return
         case .unauthenticated: throw StrongroomError.unauthenticated
         case .denied(let error): throw error

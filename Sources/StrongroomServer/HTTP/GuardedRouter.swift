@@ -52,16 +52,25 @@ final class GuardedRouter: @unchecked Sendable {
             if action != nil { context.audit = makeAudit() }
             var admitted = false
             do {
-                try authenticator.check(access, for: principal)
+                try authenticator.check(access, for: principal, on: context.accessTarget)
                 admitted = true
                 let response = try await handler(request, context)
                 if let audit = context.audit, !audit.recorded, response.headers[.idempotencyReplayed] == nil {
-                    // A write route answered without recording in its unit of work: a bug the
-                    // audit coverage test catches. Record it late rather than not at all.
-                    context.logger.error("a state-changing request finished without its audit record", metadata: ["route": "\(method) \(path)"])
-                    outbox.add(response.status.code < 400
-                        ? audit.success(resource: audit.path, summary: ["late": .text("true")])
-                        : audit.failure(.failure, status: response.status.code, code: nil))
+                    if response.status.code >= 400 {
+                        // A refusal answered as a response rather than thrown (the OAuth token
+                        // endpoint's own error format, a throttled login).
+                        outbox.add(audit.failure(
+                            response.status == .forbidden ? .denied : .failure, status: response.status.code,
+                            code: nil
+                        ))
+                    } else {
+                        // A write route succeeded without recording in its unit of work: a bug
+                        // the audit coverage test catches. Record it late rather than not at all.
+                        context.logger.error(
+                            "a state-changing request finished without its audit record", metadata: ["route": "\(method) \(path)"]
+                        )
+                        outbox.add(audit.success(resource: audit.path, summary: ["late": .text("true")]))
+                    }
                 }
                 return response
             } catch {
@@ -100,7 +109,7 @@ final class GuardedRouter: @unchecked Sendable {
             guard route.changesState == (route.action != nil) else {
                 throw ConfigurationError("route \(route.method.rawValue) \(route.path) must declare an audit action exactly when it changes state")
             }
-            if case .permission(let permission) = route.access, !PermissionCatalogue.contains(permission) {
+            if let permission = route.access.permission, !PermissionCatalogue.contains(permission) {
                 throw ConfigurationError("route \(route.method.rawValue) \(route.path) names unknown permission \(permission)")
             }
         }

@@ -25,6 +25,14 @@ struct ListSQL {
     mutating func scope(_ scope: EntityScope, prefix: String = "") {
         if let organization = scope.organizationID { add("\(prefix)organization_id = $?", .text(organization)) }
         if let ledger = scope.ledgerID { add("\(prefix)ledger_id = $?", .text(ledger)) }
+        if let visible = scope.visibleOrganizations {
+            // Only organizations are listed at the root, so the entity's own id is the one.
+            let placeholders = visible.sorted().map { id -> String in
+                binds.append(.text(id))
+                return "$\(binds.count)"
+            }
+            conditions.append(placeholders.isEmpty ? "1 = 0" : "\(prefix)id IN (\(placeholders.joined(separator: ", ")))")
+        }
     }
 
     mutating func filter(_ filter: ListFilter, prefix: String = "", metadataColumn: String? = "metadata") {

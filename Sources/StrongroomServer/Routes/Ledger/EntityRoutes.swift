@@ -27,8 +27,11 @@ struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Enc
     func register(on routes: GuardedRouter, services: LedgerServices) {
         let item = "\(collection)/{\(idParameter)}"
         let persistence = services.persistence
+        // The organization collection sits above every scope: any grant of `read` lists it,
+        // filtered to the organizations the grants reach (the scope closure applies that).
+        let listAccess: AccessRequirement = collection.contains("{organization_id}") ? .permission(read) : .listing(read)
 
-        routes.add(.get, collection, access: .permission(read)) { request, context in
+        routes.add(.get, collection, access: listAccess) { request, context in
             let query = try LedgerHTTP.pageQuery(request)
             try await parent(context, persistence.ledger)
             let items = try await persistence.ledger.list(Entity.self, in: try scope(context), query: query)
@@ -46,7 +49,7 @@ struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Enc
             }
         }
 
-        routes.add(.head, "\(collection)/metrics/count", access: .permission(read)) { _, context in
+        routes.add(.head, "\(collection)/metrics/count", access: listAccess) { _, context in
             try await parent(context, persistence.ledger)
             return LedgerHTTP.count(try await persistence.ledger.count(Entity.self, in: try scope(context)))
         }

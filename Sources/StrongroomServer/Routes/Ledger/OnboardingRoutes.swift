@@ -20,9 +20,17 @@ enum OnboardingRoutes {
 
         EntityRoutes<Organization, NewOrganization, OrganizationChanges>(
             collection: organizations, idParameter: "organization_id", read: .organizationsRead, write: .organizationsWrite,
-            scope: { _ in .root }, parent: { _, _ in },
+            scope: { context in .root(visible: context.principal?.grants.organizations(for: .organizationsRead)) },
+            parent: { _, _ in },
             create: { body, _, store in try await onboarding.createOrganization(body, store: store) },
-            update: { id, changes, _, store in try await onboarding.updateOrganization(id, changes, store: store) },
+            update: { id, changes, context, store in
+                // A new parent is a second organization the change reaches: the caller must
+                // hold the write permission there too.
+                if let parent = changes.parentOrganizationID {
+                    try context.requirePermission(.organizationsWrite, on: AccessTarget(organizationID: parent, ledgerID: nil))
+                }
+                return try await onboarding.updateOrganization(id, changes, store: store)
+            },
             delete: { id, _, store in try await onboarding.deleteOrganization(id, store: store) }
         ).register(on: routes, services: services)
 
