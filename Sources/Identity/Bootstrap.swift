@@ -50,15 +50,22 @@ public enum Bootstrap {
         return suppliedPassword == nil ? .createdWithGeneratedPassword(password) : .createdWithSuppliedPassword
     }
 
-    /// Adds a signing key when none is stored. Two processes racing here each add one; both
-    /// verify, and the newer signs.
-    /// Creates the first signing key when there is none; answers its key id if it did.
+    /// Creates the first signing key when there is none; answers its key id if it did. Two
+    /// processes racing here each add one; both verify, and the newer signs.
     @discardableResult
     public static func ensureSigningKey(store: any IdentityStore, box: SecretBox, now: Timestamp) async throws -> String? {
         guard try await store.signingKeys().isEmpty else { return nil }
         let kid = newKeyID()
         try await store.insertSigningKey(SigningKeyring.generateRecord(box: box, kid: kid, at: now))
         return kid
+    }
+
+    /// Adds a signing key that signs from now on; the older ones verify until they retire
+    /// (`SigningKeyring`).
+    public static func rotateSigningKey(store: any IdentityStore, box: SecretBox, now: Timestamp) async throws -> SigningKeyRecord {
+        let record = try SigningKeyring.generateRecord(box: box, kid: newKeyID(), at: now)
+        try await store.insertSigningKey(record)
+        return record
     }
 
     public static func newKeyID() -> String {

@@ -18,12 +18,6 @@ public struct LoginService: Sendable {
         self.decoy = hasher.decoyHash()
     }
 
-    /// What a user who has just proven its password may receive: a full token, or one
-    /// restricted to changing the password.
-    public static func restriction(for user: User) -> TokenRestriction? {
-        user.mustChangePassword ? .passwordChange : nil
-    }
-
     /// The active user whose password this is; `invalidCredentials` for anything else.
     public func authenticate(username rawUsername: String, password: String, store: any IdentityStore) async throws -> User {
         // Bound the work an anonymous caller can ask for before any lookup or hashing.

@@ -19,12 +19,16 @@ public struct SigningKeyring: Sendable {
     let keys: [String: Key]
     let signingKid: String
 
-    /// Opens every stored key with the master key. Fails when there is none, or when one
-    /// does not open (wrong master key, altered row): a keyring that silently dropped keys
-    /// would log everyone out without saying why.
-    public init(records: [SigningKeyRecord], box: SecretBox) async throws {
+    /// Opens the stored keys that still verify with the master key. Fails when there is none,
+    /// or when one does not open (wrong master key, altered row): a keyring that silently
+    /// dropped keys would log everyone out without saying why.
+    ///
+    /// A key retires once its successor has been signing for longer than any access token
+    /// lives (plus the clock skew allowed): no token it signed can still be valid. Given no
+    /// `now`, every key is kept.
+    public init(records: [SigningKeyRecord], box: SecretBox, now: Timestamp? = nil) async throws {
         var keys: [String: Key] = [:]
-        for record in records where record.algorithm == SigningKeyRecord.algorithm {
+        for record in Self.live(records, now: now) {
             let raw = try box.open(record.sealedPrivateKey, purpose: .signingKey, context: record.kid)
             let privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
             let collection = JWTKeyCollection()
@@ -38,6 +42,17 @@ public struct SigningKeyring: Sendable {
         }
         self.keys = keys
         self.signingKid = newest.kid
+    }
+
+    /// The records whose tokens may still be valid at `now`, oldest first.
+    static func live(_ records: [SigningKeyRecord], now: Timestamp?) -> [SigningKeyRecord] {
+        let ordered = records.filter { $0.algorithm == SigningKeyRecord.algorithm }
+            .sorted { ($0.createdAt, $0.kid) < ($1.createdAt, $1.kid) }
+        guard let now else { return ordered }
+        let horizon = (TokenSettings.allowedAccessLifetimes.upperBound + TokenSettings.clockSkewSeconds) * 1_000_000
+        return ordered.enumerated().filter { index, _ in
+            index == ordered.count - 1 || ordered[index + 1].createdAt.microsecondsSinceEpoch + horizon > now.microsecondsSinceEpoch
+        }.map(\.element)
     }
 
     /// A new key record, sealed for storage. The `kid` is random, not derived from the key.

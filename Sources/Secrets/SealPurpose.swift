@@ -5,6 +5,8 @@ public struct SealPurpose: RawRepresentable, Hashable, Sendable {
     public init(rawValue: String) { self.rawValue = rawValue }
 
     public static let signingKey = SealPurpose(rawValue: "identity.signing-key")
+    /// A user's TOTP secret (the user id is the context).
+    public static let totpSecret = SealPurpose(rawValue: "identity.totp-secret")
 }
 
 extension SealPurpose {

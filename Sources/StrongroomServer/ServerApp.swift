@@ -23,6 +23,9 @@ public enum ServerApp {
         let persistence: Persistence
         let tokens: TokenAuthority
         let login: LoginService
+        let hasher: PasswordHasher
+        /// Where password hashing runs, off the cooperative pool.
+        let executor: any BlockingExecutor
         let clock: any WallClock
         let box: SecretBox
         /// Refused and denied requests on their way to the audit chain.
@@ -119,7 +122,7 @@ public enum ServerApp {
             let tokens = try await TokenAuthority(persistence: persistence, box: box, settings: settings, clock: clock)
             return Prepared(
                 persistence: persistence, tokens: tokens,
-                login: LoginService(hasher: hasher, executor: executor, clock: clock),
+                login: LoginService(hasher: hasher, executor: executor, clock: clock), hasher: hasher, executor: executor,
                 clock: clock, box: box, outbox: AuditOutbox(clock: clock),
                 checkpoints: AuditCheckpointWriter(
                     records: persistence.audit, directory: CheckpointDirectory(path: config.auditCheckpointDirectory),
@@ -177,11 +180,29 @@ public enum ServerApp {
         // middleware into each route as it is registered.
         router.add(middleware: EdgeMiddleware(routes: routes.table, maxBodyBytes: config.maxBodyBytes, tlsEnabled: config.tlsEnabled))
         SystemRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens)
-        AuthRoutes.register(
-            on: routes, persistence: prepared.persistence, tokens: prepared.tokens, login: prepared.login, box: prepared.box,
+        let sessions = SessionIssuer(tokens: prepared.tokens, clock: prepared.clock, refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds)
+        let flow = LoginFlow(
+            persistence: prepared.persistence, login: prepared.login, box: prepared.box, clock: prepared.clock,
+            administratorsRequireMFA: config.administratorsRequireMFA
+        )
+        AuthRoutes.register(on: routes, services: .init(
+            persistence: prepared.persistence, flow: flow, sessions: sessions, totpIssuer: config.totpIssuer, bodyLimit: config.maxBodyBytes
+        ))
+        TokenRoutes.register(
+            on: routes, persistence: prepared.persistence, tokens: prepared.tokens, sessions: sessions, clock: prepared.clock,
             bodyLimit: config.maxBodyBytes
         )
         PermissionRoutes.register(on: routes)
+        UserRoutes.register(
+            on: routes, persistence: prepared.persistence, hasher: prepared.hasher, executor: prepared.executor, clock: prepared.clock,
+            bodyLimit: config.maxBodyBytes
+        )
+        GroupRoutes.register(on: routes, persistence: prepared.persistence, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
+        ClientRoutes.register(
+            on: routes, persistence: prepared.persistence, clock: prepared.clock, overlapSeconds: config.clientSecretOverlapSeconds,
+            bodyLimit: config.maxBodyBytes
+        )
+        KeyRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens, box: prepared.box, clock: prepared.clock)
         AuditRoutes.register(on: routes, persistence: prepared.persistence, verification: prepared.auditVerification)
         let ledger = LedgerServices(persistence: prepared.persistence, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
         OnboardingRoutes.register(on: routes, services: ledger)

@@ -78,7 +78,7 @@ public enum ConfigurationLoader {
             throw ConfigurationError("TLS needs both --tls-cert and --tls-key")
         }
         let passwordHashCost = try integer("passwordHashCost", default: PasswordHasher.productionMinimumCost, range: PasswordHasher.allowedCosts)
-        return ServerConfiguration(
+        var config = ServerConfiguration(
             environment: environment,
             host: string("host") ?? "127.0.0.1",
             port: try integer("port", default: 8080, range: 0...65535),
@@ -109,6 +109,10 @@ public enum ConfigurationLoader {
             auditCheckpointKey: string("auditCheckpointKey").map(SecretValue.init),
             auditOrigin: string("auditOrigin") ?? "strongroom/audit"
         )
+        config.refreshTokenLifetimeSeconds = Int64(try integer("refreshTokenLifetime", default: 12 * 3600, range: 600...(30 * 86_400)))
+        config.clientSecretOverlapSeconds = Int64(try integer("clientSecretOverlap", default: 3600, range: 0...(7 * 86_400)))
+        config.totpIssuer = string("totpIssuer") ?? "Strongroom"
+        return config
     }
 
     private static func parseURL(_ text: String) throws -> DatabaseURL {

@@ -44,8 +44,17 @@ public struct ServerConfiguration: Sendable {
     public var auditCheckpointKey: SecretValue?
     /// The log's name in checkpoints and the checkpoint key's name.
     public var auditOrigin: String
+    /// The absolute lifetime of a refresh-token family (one login's session).
+    public var refreshTokenLifetimeSeconds: Int64 = 12 * 3600
+    /// How long a machine client's previous secret keeps working after a rotation.
+    public var clientSecretOverlapSeconds: Int64 = 3600
+    /// The issuer name authenticator apps show next to a TOTP code.
+    public var totpIssuer: String = "Strongroom"
 
     public var tlsEnabled: Bool { tlsCertificatePath != nil }
+
+    /// Whether members of `administrators` must use a second factor whatever the group says.
+    public var administratorsRequireMFA: Bool { environment == .production }
 
     /// The SQLite database's default place inside the data directory.
     public static func defaultDatabaseURL(dataDirectory: String) -> DatabaseURL {

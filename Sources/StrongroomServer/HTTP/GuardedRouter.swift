@@ -56,9 +56,10 @@ final class GuardedRouter: @unchecked Sendable {
                 admitted = true
                 let response = try await handler(request, context)
                 if let audit = context.audit, !audit.recorded, response.headers[.idempotencyReplayed] == nil {
-                    if response.status.code >= 400 {
+                    if response.status.code >= 400 || audit.didChangeNothing {
                         // A refusal answered as a response rather than thrown (the OAuth token
-                        // endpoint's own error format, a throttled login).
+                        // endpoint's own error format, a throttled login), or a success that
+                        // changed nothing.
                         outbox.add(audit.failure(
                             response.status == .forbidden ? .denied : .failure, status: response.status.code,
                             code: nil

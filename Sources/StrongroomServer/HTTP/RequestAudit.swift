@@ -20,6 +20,7 @@ final class RequestAudit: Sendable {
 
     private struct State {
         var recorded = false
+        var changedNothing = false
         var resource: String?
     }
 
@@ -33,9 +34,16 @@ final class RequestAudit: Sendable {
     /// The success event for the unit of work; marks the request recorded. `actor` replaces
     /// the caller when the request itself establishes who acts (a login).
     func success(resource: String, summary: AuditSummary, actor: AuditActor? = nil) -> AuditEvent {
+        event(.success, resource: resource, summary: summary, actor: actor)
+    }
+
+    /// The request's one event with the given outcome; marks the request recorded. For a
+    /// refusal that itself changes state (a reused refresh token revokes its family), which
+    /// must commit with that change.
+    func event(_ outcome: AuditEvent.Outcome, resource: String, summary: AuditSummary, actor: AuditActor? = nil) -> AuditEvent {
         state.withLock { $0.recorded = true }
         return AuditEvent(
-            action: action, resource: resource, outcome: .success, actor: actor ?? self.actor, requestID: requestID, summary: summary
+            action: action, resource: resource, outcome: outcome, actor: actor ?? self.actor, requestID: requestID, summary: summary
         )
     }
 
@@ -46,6 +54,12 @@ final class RequestAudit: Sendable {
     }
 
     var recorded: Bool { state.withLock { $0.recorded } }
+
+    /// Says the request succeeded without changing anything (revoking an unknown token):
+    /// the guard records it through the outbox, as it does a refusal.
+    func changedNothing() { state.withLock { $0.changedNothing = true } }
+
+    var didChangeNothing: Bool { state.withLock { $0.changedNothing } }
 
     /// The record of a request that did not succeed.
     func failure(_ outcome: AuditEvent.Outcome, status: Int, code: String?) -> AuditEvent {
@@ -67,5 +81,13 @@ extension AppRequestContext {
             throw StrongroomError(.internalError, .internalFailure, "A write was attempted without an audit action.")
         }
         work.record(audit.success(resource: resource, summary: summary, actor: actor))
+    }
+
+    /// Records a refusal that changed state in `work` (and so commits with it).
+    func recordRefusal(
+        in work: UnitOfWork, _ outcome: AuditEvent.Outcome, resource: String, summary: AuditSummary, actor: AuditActor? = nil
+    ) throws {
+        guard let audit else { throw StrongroomError(.internalError, .internalFailure, "A write was attempted without an audit action.") }
+        work.record(audit.event(outcome, resource: resource, summary: summary, actor: actor))
     }
 }

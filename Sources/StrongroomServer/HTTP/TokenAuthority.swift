@@ -6,8 +6,12 @@ import StrongroomKernel
 import Synchronization
 
 /// Holds the access-token service and reloads its keyring from the database when a token
-/// names a key this process has not seen (another process added one), at most once a second.
+/// names a key this process has not seen (another process added one), at most once a second,
+/// and before signing when the keyring is older than `signingRefreshMicroseconds`: a key
+/// rotated in one process signs in all of them within that time.
 final class TokenAuthority: Sendable {
+    static let signingRefreshMicroseconds: Int64 = 30_000_000
+
     private let service: Mutex<AccessTokenService>
     private let lastReload = Mutex<Int64>(0)
     private let persistence: Persistence
@@ -20,11 +24,27 @@ final class TokenAuthority: Sendable {
         self.box = box
         self.settings = settings
         self.clock = clock
-        let keyring = try await SigningKeyring(records: persistence.identity.signingKeys(), box: box)
+        let keyring = try await SigningKeyring(records: persistence.identity.signingKeys(), box: box, now: clock.now())
         self.service = Mutex(AccessTokenService(settings: settings, keyring: keyring, clock: clock))
+        self.lastReload.withLock { $0 = clock.now().microsecondsSinceEpoch }
     }
 
     var current: AccessTokenService { service.withLock { $0 } }
+
+    /// The service to sign with: the newest key, reloaded first when the keyring is stale.
+    func signer() async throws -> AccessTokenService {
+        let age = clock.now().microsecondsSinceEpoch - lastReload.withLock { $0 }
+        if age >= Self.signingRefreshMicroseconds { try await reload() }
+        return current
+    }
+
+    /// Reads the keyring again now (after this process rotated the key, say).
+    func reload() async throws {
+        let keyring = try await SigningKeyring(records: persistence.identity.signingKeys(), box: box, now: clock.now())
+        let fresh = AccessTokenService(settings: settings, keyring: keyring, clock: clock)
+        lastReload.withLock { $0 = clock.now().microsecondsSinceEpoch }
+        service.withLock { $0 = fresh }
+    }
 
     func verify(_ token: String) async throws(AccessTokenService.Rejection) -> AccessTokenClaims {
         do {
@@ -43,9 +63,7 @@ final class TokenAuthority: Sendable {
             return true
         }
         guard due else { return false }
-        let keyring = try await SigningKeyring(records: persistence.identity.signingKeys(), box: box)
-        let fresh = AccessTokenService(settings: settings, keyring: keyring, clock: clock)
-        service.withLock { $0 = fresh }
+        try await reload()
         return true
     }
 }

@@ -1,12 +1,14 @@
 import Audit
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Identity
 import Secrets
 import Storage
 import StrongroomKernel
 
-/// Login, password change and the caller's own identity.
+/// Login, password change, TOTP enrolment and the caller's own identity. The OAuth token
+/// and revocation endpoints are `TokenRoutes`.
 enum AuthRoutes {
     struct LoginBody: FlatStrictDecodable {
         let username: String
@@ -15,20 +17,6 @@ enum AuthRoutes {
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case username, password, totp
-        }
-    }
-
-    struct LoginAnswer: Encodable {
-        let accessToken: String
-        let tokenType = "Bearer"
-        let expiresIn: Int64
-        let restricted: String?
-
-        enum CodingKeys: String, CodingKey {
-            case accessToken = "access_token"
-            case tokenType = "token_type"
-            case expiresIn = "expires_in"
-            case restricted
         }
     }
 
@@ -42,6 +30,24 @@ enum AuthRoutes {
         }
     }
 
+    struct TOTPBody: FlatStrictDecodable {
+        let totp: String
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case totp
+        }
+    }
+
+    struct Enrolment: Encodable {
+        let secret: String
+        let otpauthURI: String
+
+        enum CodingKeys: String, CodingKey {
+            case secret
+            case otpauthURI = "otpauth_uri"
+        }
+    }
+
     struct Me: Encodable {
         let id: String
         let kind: String
@@ -51,39 +57,95 @@ enum AuthRoutes {
         let restricted: String?
     }
 
-    static func register(
-        on routes: GuardedRouter, persistence: Persistence, tokens: TokenAuthority, login: LoginService, box: SecretBox, bodyLimit: Int
-    ) {
+    struct Services: Sendable {
+        let persistence: Persistence
+        let flow: LoginFlow
+        let sessions: SessionIssuer
+        let totpIssuer: String
+        let bodyLimit: Int
+    }
+
+    static func register(on routes: GuardedRouter, services: Services) {
+        let persistence = services.persistence
+        let flow = services.flow
+
         routes.add(.post, "/v1/auth/login", access: .publicRoute, action: "auth.login") { request, context in
-            let body = try await RequestBody.decode(LoginBody.self, from: request, limit: bodyLimit)
+            let body = try await RequestBody.decode(LoginBody.self, from: request, limit: services.bodyLimit)
+            let attempt = flow.attempt(for: body.username, from: context.sourceAddress)
             // A failed attempt is recorded against a keyed pseudonym of the name tried, never
             // the name itself: it may be personal data, or a password typed in the wrong box.
-            context.audit?.describe(resource: "user:~" + box.pseudonym(body.username.lowercased(), purpose: .auditPseudonym))
-            let user = try await login.authenticate(username: body.username, password: body.password, store: persistence.identity)
-            let restriction = LoginService.restriction(for: user)
-            let issued = try await tokens.current.issue(subject: user.id, kind: .user, restriction: restriction)
-            try await persistence.write { work in
-                var summary: AuditSummary = ["token_id": .text(issued.claims.tokenID)]
+            context.audit?.describe(resource: "user:~" + attempt.pseudonym)
+            let result = try await flow.run(attempt, username: body.username, password: body.password, totp: body.totp)
+            guard case .authenticated(let user, let restriction) = result else {
+                guard case .throttled(let seconds) = result else { throw Problem.internalError }
+                return Problem.response(
+                    StrongroomError(.loginThrottled, .tooManyRequests, "Too many failed logins; try again in \(seconds) s."),
+                    requestID: context.requestID, headers: [.retryAfter: String(seconds)]
+                )
+            }
+            let session = try await persistence.write { work in
+                try await flow.succeeded(attempt, store: work.identity)
+                let session = try await services.sessions.start(userID: user.id, restriction: restriction, store: work.identity)
+                var summary: AuditSummary = ["token_id": .text(session.access.claims.tokenID)]
                 if let restriction { summary["restricted"] = .text(restriction.rawValue) }
                 let id = user.id.uuidString.lowercased()
                 try context.recordSuccess(
                     in: work, resource: "user:\(id)", summary: summary, actor: AuditActor(kind: .user, id: id, sourceAddress: context.sourceAddress)
                 )
+                return session
             }
-            return try JSONResponse.make(
-                LoginAnswer(accessToken: issued.token.revealed, expiresIn: issued.expiresIn, restricted: restriction?.rawValue),
-                headers: [.cacheControl: "no-store", .pragma: "no-cache"]
-            )
+            return try TokenRoutes.answer(session.access, refresh: session.refresh, restricted: restriction)
         }
 
         routes.add(.post, "/v1/auth/password", access: .authenticated(allowing: [.passwordChange]), action: "auth.password.change") {
             request, context in
-            let body = try await RequestBody.decode(PasswordBody.self, from: request, limit: bodyLimit)
-            guard let principal = context.principal, principal.kind == .user else { throw StrongroomError.unauthenticated }
+            let body = try await RequestBody.decode(PasswordBody.self, from: request, limit: services.bodyLimit)
+            let principal = try context.user()
             try await persistence.write { work in
-                try await login.changePassword(
+                try await flow.login.changePassword(
                     userID: principal.id, currentPassword: body.currentPassword, newPassword: body.newPassword, store: work.identity
                 )
+                // Sessions opened with the old password end with it.
+                try await work.identity.revokeRefreshTokens(ofUser: principal.id)
+                try context.recordSuccess(in: work, resource: "user:\(principal.id.uuidString.lowercased())")
+            }
+            return Response(status: .noContent)
+        }
+
+        routes.add(.post, "/v1/auth/mfa/totp", access: .authenticated(allowing: [.mfaEnrollment]), action: "auth.mfa.enrol") {
+            _, context in
+            let principal = try context.user()
+            let secret = TOTP.generateSecret()
+            let id = principal.id.uuidString.lowercased()
+            try await persistence.write { work in
+                if let existing = try await work.identity.totp(userID: principal.id), existing.confirmed {
+                    throw StrongroomError(
+                        .mfaAlreadyEnrolled, .conflict, "This account already has a confirmed authenticator; an administrator must reset it."
+                    )
+                }
+                let sealed = try flow.box.seal(secret, purpose: .totpSecret, context: id)
+                try await work.identity.setTOTP(userID: principal.id, sealedSecret: sealed, at: services.flow.clock.now())
+                try context.recordSuccess(in: work, resource: "user:\(id)")
+            }
+            return try JSONResponse.make(
+                Enrolment(
+                    secret: Base32.encode(secret),
+                    otpauthURI: TOTP(secret: secret).provisioningURI(issuer: services.totpIssuer, account: principal.name)
+                ),
+                headers: [.cacheControl: "no-store", .pragma: "no-cache"]
+            )
+        }
+
+        routes.add(.post, "/v1/auth/mfa/totp/confirm", access: .authenticated(allowing: [.mfaEnrollment]), action: "auth.mfa.confirm") {
+            request, context in
+            let body = try await RequestBody.decode(TOTPBody.self, from: request, limit: services.bodyLimit)
+            let principal = try context.user()
+            guard let enrollment = try await persistence.identity.totp(userID: principal.id), !enrollment.confirmed else {
+                throw StrongroomError(.mfaNotStarted, .conflict, "There is no enrolment to confirm; start one with POST /v1/auth/mfa/totp.")
+            }
+            guard try await flow.spendCode(body.totp, userID: principal.id) else { throw StrongroomError.invalidSecondFactor }
+            try await persistence.write { work in
+                try await work.identity.confirmTOTP(userID: principal.id, at: flow.clock.now())
                 try context.recordSuccess(in: work, resource: "user:\(principal.id.uuidString.lowercased())")
             }
             return Response(status: .noContent)
@@ -97,5 +159,16 @@ enum AuthRoutes {
                 restricted: principal.restriction?.rawValue
             ))
         }
+    }
+}
+
+extension AppRequestContext {
+    /// The calling user; 403 for a machine client, which has no password or TOTP.
+    func user() throws -> Principal {
+        guard let principal else { throw StrongroomError.unauthenticated }
+        guard principal.kind == .user else {
+            throw StrongroomError(.permissionDenied, .forbidden, "Only a user account can do this.")
+        }
+        return principal
     }
 }

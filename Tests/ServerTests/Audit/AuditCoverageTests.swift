@@ -2,6 +2,7 @@ import Audit
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Identity
 import NIOCore
 import Storage
 import StrongroomKernel
@@ -35,13 +36,13 @@ struct AuditCoverageTests {
         @discardableResult
         func expectRecorded(
             _ method: HTTPRequest.Method, _ template: String, _ path: String, _ body: String? = nil, action: String,
-            status: HTTPResponse.Status, sourceLocation: SourceLocation = #_sourceLocation
+            status: HTTPResponse.Status, headers: HTTPFields = [:], sourceLocation: SourceLocation = #_sourceLocation
         ) async throws -> [String: Any] {
             counter += 1
             let requestID = "coverage-\(counter)"
-            var headers: HTTPFields = [:]
+            var headers = headers
             headers[HTTPField.Name("X-Request-Id")!] = requestID
-            let response = try await client.json(method, path, token: token, body: body, headers: headers)
+            let response = try await client.json(method, path, token: headers[.authorization] == nil ? token : nil, body: body, headers: headers)
             #expect(response.status == status, "\(method) \(path): \(response.text)", sourceLocation: sourceLocation)
             let added = try await persistence.audit.records(after: lastSeq, limit: 100)
             #expect(added.count == 1, "\(method) \(template) added \(added.count) records", sourceLocation: sourceLocation)
@@ -71,6 +72,7 @@ struct AuditCoverageTests {
                 action: "auth.login", status: .ok
             )
             probe.token = try #require(login["access_token"] as? String)
+            let refreshToken = try #require(login["refresh_token"] as? String)
             let loginRecord = try #require(try await persistence.audit.record(seq: probe.lastSeq))
             #expect(loginRecord.actorKind == "user")
 
@@ -182,6 +184,57 @@ struct AuditCoverageTests {
                 .delete, Self.ledger, "/v1/organizations/\(other)/ledgers/\(otherLedger)", action: "ledger.delete", status: .noContent
             )
             try await probe.expectRecorded(.delete, Self.org, "/v1/organizations/\(other)", action: "organization.delete", status: .noContent)
+
+            // Identity administration, sessions, clients, keys and the second factor.
+            let group = try id(try await probe.expectRecorded(
+                .post, "/v1/groups", "/v1/groups", #"{"name":"clerks","permissions":["transactions:read"],"scope":{"organization_id":"\#(o)"}}"#,
+                action: "group.create", status: .created
+            ))
+            try await probe.expectRecorded(.patch, "/v1/groups/{id}", "/v1/groups/\(group)", #"{"require_mfa":true}"#, action: "group.update", status: .ok)
+            let user = try id(try await probe.expectRecorded(
+                .post, "/v1/users", "/v1/users", #"{"username":"clerk","password":"a ledger keeper's passphrase","groups":["clerks"]}"#,
+                action: "user.create", status: .created
+            ))
+            try await probe.expectRecorded(.patch, "/v1/users/{id}", "/v1/users/\(user)", #"{"status":"disabled"}"#, action: "user.update", status: .ok)
+            let machine = try await probe.expectRecorded(
+                .post, "/v1/clients", "/v1/clients", #"{"name":"Nightly job","groups":["clerks"]}"#, action: "client.create", status: .created
+            )
+            let clientID = try #require(machine["client_id"] as? String)
+            let clientSecret = try #require(machine["client_secret"] as? String)
+            let clientRecord = try #require(try await persistence.audit.record(seq: probe.lastSeq))
+            #expect(!clientRecord.summary.contains(clientSecret))
+            try await probe.expectRecorded(
+                .patch, "/v1/clients/{id}", "/v1/clients/\(clientID)", #"{"name":"Nightly batch"}"#, action: "client.update", status: .ok
+            )
+            let rotated = try await probe.expectRecorded(
+                .post, "/v1/clients/{id}/rotate-secret", "/v1/clients/\(clientID)/rotate-secret", action: "client.rotate-secret", status: .ok
+            )
+            let rotatedSecret = try #require(rotated["client_secret"] as? String)
+            let basic = Data("\(clientID):\(rotatedSecret)".utf8).base64EncodedString()
+            try await probe.expectRecorded(
+                .post, "/v1/auth/token", "/v1/auth/token", #"{"grant_type":"client_credentials"}"#, action: "auth.token", status: .ok,
+                headers: [.authorization: "Basic \(basic)"]
+            )
+            #expect(try #require(try await persistence.audit.record(seq: probe.lastSeq)).actorKind == "client")
+            let refreshed = try await probe.expectRecorded(
+                .post, "/v1/auth/token", "/v1/auth/token", #"{"grant_type":"refresh_token","refresh_token":"\#(refreshToken)"}"#,
+                action: "auth.token", status: .ok
+            )
+            let nextRefresh = try #require(refreshed["refresh_token"] as? String)
+            try await probe.expectRecorded(
+                .post, "/v1/auth/revoke", "/v1/auth/revoke", #"{"token":"\#(nextRefresh)"}"#,
+                action: "auth.revoke", status: .ok
+            )
+            try await probe.expectRecorded(.delete, "/v1/clients/{id}", "/v1/clients/\(clientID)", action: "client.delete", status: .noContent)
+            try await probe.expectRecorded(.post, "/v1/keys/rotate", "/v1/keys/rotate", action: "key.rotate", status: .created)
+            let enrolment = try await probe.expectRecorded(.post, "/v1/auth/mfa/totp", "/v1/auth/mfa/totp", action: "auth.mfa.enrol", status: .ok)
+            let encodedSecret = try #require(enrolment["secret"] as? String)
+            let secret = try #require(Base32.decode(encodedSecret))
+            let code = TOTP(secret: secret).code(atStep: TOTP.step(at: SystemClock().now().secondsSinceEpoch))
+            try await probe.expectRecorded(
+                .post, "/v1/auth/mfa/totp/confirm", "/v1/auth/mfa/totp/confirm", #"{"totp":"\#(code)"}"#, action: "auth.mfa.confirm",
+                status: .noContent
+            )
 
             try await probe.expectRecorded(
                 .post, "/v1/auth/password", "/v1/auth/password",

@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import Identity
+import StrongroomKernel
+
+/// What the user, group and client routes share: reading the id in the path, turning group
+/// names into groups, list paging, and the rule that an administrator hands out (or takes
+/// away) only what it holds itself.
+enum AdminSupport {
+    static func pathID(_ context: AppRequestContext, _ what: String) throws -> UUID {
+        guard let raw = context.parameters.get("id"), let id = UUID(uuidString: raw) else { throw StrongroomError.identityNotFound(what) }
+        return id
+    }
+
+    /// The named groups, all of which must exist.
+    static func groups(named names: [String], store: any IdentityStore) async throws -> [Group] {
+        guard names.count <= 100 else { throw StrongroomError.invalidIdentityValue("groups", "may name at most 100 groups") }
+        var found: [Group] = []
+        var missing: [String] = []
+        for name in Set(names).sorted() {
+            if let group = try await store.group(name: name) { found.append(group) } else { missing.append(String(name.prefix(64))) }
+        }
+        guard missing.isEmpty else { throw StrongroomError.unknownGroups(missing) }
+        return found
+    }
+
+    /// 403 unless the caller holds every grant of every group given.
+    static func requireCovering(_ groups: [Group], by principal: Principal?) throws {
+        guard let principal else { throw StrongroomError.unauthenticated }
+        for group in groups {
+            try requireCovering(permissions: group.permissions, in: group.scope, by: principal)
+        }
+    }
+
+    static func requireCovering(permissions: Set<Permission>, in scope: AccessScope, by principal: Principal?) throws {
+        guard let principal else { throw StrongroomError.unauthenticated }
+        for permission in permissions.sorted() where !principal.grants.covers(permission, in: scope) {
+            throw StrongroomError.grantBeyondOwn(permission, scope)
+        }
+    }
+
+    /// The groups whose membership a change touches: those joined and those left.
+    static func changed(from old: [Group], to new: [Group]) -> [Group] {
+        let oldIDs = Set(old.map(\.id))
+        let newIDs = Set(new.map(\.id))
+        return new.filter { !oldIDs.contains($0.id) } + old.filter { !newIDs.contains($0.id) }
+    }
+
+    /// A page of an administration list, with the cursor for the next one.
+    struct Page<Item: Encodable>: Encodable {
+        let items: [Item]
+        let nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case items
+            case nextCursor = "next_cursor"
+        }
+    }
+
+    /// `?limit=` from 1 to 1000, 100 when absent.
+    static func limit(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters["limit"] else { return 100 }
+        guard let value = Int(String(text)), (1...1000).contains(value) else {
+            throw StrongroomError.invalidQuery("limit", "must be a whole number from 1 to 1000")
+        }
+        return value
+    }
+}
+
+extension StrongroomError {
+    /// 422 for a field of an identity body that breaks its rule.
+    static func invalidIdentityValue(_ field: String, _ message: String) -> StrongroomError {
+        StrongroomError(.invalidScope, .unprocessable, "Field '\(field)' \(message).", fields: [.init(field: field, message: message)])
+    }
+}
+
+extension Optional {
+    /// `map` for an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

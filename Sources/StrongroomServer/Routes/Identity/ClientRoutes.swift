@@ -1,0 +1,173 @@
+import Audit
+import Foundation
+import Hummingbird
+import Identity
+import Storage
+import StrongroomKernel
+
+/// `POST/GET /v1/clients`, `GET/PATCH/DELETE /v1/clients/{id}`,
+/// `POST /v1/clients/{id}/rotate-secret`. The secret is shown in the create and rotate
+/// answers only; the store keeps its hash.
+enum ClientRoutes {
+    struct NewClient: FlatStrictDecodable {
+        let name: String
+        let groups: [String]?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, groups
+        }
+    }
+
+    struct ClientChanges: FlatStrictDecodable {
+        let name: String?
+        let groups: [String]?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, groups
+        }
+    }
+
+    struct ClientView: Encodable {
+        let clientID: String
+        let name: String
+        let groups: [String]
+        let status: String
+        let clientSecret: String?
+        let previousSecretValidUntil: Timestamp?
+        let createdAt: Timestamp
+        let updatedAt: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case clientID = "client_id"
+            case name, groups, status
+            case clientSecret = "client_secret"
+            case previousSecretValidUntil = "previous_secret_valid_until"
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
+        }
+
+        init(_ client: MachineClient, groups: [Group], secret: SecretValue? = nil, now: Timestamp) {
+            clientID = client.id.uuidString.lowercased()
+            name = client.name
+            self.groups = groups.map(\.name)
+            status = client.status.rawValue
+            clientSecret = secret?.revealed
+            previousSecretValidUntil = client.previousSecretValidUntil.flatMap { $0 > now ? $0 : nil }
+            createdAt = client.createdAt
+            updatedAt = client.updatedAt
+        }
+    }
+
+    static func register(on routes: GuardedRouter, persistence: Persistence, clock: any WallClock, overlapSeconds: Int64, bodyLimit: Int) {
+        let noStore = TokenRoutes.noStore
+
+        routes.add(.post, "/v1/clients", access: .permission(.clientsManage), action: "client.create") { request, context in
+            let body = try await RequestBody.decode(NewClient.self, from: request, limit: bodyLimit)
+            let name = try validName(body.name)
+            let groups = try await AdminSupport.groups(named: body.groups ?? [], store: persistence.identity)
+            try AdminSupport.requireCovering(groups, by: context.principal)
+            let secret = OpaqueSecret.generate()
+            let now = clock.now()
+            let client = MachineClient(
+                id: UUID(), name: name, secretHash: OpaqueSecret.hash(secret.revealed), previousSecretHash: nil,
+                previousSecretValidUntil: nil, status: .active, createdAt: now, updatedAt: now
+            )
+            try await persistence.write { work in
+                try await work.identity.insertClient(client)
+                try await work.identity.setMemberships(principalID: client.id, kind: .client, groupIDs: groups.map(\.id))
+                try context.recordSuccess(
+                    in: work, resource: "client:\(client.id.uuidString.lowercased())", summary: ["groups": .list(groups.map(\.name))]
+                )
+            }
+            return try JSONResponse.make(ClientView(client, groups: groups, secret: secret, now: now), status: .created, headers: noStore)
+        }
+
+        routes.add(.get, "/v1/clients", access: .permission(.usersRead)) { _, _ in
+            var items: [ClientView] = []
+            for client in try await persistence.identity.clients() {
+                items.append(ClientView(client, groups: try await persistence.identity.groups(of: client.id, kind: .client), now: clock.now()))
+            }
+            return try JSONResponse.make(["items": items])
+        }
+
+        routes.add(.get, "/v1/clients/{id}", access: .permission(.usersRead)) { _, context in
+            let client = try await live(context, persistence.identity)
+            return try JSONResponse.make(ClientView(client, groups: try await persistence.identity.groups(of: client.id, kind: .client), now: clock.now()))
+        }
+
+        routes.add(.patch, "/v1/clients/{id}", access: .permission(.clientsManage), action: "client.update") { request, context in
+            let (changes, fields) = try await RequestBody.decodeNamingFields(ClientChanges.self, from: request, limit: bodyLimit)
+            let name = try changes.name.map(validName)
+            let newGroups: [Group]? =
+                if let names = changes.groups { try await AdminSupport.groups(named: names, store: persistence.identity) } else { nil }
+            let view = try await persistence.write { work in
+                var client = try await live(context, work.identity)
+                var groups = try await work.identity.groups(of: client.id, kind: .client)
+                try AdminSupport.requireCovering(groups, by: context.principal)
+                if let newGroups {
+                    try AdminSupport.requireCovering(AdminSupport.changed(from: groups, to: newGroups), by: context.principal)
+                    try await work.identity.setMemberships(principalID: client.id, kind: .client, groupIDs: newGroups.map(\.id))
+                    groups = newGroups
+                }
+                if let name { client.name = name }
+                client.updatedAt = clock.now()
+                try await work.identity.updateClient(client)
+                try context.recordSuccess(in: work, resource: "client:\(client.id.uuidString.lowercased())", summary: ["fields": .list(fields)])
+                return ClientView(client, groups: groups, now: clock.now())
+            }
+            return try JSONResponse.make(view)
+        }
+
+        routes.add(.delete, "/v1/clients/{id}", access: .permission(.clientsManage), action: "client.delete") { _, context in
+            try await persistence.write { work in
+                var client = try await live(context, work.identity)
+                try AdminSupport.requireCovering(try await work.identity.groups(of: client.id, kind: .client), by: context.principal)
+                // Its tokens stop with it: the resolver refuses a deleted client's tokens.
+                client.status = .deleted
+                client.previousSecretHash = nil
+                client.previousSecretValidUntil = nil
+                client.updatedAt = clock.now()
+                try await work.identity.updateClient(client)
+                try context.recordSuccess(in: work, resource: "client:\(client.id.uuidString.lowercased())")
+            }
+            return Response(status: .noContent)
+        }
+
+        routes.add(.post, "/v1/clients/{id}/rotate-secret", access: .permission(.clientsManage), action: "client.rotate-secret") {
+            _, context in
+            let secret = OpaqueSecret.generate()
+            let view = try await persistence.write { work in
+                var client = try await live(context, work.identity)
+                let groups = try await work.identity.groups(of: client.id, kind: .client)
+                try AdminSupport.requireCovering(groups, by: context.principal)
+                let now = clock.now()
+                // The old secret keeps working for the overlap, so a fleet can roll over.
+                client.previousSecretHash = overlapSeconds > 0 ? client.secretHash : nil
+                client.previousSecretValidUntil = overlapSeconds > 0
+                    ? Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + overlapSeconds * 1_000_000) : nil
+                client.secretHash = OpaqueSecret.hash(secret.revealed)
+                client.updatedAt = now
+                try await work.identity.updateClient(client)
+                try context.recordSuccess(
+                    in: work, resource: "client:\(client.id.uuidString.lowercased())", summary: ["overlap_seconds": .number(overlapSeconds)]
+                )
+                return ClientView(client, groups: groups, secret: secret, now: now)
+            }
+            return try JSONResponse.make(view, headers: noStore)
+        }
+    }
+
+    private static func live(_ context: AppRequestContext, _ store: any IdentityStore) async throws -> MachineClient {
+        let id = try AdminSupport.pathID(context, "The client")
+        guard let client = try await store.client(id: id), client.status == .active else { throw StrongroomError.identityNotFound("The client") }
+        return client
+    }
+
+    private static func validName(_ name: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard (1...100).contains(trimmed.count), !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw StrongroomError.invalidIdentityValue("name", "is 1 to 100 characters without control characters")
+        }
+        return trimmed
+    }
+}

@@ -1,0 +1,170 @@
+import Audit
+import Bookkeeping
+import Foundation
+import Hummingbird
+import Identity
+import Storage
+import StrongroomKernel
+
+/// `POST/GET /v1/groups`, `GET/PATCH /v1/groups/{id}`.
+enum GroupRoutes {
+    struct ScopeBody: FlatStrictDecodable, Encodable {
+        let organizationID: String
+        let ledgerID: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case organizationID = "organization_id"
+            case ledgerID = "ledger_id"
+        }
+    }
+
+    struct NewGroup: StrictDecodable {
+        let name: String
+        let permissions: [String]
+        let scope: ScopeBody?
+        let requireMFA: Bool?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, permissions, scope
+            case requireMFA = "require_mfa"
+        }
+
+        static var shape: BodyShape { .object(CodingKeys.self, nested: ["scope": ScopeBody.shape]) }
+    }
+
+    struct GroupChanges: StrictDecodable {
+        let permissions: [String]?
+        let scope: ScopeBody?
+        let requireMFA: Bool?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case permissions, scope
+            case requireMFA = "require_mfa"
+        }
+
+        static var shape: BodyShape { .object(CodingKeys.self, nested: ["scope": ScopeBody.shape]) }
+    }
+
+    struct GroupView: Encodable {
+        let id: String
+        let name: String
+        let permissions: [String]
+        let scope: ScopeBody?
+        let requireMFA: Bool
+        let builtIn: Bool
+        let createdAt: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, permissions, scope
+            case requireMFA = "require_mfa"
+            case builtIn = "built_in"
+            case createdAt = "created_at"
+        }
+
+        init(_ group: Group) {
+            id = group.id.uuidString.lowercased()
+            name = group.name
+            permissions = group.permissions.map(\.rawValue).sorted()
+            scope = group.scope.organizationID.map { ScopeBody(organizationID: $0, ledgerID: group.scope.ledgerID) }
+            requireMFA = group.requiresMFA
+            builtIn = group.builtIn
+            createdAt = group.createdAt
+        }
+    }
+
+    static func register(on routes: GuardedRouter, persistence: Persistence, clock: any WallClock, bodyLimit: Int) {
+        routes.add(.post, "/v1/groups", access: .permission(.groupsManage), action: "group.create") { request, context in
+            let body = try await RequestBody.decode(NewGroup.self, from: request, limit: bodyLimit)
+            guard Group.isValidName(body.name) else {
+                throw StrongroomError.invalidIdentityValue("name", "is 1 to 64 lower-case letters, digits, '.', '_' and '-'")
+            }
+            let permissions = try permissionSet(body.permissions)
+            let scope = try await accessScope(body.scope, persistence: persistence)
+            try AdminSupport.requireCovering(permissions: permissions, in: scope, by: context.principal)
+            let group = Group(
+                id: UUID(), name: body.name, permissions: permissions, scope: scope, requiresMFA: body.requireMFA ?? false, builtIn: false,
+                createdAt: clock.now()
+            )
+            try await persistence.write { work in
+                try await work.identity.insertGroup(group)
+                try context.recordSuccess(in: work, resource: "group:\(group.id.uuidString.lowercased())", summary: summary(group))
+            }
+            return try JSONResponse.make(GroupView(group), status: .created)
+        }
+
+        routes.add(.get, "/v1/groups", access: .permission(.usersRead)) { _, _ in
+            try JSONResponse.make(["items": try await persistence.identity.groups().map(GroupView.init)])
+        }
+
+        routes.add(.get, "/v1/groups/{id}", access: .permission(.usersRead)) { _, context in
+            let id = try AdminSupport.pathID(context, "The group")
+            guard let group = try await persistence.identity.group(id: id) else { throw StrongroomError.identityNotFound("The group") }
+            return try JSONResponse.make(GroupView(group))
+        }
+
+        routes.add(.patch, "/v1/groups/{id}", access: .permission(.groupsManage), action: "group.update") { request, context in
+            let id = try AdminSupport.pathID(context, "The group")
+            let (changes, fields) = try await RequestBody.decodeNamingFields(GroupChanges.self, from: request, limit: bodyLimit)
+            let permissions = try changes.permissions.map(permissionSet)
+            let scope: AccessScope? = changes.scope == nil ? nil : try await accessScope(changes.scope, persistence: persistence)
+            let group = try await persistence.write { work in
+                guard var group = try await work.identity.group(id: id) else { throw StrongroomError.identityNotFound("The group") }
+                if group.builtIn, permissions != nil || scope != nil {
+                    throw StrongroomError(.builtInGroup, .unprocessable, "A built-in group's permissions and scope are fixed.")
+                }
+                // Both what the group gave and what it will give must be the caller's own.
+                try AdminSupport.requireCovering([group], by: context.principal)
+                if let permissions { group.permissions = permissions }
+                if let scope { group.scope = scope }
+                if let requireMFA = changes.requireMFA { group.requiresMFA = requireMFA }
+                try AdminSupport.requireCovering([group], by: context.principal)
+                try await work.identity.updateGroup(group)
+                var summary = summary(group)
+                summary["fields"] = .list(fields)
+                try context.recordSuccess(in: work, resource: "group:\(id.uuidString.lowercased())", summary: summary)
+                return group
+            }
+            return try JSONResponse.make(GroupView(group))
+        }
+    }
+
+    static func summary(_ group: Group) -> AuditSummary {
+        var summary: AuditSummary = [
+            "name": .text(group.name), "permissions": .list(group.permissions.map(\.rawValue).sorted()),
+            "require_mfa": .text(group.requiresMFA ? "true" : "false"),
+        ]
+        if !group.scope.isEverywhere { summary["scope"] = .text(group.scope.description) }
+        return summary
+    }
+
+    private static func permissionSet(_ names: [String]) throws -> Set<Permission> {
+        guard names.count <= PermissionCatalogue.entries.count else {
+            throw StrongroomError.invalidIdentityValue("permissions", "names more permissions than exist")
+        }
+        let permissions = Set(names.map(Permission.init(rawValue:)))
+        if let unknown = permissions.sorted().first(where: { !PermissionCatalogue.contains($0) }) {
+            throw StrongroomError(
+                .unknownPermission, .unprocessable, "'\(unknown.rawValue.prefix(64))' is not a permission; GET /v1/permissions lists them.",
+                fields: [.init(field: "permissions", message: "names an unknown permission")]
+            )
+        }
+        return permissions
+    }
+
+    /// The scope a body names, which must exist: an organization, or a ledger of it.
+    private static func accessScope(_ body: ScopeBody?, persistence: Persistence) async throws -> AccessScope {
+        guard let body else { return .everywhere }
+        guard let organization = FieldRules.normalizedID(body.organizationID),
+            try await persistence.ledger.find(Organization.self, id: organization, in: .root) != nil
+        else { throw StrongroomError.invalidIdentityValue("scope.organization_id", "names no organization") }
+        var ledger: String?
+        if let raw = body.ledgerID {
+            guard let id = FieldRules.normalizedID(raw),
+                try await persistence.ledger.find(Ledger.self, id: id, in: .organization(organization)) != nil
+            else { throw StrongroomError.invalidIdentityValue("scope.ledger_id", "names no ledger of that organization") }
+            ledger = id
+        }
+        guard let scope = AccessScope(organizationID: organization, ledgerID: ledger) else { throw Problem.internalError }
+        return scope
+    }
+}

@@ -1,0 +1,157 @@
+import Audit
+import Foundation
+import Hummingbird
+import Identity
+import Storage
+import StrongroomKernel
+
+/// `POST/GET /v1/users`, `GET/PATCH /v1/users/{id}`.
+enum UserRoutes {
+    struct NewUser: FlatStrictDecodable {
+        let username: String
+        let password: String
+        let groups: [String]?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case username, password, groups
+        }
+    }
+
+    struct UserChanges: FlatStrictDecodable {
+        let status: String?
+        let groups: [String]?
+        let password: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case status, groups, password
+        }
+    }
+
+    struct UserView: Encodable {
+        let id: String
+        let username: String
+        let status: String
+        let groups: [String]
+        let mustChangePassword: Bool
+        let mfaEnrolled: Bool
+        let createdAt: Timestamp
+        let updatedAt: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case id, username, status, groups
+            case mustChangePassword = "must_change_password"
+            case mfaEnrolled = "mfa_enrolled"
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
+        }
+
+        init(_ user: User, groups: [Group]) {
+            id = user.id.uuidString.lowercased()
+            username = user.username.value
+            status = user.status.rawValue
+            self.groups = groups.map(\.name)
+            mustChangePassword = user.mustChangePassword
+            mfaEnrolled = user.mfaEnrolled
+            createdAt = user.createdAt
+            updatedAt = user.updatedAt
+        }
+    }
+
+    static func register(
+        on routes: GuardedRouter, persistence: Persistence, hasher: PasswordHasher, executor: any BlockingExecutor, clock: any WallClock,
+        bodyLimit: Int
+    ) {
+        routes.add(.post, "/v1/users", access: .permission(.usersManage), action: "user.create") { request, context in
+            let body = try await RequestBody.decode(NewUser.self, from: request, limit: bodyLimit)
+            let username = try Username(body.username)
+            try PasswordPolicy.check(body.password, username: username, field: "password")
+            let groups = try await AdminSupport.groups(named: body.groups ?? [], store: persistence.identity)
+            try AdminSupport.requireCovering(groups, by: context.principal)
+            let hash = try await executor.run { hasher.hash(body.password) }
+            let now = clock.now()
+            // The administrator knows this password, so the user must replace it first.
+            let user = User(
+                id: UUID(), username: username, passwordHash: hash, status: .active, mustChangePassword: true, createdAt: now, updatedAt: now
+            )
+            try await persistence.write { work in
+                try await work.identity.insertUser(user)
+                try await work.identity.setMemberships(principalID: user.id, kind: .user, groupIDs: groups.map(\.id))
+                try context.recordSuccess(
+                    in: work, resource: "user:\(user.id.uuidString.lowercased())", summary: ["groups": .list(groups.map(\.name))]
+                )
+            }
+            return try JSONResponse.make(UserView(user, groups: groups), status: .created)
+        }
+
+        routes.add(.get, "/v1/users", access: .permission(.usersRead)) { request, _ in
+            let limit = try AdminSupport.limit(request)
+            var cursor: UUID?
+            if let text = request.uri.queryParameters["cursor"] {
+                guard let id = UUID(uuidString: String(text)) else { throw StrongroomError.invalidQuery("cursor", "must be a user id") }
+                cursor = id
+            }
+            let users = try await persistence.identity.users(after: cursor, limit: limit + 1)
+            var items: [UserView] = []
+            for user in users.prefix(limit) {
+                items.append(UserView(user, groups: try await persistence.identity.groups(of: user.id, kind: .user)))
+            }
+            return try JSONResponse.make(AdminSupport.Page(items: items, nextCursor: users.count > limit ? items.last?.id : nil))
+        }
+
+        routes.add(.get, "/v1/users/{id}", access: .permission(.usersRead)) { _, context in
+            let id = try AdminSupport.pathID(context, "The user")
+            guard let user = try await persistence.identity.user(id: id) else { throw StrongroomError.identityNotFound("The user") }
+            return try JSONResponse.make(UserView(user, groups: try await persistence.identity.groups(of: id, kind: .user)))
+        }
+
+        routes.add(.patch, "/v1/users/{id}", access: .permission(.usersManage), action: "user.update") { request, context in
+            let id = try AdminSupport.pathID(context, "The user")
+            let (changes, fields) = try await RequestBody.decodeNamingFields(UserChanges.self, from: request, limit: bodyLimit)
+            let status = try changes.status.map { text in
+                guard let status = User.Status(rawValue: text) else {
+                    throw StrongroomError.invalidIdentityValue("status", "must be active or disabled")
+                }
+                return status
+            }
+            if status == .disabled, id == context.principal?.id {
+                throw StrongroomError.invalidIdentityValue("status", "cannot disable the account you are using")
+            }
+            let newGroups: [Group]? =
+                if let names = changes.groups { try await AdminSupport.groups(named: names, store: persistence.identity) } else { nil }
+            let newHash = try await changes.password.asyncMap { password in
+                guard let user = try await persistence.identity.user(id: id) else { throw StrongroomError.identityNotFound("The user") }
+                try PasswordPolicy.check(password, username: user.username, field: "password")
+                return try await executor.run { hasher.hash(password) }
+            }
+            let view = try await persistence.write { work in
+                guard var user = try await work.identity.user(id: id) else { throw StrongroomError.identityNotFound("The user") }
+                var groups = try await work.identity.groups(of: id, kind: .user)
+                // Changing the account of someone who holds more than the caller is reaching
+                // access the caller does not hold.
+                try AdminSupport.requireCovering(groups, by: context.principal)
+                let now = clock.now()
+                if let newGroups {
+                    try AdminSupport.requireCovering(AdminSupport.changed(from: groups, to: newGroups), by: context.principal)
+                    try await work.identity.setMemberships(principalID: id, kind: .user, groupIDs: newGroups.map(\.id))
+                    groups = newGroups
+                }
+                if let newHash {
+                    try await work.identity.updatePassword(userID: id, hash: newHash, mustChangePassword: true, at: now)
+                    user.mustChangePassword = true
+                    try await work.identity.revokeRefreshTokens(ofUser: id)
+                }
+                if let status {
+                    try await work.identity.updateStatus(userID: id, status: status, at: now)
+                    user.status = status
+                    // Its refresh tokens die now; its access tokens within the principal
+                    // cache's lifetime, as the resolver finds the user disabled.
+                    if status == .disabled { try await work.identity.revokeRefreshTokens(ofUser: id) }
+                }
+                user.updatedAt = now
+                try context.recordSuccess(in: work, resource: "user:\(id.uuidString.lowercased())", summary: ["fields": .list(fields)])
+                return UserView(user, groups: groups)
+            }
+            return try JSONResponse.make(view)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Identity
+import Secrets
+import Storage
+import StrongroomKernel
+
+/// Password login as API.md describes it: the throttle first (shared counters, no password
+/// check while locked), then the password, then the second factor, then what kind of token
+/// the account may have. The decisions are `LoginThrottle`'s and `TOTP`'s; this applies
+/// them against the store.
+struct LoginFlow: Sendable {
+    let persistence: Persistence
+    let login: LoginService
+    let box: SecretBox
+    let clock: any WallClock
+    /// Production: members of `administrators` need a second factor whatever the group says.
+    let administratorsRequireMFA: Bool
+
+    enum Result: Sendable {
+        case authenticated(User, TokenRestriction?)
+        case throttled(retryAfterSeconds: Int64)
+    }
+
+    /// Who is trying from where, as the throttle and the audit trail name them.
+    struct Attempt: Sendable {
+        let pseudonym: String
+        let source: String
+
+        var accountKey: String { LoginThrottle.accountKey(pseudonym: pseudonym) }
+        var sourceKey: String { LoginThrottle.sourceKey(address: source) }
+    }
+
+    func attempt(for username: String, from address: String?) -> Attempt {
+        Attempt(pseudonym: box.pseudonym(username.lowercased(), purpose: .auditPseudonym), source: address ?? "unknown")
+    }
+
+    func run(_ attempt: Attempt, username: String, password: String, totp: String?) async throws -> Result {
+        let store = persistence.identity
+        let now = clock.now()
+        let counters = try await store.loginCounters(keys: [attempt.accountKey, attempt.sourceKey])
+        var known = false
+        if let account = counters[attempt.accountKey], account.lockedUntil > now {
+            known = try await store.isKnownLoginSource(
+                account: attempt.pseudonym, source: attempt.source,
+                since: Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch - LoginThrottle.knownSourceMicroseconds)
+            )
+        }
+        let decision = LoginThrottle.decide(
+            account: counters[attempt.accountKey], source: counters[attempt.sourceKey], sourceKnown: known, now: now
+        )
+        if case .throttled(let seconds) = decision { return .throttled(retryAfterSeconds: seconds) }
+
+        let user: User
+        do {
+            user = try await login.authenticate(username: username, password: password, store: store)
+        } catch let error as StrongroomError where error == .invalidCredentials {
+            try await countFailure(attempt)
+            throw error
+        }
+        let groups = try await store.groups(of: user.id, kind: .user)
+        let needsMFA = user.mfaEnrolled || groups.contains { $0.requiresMFA }
+            || (administratorsRequireMFA && groups.contains { $0.name == Group.administratorsName })
+        if user.mfaEnrolled {
+            guard let totp else { throw StrongroomError.secondFactorRequired }
+            guard try await spendCode(totp, userID: user.id) else {
+                try await countFailure(attempt)
+                throw StrongroomError.invalidSecondFactor
+            }
+        }
+        let restriction: TokenRestriction? =
+            if user.mustChangePassword { .passwordChange } else if needsMFA && !user.mfaEnrolled { .mfaEnrollment } else { nil }
+        return .authenticated(user, restriction)
+    }
+
+    /// A success forgives the account's failures and vouches for the source; the source's
+    /// own counter stands (logging in to one's own account must not reset an attack from
+    /// the same address on others). `store` is the login's unit of work.
+    func succeeded(_ attempt: Attempt, store: any IdentityStore) async throws {
+        try await store.clearLoginCounter(key: attempt.accountKey)
+        try await store.rememberLoginSource(account: attempt.pseudonym, source: attempt.source, at: clock.now())
+    }
+
+    /// Whether `code` is the user's current TOTP code, spending it (and every older one) for
+    /// all processes when it is.
+    func spendCode(_ code: String, userID: UUID) async throws -> Bool {
+        guard let enrollment = try await persistence.identity.totp(userID: userID) else { return false }
+        let secret = try box.open(enrollment.sealedSecret, purpose: .totpSecret, context: userID.uuidString.lowercased())
+        guard let step = TOTP(secret: secret).acceptedStep(
+            for: code, at: clock.now().secondsSinceEpoch, after: enrollment.lastUsedStep
+        ) else { return false }
+        return try await persistence.write { work in try await work.identity.spendTOTPStep(userID: userID, step: step) }
+    }
+
+    private func countFailure(_ attempt: Attempt) async throws {
+        try await persistence.write { work in
+            let now = clock.now()
+            for (key, limit) in [(attempt.accountKey, LoginThrottle.accountLimit), (attempt.sourceKey, LoginThrottle.sourceLimit)] {
+                let counter = try await work.identity.recordLoginFailure(key: key, at: now)
+                if let end = LoginThrottle.lockEnd(failures: counter.failures, limit: limit, at: now) {
+                    try await work.identity.extendLoginLock(key: key, until: end)
+                }
+            }
+        }
+    }
+}
