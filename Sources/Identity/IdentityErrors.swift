@@ -34,8 +34,9 @@ extension StrongroomError {
     public static let invalidCredentials = StrongroomError(
         .invalidCredentials, .unauthorized, "The username or password is wrong."
     )
-    /// The account needs a TOTP code with its password (and gets no hint whether the
-    /// password was right until one is sent).
+    /// The account needs a TOTP code with its password. Answered only once the password has
+    /// been checked, so it does tell the caller the password was right: the throttle bounds
+    /// how often anyone can ask.
     public static let secondFactorRequired = StrongroomError(
         .secondFactorRequired, .unauthorized, "This account needs a one-time code: send the username, the password and 'totp'."
     )

@@ -117,4 +117,60 @@ struct IdentityStoreConformanceTests {
             #expect(try await persistence.identity.countUsers() == 0)
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func sessionStateIsSpentOnceAndPruned(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { persistence, _ in
+            let alice = try Self.user("alice")
+            try await persistence.write { try await $0.identity.insertUser(alice) }
+            let family = UUID()
+            let later = Timestamp(microsecondsSinceEpoch: Self.now.microsecondsSinceEpoch + 3_600_000_000)
+            let token = RefreshTokenRecord(
+                tokenHash: "h1", familyID: family, userID: alice.id, issuedAt: Self.now, familyExpiresAt: later, spentAt: nil, revoked: false
+            )
+            let sibling = RefreshTokenRecord(
+                tokenHash: "h2", familyID: family, userID: alice.id, issuedAt: Self.now, familyExpiresAt: later, spentAt: nil, revoked: false
+            )
+            try await persistence.write { work in
+                try await work.identity.insertRefreshToken(token)
+                try await work.identity.insertRefreshToken(sibling)
+            }
+            // Spent once; the replay revokes the family, sibling included.
+            let first = try await persistence.write { try await $0.identity.spendRefreshToken(hash: "h1", at: Self.now) }
+            guard case .spent(let spent) = first else { Issue.record("not spent: \(first)"); return }
+            #expect(spent.familyID == family)
+            #expect(try await persistence.write { try await $0.identity.spendRefreshToken(hash: "h1", at: Self.now) } == .reused(familyID: family, userID: alice.id))
+            #expect(try await persistence.write { try await $0.identity.spendRefreshToken(hash: "h2", at: Self.now) } == .invalid)
+            #expect(try await persistence.write { try await $0.identity.spendRefreshToken(hash: "nope", at: Self.now) } == .invalid)
+
+            // A TOTP step is spent once, and older steps with it.
+            try await persistence.write { try await $0.identity.setTOTP(userID: alice.id, sealedSecret: [1, 2, 3], at: Self.now) }
+            #expect(try await persistence.identity.totp(userID: alice.id) == TOTPEnrollment(sealedSecret: [1, 2, 3], confirmed: false, lastUsedStep: 0))
+            #expect(try await persistence.write { try await $0.identity.spendTOTPStep(userID: alice.id, step: 100) })
+            #expect(!(try await persistence.write { try await $0.identity.spendTOTPStep(userID: alice.id, step: 100) }))
+            #expect(!(try await persistence.write { try await $0.identity.spendTOTPStep(userID: alice.id, step: 99) }))
+
+            // Login counters count every failure, restart after the window, and prune.
+            for expected in Int64(1)...3 {
+                let counter = try await persistence.write { try await $0.identity.recordLoginFailure(key: "source:x", at: Self.now) }
+                #expect(counter.failures == expected)
+            }
+            try await persistence.write { try await $0.identity.extendLoginLock(key: "source:x", until: later) }
+            #expect(try await persistence.identity.loginCounters(keys: ["source:x", "source:y"])["source:x"]?.lockedUntil == later)
+            let afterWindow = Timestamp(microsecondsSinceEpoch: later.microsecondsSinceEpoch + LoginThrottle.windowMicroseconds)
+            let restarted = try await persistence.write { try await $0.identity.recordLoginFailure(key: "source:x", at: afterWindow) }
+            #expect(restarted.failures == 1)
+            try await persistence.write { work in
+                try await work.identity.rememberLoginSource(account: "p", source: "x", at: Self.now)
+                try await work.identity.revokeAccessToken(tokenID: "jti", expiresAt: later)
+            }
+            #expect(try await persistence.identity.isKnownLoginSource(account: "p", source: "x", since: Self.now))
+            #expect(try await persistence.identity.isAccessTokenRevoked(tokenID: "jti"))
+            let farFuture = Timestamp(microsecondsSinceEpoch: afterWindow.microsecondsSinceEpoch + LoginThrottle.knownSourceMicroseconds * 2)
+            try await persistence.write { try await $0.identity.pruneExpired(at: farFuture) }
+            #expect(try await persistence.identity.loginCounters(keys: ["source:x"]).isEmpty)
+            #expect(!(try await persistence.identity.isKnownLoginSource(account: "p", source: "x", since: Self.now)))
+            #expect(!(try await persistence.identity.isAccessTokenRevoked(tokenID: "jti")))
+        }
+    }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import StrongroomKernel
 
 /// The parameters of an OAuth request: `application/x-www-form-urlencoded` as RFC 6749
@@ -8,13 +7,7 @@ import StrongroomKernel
 /// refused (RFC 6749 §3.2); unknown ones are ignored (§3.2 again).
 enum FormBody {
     static func parse(_ request: Request, limit: Int) async throws -> [String: String] {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            throw StrongroomError.payloadTooLarge(limit: limit)
-        }
-        let data = Data(buffer.readableBytesView)
+        let data = try await RequestBody.bytes(of: request, limit: limit)
         if request.headers[.contentType]?.lowercased().contains("json") == true {
             return try json(data)
         }

@@ -16,13 +16,7 @@ struct RequestBody {
     static func decodeNamingFields<T: StrictDecodable>(
         _ type: T.Type, from request: Request, limit: Int
     ) async throws -> (value: T, fields: [String]) {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            throw StrongroomError.payloadTooLarge(limit: limit)
-        }
-        let data = Data(buffer.readableBytesView)
+        let data = try await bytes(of: request, limit: limit)
         if let digits = longestNumberLiteral(in: data), digits > maxNumberDigits {
             throw StrongroomError(
                 .invalidField, .badRequest,
@@ -48,6 +42,15 @@ struct RequestBody {
         } catch let error as DecodingError {
             let (field, message) = describe(error)
             throw StrongroomError(.invalidField, .badRequest, "Field '\(field)': \(message).", fields: [.init(field: field, message: message)])
+        }
+    }
+
+    /// The whole body, or 413 when it is longer than `limit`.
+    static func bytes(of request: Request, limit: Int) async throws -> Data {
+        do {
+            return Data(try await request.body.collect(upTo: limit).readableBytesView)
+        } catch {
+            throw StrongroomError.payloadTooLarge(limit: limit)
         }
     }
 

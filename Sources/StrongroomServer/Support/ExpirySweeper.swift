@@ -1,12 +1,14 @@
 import Audit
 import Bookkeeping
+import Identity
 import Logging
 import ServiceLifecycle
 import Storage
 import StrongroomKernel
 
 /// Cancels pending transactions whose `pendingExpiresAt` has passed, and removes expired
-/// idempotency records. Runs in every process: the cancel goes through the posting path,
+/// idempotency records and identity state whose time is over (login counters, known
+/// sources, revoked access tokens, refresh-token families). Runs in every process: the cancel goes through the posting path,
 /// whose lock on the transaction row lets exactly one process cancel each one, and
 /// because it reads what is due from the database it picks up after a restart.
 struct ExpirySweeper: Service {
@@ -28,6 +30,7 @@ struct ExpirySweeper: Service {
                 if sweeps % 60 == 0 {
                     let now = clock.now()
                     _ = try await persistence.write { work in try await work.idempotency.sweep(now: now, limit: 10_000) }
+                    try await persistence.write { work in try await work.identity.pruneExpired(at: now) }
                 }
             } catch {
                 logger.warning("expiry sweep failed; will retry", metadata: ["error_type": "\(String(reflecting: type(of: error)))"])

@@ -79,8 +79,9 @@ enum GroupRoutes {
                 throw StrongroomError.invalidIdentityValue("name", "is 1 to 64 lower-case letters, digits, '.', '_' and '-'")
             }
             let permissions = try permissionSet(body.permissions)
-            let scope = try await accessScope(body.scope, persistence: persistence)
+            let scope = try accessScope(body.scope)
             try AdminSupport.requireCovering(permissions: permissions, in: scope, by: context.principal)
+            try await requireExists(scope, persistence: persistence)
             let group = Group(
                 id: UUID(), name: body.name, permissions: permissions, scope: scope, requiresMFA: body.requireMFA ?? false, builtIn: false,
                 createdAt: clock.now()
@@ -106,7 +107,7 @@ enum GroupRoutes {
             let id = try AdminSupport.pathID(context, "The group")
             let (changes, fields) = try await RequestBody.decodeNamingFields(GroupChanges.self, from: request, limit: bodyLimit)
             let permissions = try changes.permissions.map(permissionSet)
-            let scope: AccessScope? = changes.scope == nil ? nil : try await accessScope(changes.scope, persistence: persistence)
+            let scope: AccessScope? = try changes.scope.map { try accessScope($0) }
             let group = try await persistence.write { work in
                 guard var group = try await work.identity.group(id: id) else { throw StrongroomError.identityNotFound("The group") }
                 if group.builtIn, permissions != nil || scope != nil {
@@ -118,6 +119,7 @@ enum GroupRoutes {
                 if let scope { group.scope = scope }
                 if let requireMFA = changes.requireMFA { group.requiresMFA = requireMFA }
                 try AdminSupport.requireCovering([group], by: context.principal)
+                if let scope { try await requireExists(scope, persistence: persistence) }
                 try await work.identity.updateGroup(group)
                 var summary = summary(group)
                 summary["fields"] = .list(fields)
@@ -151,20 +153,32 @@ enum GroupRoutes {
         return permissions
     }
 
-    /// The scope a body names, which must exist: an organization, or a ledger of it.
-    private static func accessScope(_ body: ScopeBody?, persistence: Persistence) async throws -> AccessScope {
+    /// The scope a body names. Its existence is checked only after the caller's grants are
+    /// (`requireExists`), so a caller cannot learn which organizations exist outside its reach.
+    private static func accessScope(_ body: ScopeBody?) throws -> AccessScope {
         guard let body else { return .everywhere }
-        guard let organization = FieldRules.normalizedID(body.organizationID),
-            try await persistence.ledger.find(Organization.self, id: organization, in: .root) != nil
-        else { throw StrongroomError.invalidIdentityValue("scope.organization_id", "names no organization") }
+        guard let organization = FieldRules.normalizedID(body.organizationID) else {
+            throw StrongroomError.invalidIdentityValue("scope.organization_id", "names no organization")
+        }
         var ledger: String?
         if let raw = body.ledgerID {
-            guard let id = FieldRules.normalizedID(raw),
-                try await persistence.ledger.find(Ledger.self, id: id, in: .organization(organization)) != nil
-            else { throw StrongroomError.invalidIdentityValue("scope.ledger_id", "names no ledger of that organization") }
+            guard let id = FieldRules.normalizedID(raw) else {
+                throw StrongroomError.invalidIdentityValue("scope.ledger_id", "names no ledger of that organization")
+            }
             ledger = id
         }
         guard let scope = AccessScope(organizationID: organization, ledgerID: ledger) else { throw Problem.internalError }
         return scope
+    }
+
+    /// 422 unless the scope's organization (and ledger of it) exists.
+    private static func requireExists(_ scope: AccessScope, persistence: Persistence) async throws {
+        guard let organization = scope.organizationID else { return }
+        guard try await persistence.ledger.find(Organization.self, id: organization, in: .root) != nil else {
+            throw StrongroomError.invalidIdentityValue("scope.organization_id", "names no organization")
+        }
+        if let ledger = scope.ledgerID, try await persistence.ledger.find(Ledger.self, id: ledger, in: .organization(organization)) == nil {
+            throw StrongroomError.invalidIdentityValue("scope.ledger_id", "names no ledger of that organization")
+        }
     }
 }
