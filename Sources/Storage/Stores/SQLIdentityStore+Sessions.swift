@@ -18,13 +18,12 @@ extension SQLIdentityStore {
     }
 
     func updateClient(_ client: MachineClient) async throws {
-        let binds = Self.clientBinds(client)
         try await executor.execute(
             """
             UPDATE identity_clients SET name = $2, secret_hash = $3, previous_secret_hash = $4,
-                previous_secret_valid_until = $5, status = $6, updated_at = $8 WHERE id = $1 AND created_at = $7
+                previous_secret_valid_until = $5, status = $6, updated_at = $7 WHERE id = $1
             """,
-            binds
+            Self.mutableClientBinds(client) + [.int(client.updatedAt.microsecondsSinceEpoch)]
         )
     }
 
@@ -39,12 +38,18 @@ extension SQLIdentityStore {
         ).map(Self.decodeClient)
     }
 
+    /// In `clientColumns` order.
     private static func clientBinds(_ client: MachineClient) -> [SQLValue] {
+        mutableClientBinds(client) + [.int(client.createdAt.microsecondsSinceEpoch), .int(client.updatedAt.microsecondsSinceEpoch)]
+    }
+
+    /// The id, then what an update may change (name, secrets, status).
+    private static func mutableClientBinds(_ client: MachineClient) -> [SQLValue] {
         [
             .text(client.id.storageText), .text(client.name), .text(client.secretHash),
             client.previousSecretHash.map(SQLValue.text) ?? .null,
             client.previousSecretValidUntil.map { .int($0.microsecondsSinceEpoch) } ?? .null,
-            .text(client.status.rawValue), .int(client.createdAt.microsecondsSinceEpoch), .int(client.updatedAt.microsecondsSinceEpoch),
+            .text(client.status.rawValue),
         ]
     }
 

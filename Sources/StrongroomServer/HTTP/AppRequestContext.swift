@@ -28,9 +28,7 @@ extension AppRequestContext {
     var accessTarget: AccessTarget {
         AccessTarget(organizationID: parameters.get("organization_id"), ledgerID: parameters.get("ledger_id"))
     }
-}
 
-extension AppRequestContext {
     /// For ids a request names outside its path (in its body): 403 unless the caller's
     /// grants reach that target too.
     func requirePermission(_ permission: Permission, on target: AccessTarget) throws {

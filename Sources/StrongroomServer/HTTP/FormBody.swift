@@ -46,7 +46,8 @@ enum FormBody {
         return parameters
     }
 
-    private static func decode(_ component: Substring) -> String? {
+    /// One form-encoded component: `+` is a space, then percent escapes.
+    static func decode(_ component: Substring) -> String? {
         component.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }
@@ -59,10 +60,7 @@ enum BasicCredentials {
             let text = String(data: decoded, encoding: .utf8)
         else { return nil }
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2,
-            let id = parts[0].replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
-            let secret = parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-        else { return nil }
+        guard parts.count == 2, let id = FormBody.decode(parts[0]), let secret = FormBody.decode(parts[1]) else { return nil }
         return (id, secret)
     }
 }

@@ -75,19 +75,24 @@ final class RequestAudit: Sendable {
 extension AppRequestContext {
     /// Records this request's success in `work`: it commits with the change, or not at all.
     func recordSuccess(in work: UnitOfWork, resource: String, summary: AuditSummary = [:], actor: AuditActor? = nil) throws {
-        guard let audit else {
-            // Only routes declared with an action get here with a write; a missing one is a
-            // bug, and the change must not commit unrecorded.
-            throw StrongroomError(.internalError, .internalFailure, "A write was attempted without an audit action.")
-        }
-        work.record(audit.success(resource: resource, summary: summary, actor: actor))
+        try record(in: work, .success, resource: resource, summary: summary, actor: actor)
     }
 
     /// Records a refusal that changed state in `work` (and so commits with it).
     func recordRefusal(
         in work: UnitOfWork, _ outcome: AuditEvent.Outcome, resource: String, summary: AuditSummary, actor: AuditActor? = nil
     ) throws {
-        guard let audit else { throw StrongroomError(.internalError, .internalFailure, "A write was attempted without an audit action.") }
+        try record(in: work, outcome, resource: resource, summary: summary, actor: actor)
+    }
+
+    private func record(
+        in work: UnitOfWork, _ outcome: AuditEvent.Outcome, resource: String, summary: AuditSummary, actor: AuditActor?
+    ) throws {
+        guard let audit else {
+            // Only routes declared with an action get here with a write; a missing one is a
+            // bug, and the change must not commit unrecorded.
+            throw StrongroomError(.internalError, .internalFailure, "A write was attempted without an audit action.")
+        }
         work.record(audit.event(outcome, resource: resource, summary: summary, actor: actor))
     }
 }

@@ -92,7 +92,7 @@ enum TokenRoutes {
         _ presented: String, persistence: Persistence, sessions: SessionIssuer, context: AppRequestContext
     ) async throws -> Response {
         let hash = OpaqueSecret.hash(presented)
-        context.audit?.describe(resource: "refresh-token:~" + hash.prefix(16))
+        context.audit?.describe(resource: refreshResource(hash))
         enum Result { case session(SessionIssuer.Session), reused, invalid }
         let result: Result = try await persistence.write { work in
             switch try await work.identity.spendRefreshToken(hash: hash, at: sessions.clock.now()) {
@@ -150,6 +150,9 @@ enum TokenRoutes {
         return try answer(issued, refresh: nil)
     }
 
+    /// How the audit trail names a refresh token: by a prefix of its hash, never the token.
+    private static func refreshResource(_ hash: String) -> String { "refresh-token:~" + hash.prefix(16) }
+
     /// Revokes an access token (by `jti`, until it expires) or a refresh token's family.
     private static func revoke(
         _ token: String, persistence: Persistence, tokens: TokenAuthority, context: AppRequestContext
@@ -170,7 +173,7 @@ enum TokenRoutes {
         let hash = OpaqueSecret.hash(token)
         return try await persistence.write { work in
             guard try await work.identity.revokeRefreshFamily(containing: hash) else { return false }
-            try context.recordSuccess(in: work, resource: "refresh-token:~" + hash.prefix(16), summary: ["revoked": .text("family")])
+            try context.recordSuccess(in: work, resource: refreshResource(hash), summary: ["revoked": .text("family")])
             return true
         }
     }

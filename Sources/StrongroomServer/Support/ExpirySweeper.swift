@@ -29,8 +29,10 @@ struct ExpirySweeper: Service {
                 sweeps += 1
                 if sweeps % 60 == 0 {
                     let now = clock.now()
-                    _ = try await persistence.write { work in try await work.idempotency.sweep(now: now, limit: 10_000) }
-                    try await persistence.write { work in try await work.identity.pruneExpired(at: now) }
+                    _ = try await persistence.write { work in
+                        try await work.identity.pruneExpired(at: now)
+                        return try await work.idempotency.sweep(now: now, limit: 10_000)
+                    }
                 }
             } catch {
                 logger.warning("expiry sweep failed; will retry", metadata: ["error_type": "\(String(reflecting: type(of: error)))"])
