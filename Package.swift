@@ -133,6 +133,8 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "StrongroomServer", "Storage", "Identity", "Secrets", "StrongroomKernel", "StrongroomTestSupport", "Bookkeeping", "Audit",
+                "LedgerCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -178,7 +178,9 @@ public enum ServerApp {
         let routes = GuardedRouter(router: router, authenticator: authenticator, outbox: prepared.outbox)
         // The edge middleware must be added before any route: Hummingbird bakes a router's
         // middleware into each route as it is registered.
-        router.add(middleware: EdgeMiddleware(routes: routes.table, maxBodyBytes: config.maxBodyBytes, tlsEnabled: config.tlsEnabled))
+        router.add(middleware: EdgeMiddleware(
+            routes: routes.table, maxBodyBytes: config.maxBodyBytes, tlsEnabled: config.tlsEnabled
+        ))
         SystemRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens)
         let sessions = SessionIssuer(tokens: prepared.tokens, clock: prepared.clock, refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds)
         let flow = LoginFlow(
@@ -204,7 +206,9 @@ public enum ServerApp {
         )
         KeyRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens, box: prepared.box, clock: prepared.clock)
         AuditRoutes.register(on: routes, persistence: prepared.persistence, verification: prepared.auditVerification)
-        let ledger = LedgerServices(persistence: prepared.persistence, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
+        let ledger = LedgerServices(
+            persistence: prepared.persistence, clock: prepared.clock, bodyLimit: config.maxBodyBytes, groupCommit: config.groupCommit
+        )
         OnboardingRoutes.register(on: routes, services: ledger)
         BalanceRoutes.register(on: routes, services: ledger)
         TransactionRoutes.register(on: routes, services: ledger)

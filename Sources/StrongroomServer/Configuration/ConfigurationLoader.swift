@@ -112,6 +112,9 @@ public enum ConfigurationLoader {
         config.refreshTokenLifetimeSeconds = Int64(try integer("refreshTokenLifetime", default: 12 * 3600, range: 600...(30 * 86_400)))
         config.clientSecretOverlapSeconds = Int64(try integer("clientSecretOverlap", default: 3600, range: 0...(7 * 86_400)))
         config.totpIssuer = string("totpIssuer") ?? "Strongroom"
+        config.groupCommitMaxBatch = try integer("groupCommitMaxBatch", default: 256, range: 1...8190)
+        config.groupCommitFlushes = try string("groupCommitFlushes").map { _ in try integer("groupCommitFlushes", default: 1, range: 1...64) }
+        config.groupCommitMaxWaitMicroseconds = try integer("groupCommitMaxWait", default: 0, range: 0...100_000)
         return config
     }
 

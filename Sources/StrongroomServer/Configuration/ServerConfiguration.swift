@@ -50,6 +50,13 @@ public struct ServerConfiguration: Sendable {
     public var clientSecretOverlapSeconds: Int64 = 3600
     /// The issuer name authenticator apps show next to a TOTP code.
     public var totpIssuer: String = "Strongroom"
+    /// Group commit: the most postings one unit of work carries.
+    public var groupCommitMaxBatch: Int = 256
+    /// Group commit: flushes at once; nil is the backend's default (1 on SQLite, 4 on
+    /// PostgreSQL).
+    public var groupCommitFlushes: Int?
+    /// Group commit: how long a flush that is not full waits for more postings.
+    public var groupCommitMaxWaitMicroseconds: Int = 0
 
     public var tlsEnabled: Bool { tlsCertificatePath != nil }
 

@@ -73,11 +73,29 @@ final class IdempotencyGate: Sendable {
         return Key(scope: scope, requestHash: Self.hash([canonicalBody]), ttlSeconds: ttl)
     }
 
-    /// Runs `effect` in a unit of work, once per key.
+    /// Stores the response under the request's key in the unit of work of its effect.
+    typealias Seal = @Sendable (StoredResponse, UnitOfWork) async throws -> Void
+
+    /// Runs `effect` in a unit of work of its own, once per key.
     func run(
         _ key: Key?, requestID: String, effect: @escaping @Sendable (UnitOfWork) async throws -> StoredResponse
     ) async throws -> Response {
-        guard let key else { return try await persistence.write(effect).response() }
+        try await run(key, requestID: requestID) { [persistence] seal in
+            try await persistence.write { work in
+                let answer = try await effect(work)
+                try await seal?(answer, work)
+                return answer
+            }
+        }
+    }
+
+    /// Runs a request once per key, where `commit` decides which unit of work carries the
+    /// effect (its own, or a group commit's). `commit` gets the seal to call in that unit of
+    /// work with the answer, or nil when the request has no key.
+    func run(
+        _ key: Key?, requestID: String, commit: @Sendable (_ seal: Seal?) async throws -> StoredResponse
+    ) async throws -> Response {
+        guard let key else { return try await commit(nil).response() }
         guard claim(key.scope) else {
             throw StrongroomError(.idempotencyInFlight, .conflict, "A request with this idempotency key is still running; retry it.")
         }
@@ -86,12 +104,7 @@ final class IdempotencyGate: Sendable {
             return try replay(stored, key)
         }
         do {
-            let answer = try await persistence.write { [self] work in
-                let answer = try await effect(work)
-                try await store(answer, key, in: work)
-                return answer
-            }
-            return answer.response()
+            return try await commit { [self] answer, work in try await store(answer, key, in: work) }.response()
         } catch let error as UniqueViolation {
             // Another process stored this key first: its effect stands and ours rolled back.
             guard let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) else { throw error }

@@ -1,4 +1,5 @@
 import Audit
+import Crypto
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -152,6 +153,23 @@ struct AuditCoverageTests {
             try await probe.expectRecorded(
                 .post, "\(transactions)/{transaction_id}/revert", "\(base)/transactions/\(transfer)/revert", action: "transaction.revert",
                 status: .created
+            )
+            // A batch is one record, whose summary commits to every id it created; a refused
+            // item of a non-atomic batch is counted, not recorded apart.
+            let batch = try await probe.expectRecorded(
+                .post, "\(transactions)/batch", "\(base)/transactions/batch",
+                #"{"transactions":[\#(LedgerFixture.transfer("@a", "@b", "1.00")),\#(LedgerFixture.transfer("@a", "@nobody", "1.00"))]}"#,
+                action: "transaction.batch", status: .ok
+            )
+            let items = try #require(batch["items"] as? [[String: Any]])
+            #expect(items.map { $0["status"] as? Int } == [201, 422])
+            let created = try #require(items.first?["transaction"] as? [String: Any])
+            let createdIDs = [try id(created)] + (try #require(created["operations"] as? [[String: Any]])).compactMap { $0["id"] as? String }
+            let digest = SHA256.hash(data: Data(createdIDs.map { $0 + "\n" }.joined().utf8)).map { String(format: "%02x", $0) }.joined()
+            #expect(
+                try #require(try await persistence.audit.record(seq: probe.lastSeq)).summary
+                    == AuditSummary(["items": .number(2), "created": .number(1), "failed": .number(1), "created_sha256": .text(digest)])
+                    .canonicalText
             )
             let annotated = try await probe.expectRecorded(
                 .patch, "\(transactions)/{transaction_id}", "\(base)/transactions/\(transfer)", #"{"description":"rent"}"#,

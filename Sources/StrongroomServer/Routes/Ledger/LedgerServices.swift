@@ -1,37 +1,44 @@
 import Audit
 import Bookkeeping
+import Hummingbird
 import Storage
 import StrongroomKernel
 
 /// What the ledger's routes share: storage, the entity rules, the posting path and the
-/// idempotency gate.
+/// idempotency gate, and the group commit that carries single postings.
 struct LedgerServices: Sendable {
     let persistence: Persistence
     let onboarding: Onboarding
     let engine: PostingEngine
     let gate: IdempotencyGate
+    let committer: GroupCommitter
     let bodyLimit: Int
 
-    init(persistence: Persistence, clock: any WallClock, bodyLimit: Int) {
+    init(persistence: Persistence, clock: any WallClock, bodyLimit: Int, groupCommit: GroupCommitter.Settings) {
         self.persistence = persistence
         self.onboarding = Onboarding(clock: clock)
         self.engine = PostingEngine(clock: clock)
         self.gate = IdempotencyGate(persistence: persistence, clock: clock)
+        self.committer = GroupCommitter(persistence: persistence, engine: engine, settings: groupCommit)
         self.bodyLimit = bodyLimit
     }
 
-    /// Runs one posting command as a batch of one, recording the request's success with the
-    /// ids it created (the transaction and its operations); a refusal rolls the unit of work
-    /// back.
-    func post(_ command: PostingCommand, in work: UnitOfWork, _ context: AppRequestContext) async throws -> Transaction {
-        switch try await engine.run([command], store: work.ledger)[0] {
-        case .success(let transaction):
-            try context.recordSuccess(
-                in: work, resource: "transaction:\(transaction.id)",
-                summary: ["created": .list([transaction.id] + transaction.operations.map(\.id))]
-            )
-            return transaction
-        case .failure(let error): throw error
+    /// Posts one command through the group commit, once per idempotency key: the request's
+    /// success (with the ids it created, the transaction and its operations) and its stored
+    /// response commit with its batch; a refusal answers this request alone.
+    func post(_ command: PostingCommand, key: IdempotencyGate.Key?, _ context: AppRequestContext) async throws -> Response {
+        try await gate.run(key, requestID: context.requestID) { seal in
+            let committed = try await committer.submit(command) { transaction, work in
+                try context.recordSuccess(
+                    in: work, resource: "transaction:\(transaction.id)",
+                    summary: ["created": .list([transaction.id] + transaction.operations.map(\.id))]
+                )
+                guard let seal else { return nil }
+                let answer = try LedgerHTTP.created(transaction)
+                try await seal(answer, work)
+                return answer
+            }
+            return try committed.stored ?? LedgerHTTP.created(committed.transaction)
         }
     }
 }

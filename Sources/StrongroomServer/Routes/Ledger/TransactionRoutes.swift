@@ -22,14 +22,13 @@ enum TransactionRoutes {
                 let body = try await RequestBody.decode(Body.self, from: request, limit: services.bodyLimit).body
                 let ref = try LedgerHTTP.ledger(context)
                 let key = try services.gate.key(for: request, context: context, canonicalBody: try JSONResponse.encode(body))
-                return try await services.gate.run(key, requestID: context.requestID) { work in
-                    try LedgerHTTP.created(try await services.post(.create(body, form: Body.form, ledger: ref), in: work, context))
-                }
+                return try await services.post(.create(body, form: Body.form, ledger: ref), key: key, context)
             }
         }
         post(JSONTransactionRequest.self, "json")
         post(InflowRequest.self, "inflow")
         post(OutflowRequest.self, "outflow")
+        registerBatch(on: routes, services: services, path: "\(transactions)/batch")
 
         func lifecycle(_ path: String, _ command: @escaping @Sendable (String, LedgerRef) -> PostingCommand) {
             routes.add(
@@ -38,9 +37,7 @@ enum TransactionRoutes {
                 let id = try LedgerHTTP.id(context, "transaction_id", "The transaction")
                 let ref = try LedgerHTTP.ledger(context)
                 let key = try services.gate.key(for: request, context: context, canonicalBody: Data())
-                return try await services.gate.run(key, requestID: context.requestID) { work in
-                    try LedgerHTTP.created(try await services.post(command(id, ref), in: work, context))
-                }
+                return try await services.post(command(id, ref), key: key, context)
             }
         }
         lifecycle("commit") { .commit(transactionID: $0, ledger: $1) }

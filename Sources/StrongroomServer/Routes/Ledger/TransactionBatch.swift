@@ -1,0 +1,173 @@
+import Audit
+import Bookkeeping
+import Crypto
+import Foundation
+import Identity
+import Hummingbird
+import Storage
+import StrongroomKernel
+
+extension ErrorCode {
+    /// An atomic batch with at least one refused item: nothing was committed.
+    public static let batchRefused: Self = "SR-2040"
+}
+
+/// `POST …/transactions/batch`: up to 8190 bodies of `/transactions/json` posted in one unit
+/// of work ("Group commit and the batch endpoint" in docs/ARCHITECTURE.md).
+struct TransactionBatchRequest: StrictDecodable, Encodable, Sendable {
+    static let maxItems = 8190
+    /// API.md: the batch route takes bodies up to 8 MiB, every other route 1 MiB.
+    static let bodyLimit = 8 << 20
+
+    let atomic: Bool
+    let transactions: [TransactionBody]
+
+    static var shape: BodyShape { .object(["atomic": nil, "transactions": .array(.transaction(.json))]) }
+
+    enum CodingKeys: String, CodingKey {
+        case atomic, transactions
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        atomic = try container.decodeIfPresent(Bool.self, forKey: .atomic) ?? false
+        transactions = try container.decode([TransactionBody].self, forKey: .transactions)
+        guard (1...Self.maxItems).contains(transactions.count) else {
+            let message = "must hold from 1 to \(Self.maxItems) transactions"
+            throw StrongroomError(
+                .invalidField, .badRequest, "Field 'transactions': \(message).", fields: [.init(field: "transactions", message: message)]
+            )
+        }
+    }
+}
+
+/// The answer to a batch: one result per item, in the order posted.
+struct TransactionBatchAnswer: Encodable {
+    enum Detail: String {
+        case full, compact
+    }
+
+    struct Item: Encodable {
+        let index: Int
+        let status: Int
+        /// Compact answers: the created transaction's id.
+        let id: String?
+        let transaction: Transaction?
+        let error: ItemError?
+    }
+
+    struct ItemError: Encodable {
+        let code: String
+        let message: String
+        let fields: [Field]?
+
+        struct Field: Encodable {
+            let field: String
+            let message: String
+        }
+    }
+
+    let created: Int
+    let failed: Int
+    let items: [Item]
+
+    init(_ outcomes: [PostingEngine.Outcome], detail: Detail) {
+        var items: [Item] = []
+        items.reserveCapacity(outcomes.count)
+        for (index, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .success(let transaction):
+                items.append(Item(
+                    index: index, status: 201, id: detail == .compact ? transaction.id : nil,
+                    transaction: detail == .full ? transaction : nil, error: nil
+                ))
+            case .failure(let error):
+                let fields = error.fields.map { ItemError.Field(field: $0.field, message: $0.message) }
+                items.append(Item(
+                    index: index, status: Int(Problem.status(for: error.kind).code), id: nil, transaction: nil,
+                    error: ItemError(code: error.code.rawValue, message: error.detail, fields: fields.isEmpty ? nil : fields)
+                ))
+            }
+        }
+        self.items = items
+        self.created = items.count(where: { $0.status == 201 })
+        self.failed = outcomes.count - created
+    }
+
+    /// The refusal of an atomic batch: each refused item named as a field of the problem.
+    static func refusal(_ outcomes: [PostingEngine.Outcome]) -> StrongroomError? {
+        var fields: [StrongroomError.FieldError] = []
+        for (index, outcome) in outcomes.enumerated() {
+            if case .failure(let error) = outcome {
+                fields.append(.init(field: "transactions[\(index)]", message: "\(error.code.rawValue): \(error.detail)"))
+            }
+        }
+        guard !fields.isEmpty else { return nil }
+        return StrongroomError(
+            .batchRefused, .unprocessable,
+            "\(fields.count) of \(outcomes.count) transactions were refused; an atomic batch commits none.", fields: fields
+        )
+    }
+
+    /// SHA-256 over every id the batch created (each transaction's, then its operations'),
+    /// newline-separated in answer order: what the audit record commits to.
+    static func createdDigest(_ outcomes: [PostingEngine.Outcome]) -> String {
+        var hasher = SHA256()
+        for case .success(let transaction) in outcomes {
+            for id in [transaction.id] + transaction.operations.map(\.id) {
+                hasher.update(data: Data((id + "\n").utf8))
+            }
+        }
+        return Hex.string(hasher.finalize())
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case created, failed, items
+    }
+}
+
+extension TransactionBatchAnswer.Item {
+    enum CodingKeys: String, CodingKey {
+        case index, status, id, transaction, error
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(id, forKey: .id)
+        try container.encodeIfPresent(transaction, forKey: .transaction)
+        try container.encodeIfPresent(error, forKey: .error)
+    }
+}
+
+extension TransactionRoutes {
+    static func registerBatch(on routes: GuardedRouter, services: LedgerServices, path: String) {
+        routes.add(.post, path, access: .permission(.transactionsCreate), action: "transaction.batch") { request, context in
+            let batch = try await RequestBody.decode(TransactionBatchRequest.self, from: request, limit: TransactionBatchRequest.bodyLimit)
+            let detail: TransactionBatchAnswer.Detail
+            switch request.uri.queryParameters["response"].map(String.init) {
+            case nil, "full": detail = .full
+            case "compact": detail = .compact
+            default: throw StrongroomError.invalidQuery("response", "must be full or compact")
+            }
+            let ref = try LedgerHTTP.ledger(context)
+            let key = try services.gate.key(for: request, context: context, canonicalBody: try JSONResponse.encode(batch))
+            return try await services.gate.run(key, requestID: context.requestID) { work in
+                let outcomes = try await services.engine.run(
+                    batch.transactions.map { .create($0, form: .json, ledger: ref) }, store: work.ledger
+                )
+                if batch.atomic, let refusal = TransactionBatchAnswer.refusal(outcomes) { throw refusal }
+                let answer = TransactionBatchAnswer(outcomes, detail: detail)
+                try context.recordSuccess(
+                    in: work, resource: "ledger:\(ref.ledgerID)",
+                    summary: [
+                        "items": .number(Int64(outcomes.count)), "created": .number(Int64(answer.created)),
+                        "failed": .number(Int64(answer.failed)), "created_sha256": .text(TransactionBatchAnswer.createdDigest(outcomes)),
+                    ]
+                )
+                return StoredResponse(status: .ok, body: try JSONResponse.encode(answer))
+            }
+        }
+    }
+}

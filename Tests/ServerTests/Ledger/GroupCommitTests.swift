@@ -1,0 +1,118 @@
+import Bookkeeping
+import Foundation
+import LedgerCore
+import HummingbirdTesting
+import Storage
+import StrongroomKernel
+import StrongroomTestSupport
+import Testing
+
+@testable import StrongroomServer
+
+/// The group commit on real databases: concurrent postings share a unit of work, each is
+/// answered with its own result, and an error of the batch as a whole reaches only the item
+/// that caused it.
+@Suite("Group commit")
+struct GroupCommitTests {
+    static func command(_ body: String, _ ledger: LedgerFixture) throws -> PostingCommand {
+        .create(
+            try JSONDecoder().decode(TransactionBody.self, from: Data(body.utf8)), form: .json,
+            ledger: LedgerRef(organizationID: ledger.organization, ledgerID: ledger.ledger)
+        )
+    }
+
+    struct Planted: Error {}
+
+    /// Submits every command at once to a committer that lingers long enough for all of them
+    /// to queue; answers each one's result in order.
+    static func submitTogether(
+        _ commands: [PostingCommand], to committer: GroupCommitter,
+        complete: @escaping @Sendable (Int, Transaction) throws -> Void = { _, _ in }
+    ) async -> [Result<Transaction, any Error>] {
+        await withTaskGroup(of: (Int, Result<Transaction, any Error>).self) { group in
+            for (index, command) in commands.enumerated() {
+                group.addTask {
+                    do {
+                        let committed = try await committer.submit(command) { transaction, _ in
+                            try complete(index, transaction)
+                            return nil
+                        }
+                        return (index, .success(committed.transaction))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results = [Result<Transaction, any Error>?](repeating: nil, count: commands.count)
+            for await (index, result) in group { results[index] = result }
+            return results.map { $0! }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func concurrentPostingsShareOneUnitOfWorkAndFailAlone(backend: TestBackend) async throws {
+        try await TestServer.with(backend) { client, prepared, _ in
+            let ledger = try await TransactionBatchTests.funded(client)
+            let committer = GroupCommitter(
+                persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock),
+                settings: .init(maxBatch: 8, flushes: 1, maxWaitMicroseconds: 300_000)
+            )
+            var bodies = (0..<7).map { _ in LedgerFixture.transfer("@a", "@b", "10.00") }
+            bodies.insert(LedgerFixture.transfer("@c", "@b", "1.00"), at: 3)  // @c holds nothing
+            let results = await Self.submitTogether(try bodies.map { try Self.command($0, ledger) }, to: committer)
+
+            #expect(committer.statistics == .init(batches: 1, items: 8, largestBatch: 8))
+            for (index, result) in results.enumerated() {
+                switch result {
+                case .success: #expect(index != 3)
+                case .failure(let error): #expect(index == 3 && (error as? StrongroomError)?.code == .insufficientFunds)
+                }
+            }
+            #expect(try await ledger.money("@a") == ("30.00", "0.00"))
+            #expect(try await ledger.money("@b") == ("70.00", "0.00"))
+            try await BookAudit(base: ledger.base, fetch: ledger.fetch).verify()
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anErrorOfTheWholeBatchReachesOnlyItsItem(backend: TestBackend) async throws {
+        try await TestServer.with(backend) { client, prepared, _ in
+            let ledger = try await TransactionBatchTests.funded(client)
+            let committer = GroupCommitter(
+                persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock),
+                settings: .init(maxBatch: 4, flushes: 1, maxWaitMicroseconds: 300_000)
+            )
+            let commands = try (0..<4).map { _ in try Self.command(LedgerFixture.transfer("@a", "@b", "10.00"), ledger) }
+            // Item 2's completion fails as a storage error would: the batch rolls back, and the
+            // re-run alone commits the other three.
+            let results = await Self.submitTogether(commands, to: committer) { index, _ in
+                if index == 2 { throw Planted() }
+            }
+            #expect(results.map { (try? $0.get()) != nil } == [true, true, false, true])
+            #expect(committer.statistics.batches == 1)
+            #expect(try await ledger.money("@a") == ("70.00", "0.00"))
+            #expect(try await ledger.money("@b") == ("30.00", "0.00"))
+            let listed = try await ledger.get("/transactions?limit=50")
+            #expect((try listed.object()["items"] as? [Any])?.count == 4, "the inflow and three transfers")
+            try await BookAudit(base: ledger.base, fetch: ledger.fetch).verify()
+        }
+    }
+
+    @Test func aBatchNeverExceedsItsBound() async throws {
+        try await TestServer.with(.sqlite) { client, prepared, _ in
+            let ledger = try await TransactionBatchTests.funded(client)
+            let committer = GroupCommitter(
+                persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock),
+                settings: .init(maxBatch: 3, flushes: 1, maxWaitMicroseconds: 200_000)
+            )
+            let commands = try (0..<10).map { _ in try Self.command(LedgerFixture.transfer("@a", "@b", "1.00"), ledger) }
+            let results = await Self.submitTogether(commands, to: committer)
+            #expect(results.allSatisfy { (try? $0.get()) != nil })
+            let statistics = committer.statistics
+            #expect(statistics.items == 10)
+            #expect(statistics.largestBatch == 3)
+            #expect(statistics.batches == 4)
+            #expect(try await ledger.money("@b") == ("10.00", "0.00"))
+        }
+    }
+}
