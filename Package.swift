@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.30.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
     ],
     targets: [
         // Shared vocabulary: coded errors, identifiers, clocks, limits. No I/O, no dependencies.
@@ -99,11 +101,23 @@ let package = Package(
             resources: [.embedInCode("Contract/openapi.yaml")],
             swiftSettings: strictSettings
         ),
+        // The load generator (`strongroom bench`): an HTTP client of the server and a checker of
+        // its books. It knows the API, not the server's modules.
+        .target(
+            name: "StrongroomBench",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The `strongroom` command: argument parsing only.
         .executableTarget(
             name: "StrongroomCLI",
             dependencies: [
-                "StrongroomServer", "Storage", "StrongroomKernel",
+                "StrongroomServer", "Storage", "StrongroomKernel", "StrongroomBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -119,6 +133,7 @@ let package = Package(
         .testTarget(name: "KernelTests", dependencies: ["StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "StrongroomKernel"], swiftSettings: strictSettings),
+        .testTarget(name: "BenchTests", dependencies: ["StrongroomBench"], swiftSettings: strictSettings),
         .testTarget(
             name: "IdentityTests",
             dependencies: ["Identity", "Secrets", "StrongroomKernel"],
@@ -133,7 +148,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "StrongroomServer", "Storage", "Identity", "Secrets", "StrongroomKernel", "StrongroomTestSupport", "Bookkeeping", "Audit",
-                "LedgerCore",
+                "LedgerCore", "StrongroomBench",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

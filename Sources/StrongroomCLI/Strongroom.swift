@@ -8,7 +8,7 @@ struct Strongroom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strongroom",
         abstract: "A secure, auditable double-entry ledger and banking core.",
-        subcommands: [Serve.self, Migrate.self, AuditCommand.self, Version.self]
+        subcommands: [Serve.self, Migrate.self, AuditCommand.self, BenchCommand.self, Version.self]
     )
 }
 

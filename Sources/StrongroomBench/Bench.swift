@@ -1,0 +1,100 @@
+import Foundation
+import Histogram
+import NIOHTTP1
+
+/// `strongroom bench`: sets up a fresh organization, ledger and funded accounts on a running
+/// server, drives the measured load, then checks the books through the API.
+public enum Bench {
+    public static func run(_ plan: BenchPlan, log: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
+        let client = BenchClient(base: plan.url, connections: plan.connections, credentials: plan.credentials)
+        do {
+            let report = try await run(plan, client: client, log: log)
+            await client.shutdown()
+            return report
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
+    private static func run(_ plan: BenchPlan, client: BenchClient, log: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
+        let started = ISO8601DateFormatter().string(from: Date())
+        log("setting up \(plan.accounts) accounts on \(plan.url)")
+        let ledgerPath = try await setUp(plan, client: client)
+
+        log("measuring for \(plan.duration) s")
+        let load = LoadRun(plan: plan, client: client, ledgerPath: ledgerPath, sampler: PairSampler(count: plan.accounts, zipf: plan.zipf))
+        let (recorder, seconds) = await load.run()
+
+        log("checking the books")
+        var books: BenchReport.Books?
+        var failures: [String] = []
+        do {
+            let check = try await BookCheck(ledgerPath: ledgerPath, parallel: min(plan.connections, 16)) { path in
+                let answer = try await client.send(.GET, path)
+                return (answer.status, answer.body)
+            }.run()
+            books = .init(balances: check.balances, operations: check.operations, balanced: check.balanced, findings: Array(check.findings.prefix(20)))
+        } catch {
+            failures.append("the books could not be read: \(error)")
+        }
+
+        func ms(_ microseconds: UInt64) -> Double { Double(microseconds) / 1000 }
+        let h = recorder.latencies
+        var report = BenchReport(
+            started: started, url: plan.url, mode: plan.batch == nil ? "single" : "batch", connections: plan.connections,
+            accounts: plan.accounts, durationSeconds: seconds, rate: plan.rate, zipf: plan.zipf, batch: plan.batch, seed: plan.seed,
+            transfers: recorder.transfers, transfersPerSecond: Double(recorder.transfers) / seconds, requests: recorder.requests,
+            requestsPerSecond: Double(recorder.requests) / seconds,
+            latencyMs: .init(
+                p50: ms(h.valueAtPercentile(50)), p90: ms(h.valueAtPercentile(90)), p99: ms(h.valueAtPercentile(99)),
+                p99_9: ms(h.valueAtPercentile(99.9)), max: ms(h.max), mean: h.mean / 1000
+            ),
+            errors: recorder.errors, errorRatio: recorder.requests == 0 ? 1 : Double(recorder.failed) / Double(recorder.requests),
+            books: books, passed: false, failures: []
+        )
+        report.judge(maxErrorRatio: plan.maxErrorRatio, problems: failures)
+        return report
+    }
+
+    /// A fresh organization, ledger and asset, and `accounts` accounts each funded from the
+    /// asset's external account; answers the ledger's path.
+    private static func setUp(_ plan: BenchPlan, client: BenchClient) async throws -> String {
+        let organization = try await client.object(.POST, "/v1/organizations", #"{"legalName":"Strongroom bench","legalDocument":"00000000"}"#)
+        guard let organizationID = organization["id"] as? String else { throw BenchClient.Failure(description: "no organization id") }
+        let ledger = try await client.object(.POST, "/v1/organizations/\(organizationID)/ledgers", #"{"name":"bench \#(plan.seed)"}"#)
+        guard let ledgerID = ledger["id"] as? String else { throw BenchClient.Failure(description: "no ledger id") }
+        let path = "/v1/organizations/\(organizationID)/ledgers/\(ledgerID)"
+        _ = try await client.object(.POST, path + "/assets", #"{"name":"Bench coin","type":"currency","code":"\#(BenchPlan.asset)"}"#)
+
+        try await forEachAccount(plan) { index in
+            let alias = BenchPlan.alias(index)
+            _ = try await client.object(
+                .POST, path + "/accounts", #"{"assetCode":"\#(BenchPlan.asset)","type":"deposit","alias":"\#(alias)","name":"\#(alias)"}"#
+            )
+            _ = try await client.object(
+                .POST, path + "/transactions/inflow",
+                #"{"send":{"asset":"\#(BenchPlan.asset)","value":"\#(BenchPlan.funding)","distribute":{"to":[{"accountAlias":"\#(alias)","remaining":"remaining"}]}}}"#
+            )
+        }
+        return path
+    }
+
+    /// Runs `body` for every account index, `connections` at a time.
+    private static func forEachAccount(_ plan: BenchPlan, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            for _ in 0..<min(plan.connections, plan.accounts) {
+                let index = next
+                next += 1
+                group.addTask { try await body(index) }
+            }
+            while try await group.next() != nil {
+                guard next < plan.accounts else { continue }
+                let index = next
+                next += 1
+                group.addTask { try await body(index) }
+            }
+        }
+    }
+}
