@@ -92,17 +92,21 @@ public protocol LedgerStore: Sendable {
     func balances(ofAccount accountID: String) async throws -> [Balance]
     /// The live balance of the live account with this alias: what a posting leg names.
     func balance(alias: String, in ledger: LedgerRef) async throws -> Balance?
+    /// The live balances of live accounts with these aliases in the ledger (any order; an
+    /// alias with none is absent).
+    func balances(aliases: [String], in ledger: LedgerRef) async throws -> [Balance]
     /// Locks the balances for a posting, in ascending id order, and answers them with their
     /// account's `blocked` flag folded into their state. Missing or deleted ones are absent.
     func lockBalances(ids: [String]) async throws -> [String: Balance]
-    /// Writes a balance's money and version; throws unless the stored version is `expectedVersion`.
-    func writeBalance(_ balance: Balance, expectedVersion: Int64) async throws
+    /// Writes balances' money and versions, in as few statements as the backends' bind
+    /// limits allow; throws unless every stored version is the one given with its balance.
+    func writeBalances(_ writes: [(balance: Balance, expectedVersion: Int64)]) async throws
     /// Writes a balance's settings (sending, receiving, overdraft); money is untouched.
     func updateBalanceSettings(_ balance: Balance) async throws
     func softDeleteBalance(id: String, at time: Timestamp) async throws
 
     // Transactions and operations.
-    func insertTransaction(_ transaction: Transaction) async throws
+    func insertTransactions(_ transactions: [Transaction]) async throws
     func insertOperations(_ operations: [LedgerOperation]) async throws
     /// A transaction with its operations.
     func transaction(id: String, in ledger: LedgerRef) async throws -> Transaction?

@@ -46,6 +46,8 @@ public final class Persistence: Sendable {
             for participant in participants {
                 try await participant.beforeCommit(work, transaction: executor)
             }
+            let responses = work.storedResponses
+            if !responses.isEmpty { try await IdempotencyRecords(executor: executor).insert(responses, now: clock.now()) }
             try await AuditRecords(executor: executor).append(work.recordedEvents, at: clock.now())
             return result
         }

@@ -9,13 +9,14 @@ import Synchronization
 /// The seam for what must ride along in the same transaction: after the body has run and
 /// before the commit, each `UnitOfWorkParticipant` sees the unit of work and the
 /// transaction. The audit trail appends its records there (one chain lock per unit of
-/// work, however many events it holds); idempotency stores its response record there.
+/// work, however many events it holds), after the responses stored under idempotency keys.
 public final class UnitOfWork: Sendable {
     public let identity: any IdentityStore
     public let ledger: any LedgerStore
     public let idempotency: IdempotencyRecords
     let executor: any SQLExecutor
     private let events = Mutex<[AuditEvent]>([])
+    private let responses = Mutex<[IdempotencyRecord]>([])
 
     init(executor: any SQLExecutor) {
         self.executor = executor
@@ -30,6 +31,14 @@ public final class UnitOfWork: Sendable {
     }
 
     public var recordedEvents: [AuditEvent] { events.withLock { $0 } }
+
+    /// Stores a response under its idempotency key when the work commits: every response of
+    /// a unit of work in one statement (a group commit carries many).
+    public func storeResponse(_ record: IdempotencyRecord) {
+        responses.withLock { $0.append(record) }
+    }
+
+    var storedResponses: [IdempotencyRecord] { responses.withLock { $0 } }
 }
 
 /// Work that must commit in the same transaction as every unit of work.

@@ -52,11 +52,13 @@ public struct PostingEngine: Sendable {
     public func run(_ commands: [PostingCommand], store: any LedgerStore) async throws -> [Outcome] {
         let now = clock.now()
         let locked = try await lockTransactions(named: commands, store: store)
+        let reads = PostingReads(store: store)
+        try await reads.prefetch(commands)
         var outcomes: [Outcome?] = Array(repeating: nil, count: commands.count)
         var prepared: [Int: Prepared] = [:]
         for (index, command) in commands.enumerated() {
             do {
-                prepared[index] = try await prepare(command, locked: locked, store: store, now: now)
+                prepared[index] = try await prepare(command, locked: locked, reads: reads, now: now)
             } catch let error as StrongroomError where error.kind != .internalFailure {
                 outcomes[index] = .failure(error)
             }
@@ -91,25 +93,32 @@ public struct PostingEngine: Sendable {
             }
         }
 
+        var changed: [(balance: Balance, expectedVersion: Int64)] = []
         for id in balanceIDs {
             guard let before = lockedBalances[id], let after = states[id], after != before.state else { continue }
             var balance = before
             balance.state = after
             balance.updatedAt = now
-            try await store.writeBalance(balance, expectedVersion: before.state.version)
+            changed.append((balance, before.state.version))
         }
+        if !changed.isEmpty { try await store.writeBalances(changed) }
+        var inserted: [Transaction] = []
+        var reverted: [(original: String, by: String)] = []
         var operations: [LedgerOperation] = []
         for (result, effect) in writes {
             switch effect {
             case .insert(let transaction, let reverting):
-                try await store.insertTransaction(transaction)
+                inserted.append(transaction)
                 operations += result.operations
-                if let reverting { try await store.setRevertedBy(id: reverting, revertedBy: transaction.id, at: now) }
+                if let reverting { reverted.append((reverting, transaction.id)) }
             case .settle(let transaction, let status, let description):
                 try await store.updateTransactionStatus(id: transaction.id, status: status, description: description, at: now)
                 operations += result.operations.suffix(from: transaction.operations.count)
             }
         }
+        // New transactions first: a revert link and every operation reference them.
+        if !inserted.isEmpty { try await store.insertTransactions(inserted) }
+        for link in reverted { try await store.setRevertedBy(id: link.original, revertedBy: link.by, at: now) }
         if !operations.isEmpty { try await store.insertOperations(operations) }
         return outcomes.map { $0! }
     }
@@ -131,10 +140,10 @@ public struct PostingEngine: Sendable {
         return locked
     }
 
-    private func prepare(_ command: PostingCommand, locked: [String: Transaction], store: any LedgerStore, now: Timestamp) async throws -> Prepared {
+    private func prepare(_ command: PostingCommand, locked: [String: Transaction], reads: PostingReads, now: Timestamp) async throws -> Prepared {
         switch command {
         case .create(let body, let form, let ledger):
-            let draft = try await TransactionDraft.prepare(body, form: form, ledger: ledger, store: store, now: now, id: newID())
+            let draft = try await TransactionDraft.prepare(body, form: form, ledger: ledger, reads: reads, now: now, id: newID())
             return Prepared(step: draft.step, effect: .insert(draft.transaction, reverting: nil))
         case .commit(let id, _):
             let original = try pending(id, locked)

@@ -15,7 +15,7 @@ struct TransactionDraft {
     }
 
     static func prepare(
-        _ body: TransactionBody, form: TransactionForm, ledger: LedgerRef, store: any LedgerStore, now: Timestamp, id: String
+        _ body: TransactionBody, form: TransactionForm, ledger: LedgerRef, reads: PostingReads, now: Timestamp, id: String
     ) async throws -> TransactionDraft {
         try FieldRules.optionalText(body.description, field: "description", max: 256)
         try FieldRules.optionalText(body.code, field: "code", max: 100)
@@ -24,9 +24,9 @@ struct TransactionDraft {
         let pending = body.pending ?? false
         let expiry = try pendingExpiry(body, pending: pending, now: now)
 
-        guard let asset = try await store.asset(code: body.send.asset, in: ledger) else {
+        guard let asset = try await reads.asset(code: body.send.asset, in: ledger) else {
             // Only now is it worth a query to tell a missing ledger (404) from a missing asset.
-            guard try await store.find(Ledger.self, id: ledger.ledgerID, in: .organization(ledger.organizationID)) != nil else {
+            guard try await reads.store.find(Ledger.self, id: ledger.ledgerID, in: .organization(ledger.organizationID)) != nil else {
                 throw StrongroomError.notFound("The ledger")
             }
             throw StrongroomError.ledger(.unknownAsset, "The asset '\(body.send.asset)' does not exist in this ledger.", field: "send.asset")
@@ -47,9 +47,9 @@ struct TransactionDraft {
             guard let source = body.send.source else { throw StrongroomError.missingField("send.source") }
             (sourceLegs, destinationLegs) = (source.from, [external])
         }
-        let sources = try await resolve(sourceLegs, side: "source", path: "send.source.from", value: value, asset: asset, ledger: ledger, store: store)
+        let sources = try await resolve(sourceLegs, side: "source", path: "send.source.from", value: value, asset: asset, ledger: ledger, reads: reads)
         let destinations = try await resolve(
-            destinationLegs, side: "distribute", path: "send.distribute.to", value: value, asset: asset, ledger: ledger, store: store
+            destinationLegs, side: "distribute", path: "send.distribute.to", value: value, asset: asset, ledger: ledger, reads: reads
         )
 
         func legs(_ resolved: [ResolvedLeg], _ side: TransactionLeg.Side) -> [TransactionLeg] {
@@ -121,7 +121,7 @@ struct TransactionDraft {
     }
 
     private static func resolve(
-        _ legs: [TransactionBody.Leg], side: String, path: String, value: Amount, asset: Asset, ledger: LedgerRef, store: any LedgerStore
+        _ legs: [TransactionBody.Leg], side: String, path: String, value: Amount, asset: Asset, ledger: LedgerRef, reads: PostingReads
     ) async throws -> [ResolvedLeg] {
         guard legs.count <= LegResolver.maxLegsPerSide else {
             throw StrongroomError.ledger(.tooManyLegs, "The \(side) side has more than \(LegResolver.maxLegsPerSide) accounts.", field: path)
@@ -156,7 +156,7 @@ struct TransactionDraft {
         let amounts = try LegResolver.resolve(value: value, allocations: allocations, side: side)
         var resolved: [ResolvedLeg] = []
         for (index, leg) in legs.enumerated() {
-            guard let balance = try await store.balance(alias: leg.accountAlias, in: ledger) else {
+            guard let balance = try await reads.balance(alias: leg.accountAlias, in: ledger) else {
                 throw StrongroomError.ledger(
                     .unknownAccount, "No account with alias '\(leg.accountAlias.prefix(100))' in this ledger.", field: "\(path)[\(index)].accountAlias"
                 )

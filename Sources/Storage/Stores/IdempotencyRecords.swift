@@ -35,14 +35,25 @@ public struct IdempotencyRecords: Sendable {
         }
     }
 
-    /// Inserts the record; an expired one under the same scope is replaced. Throws
-    /// `UniqueViolation` when a live one exists (another request won the race).
-    public func insert(_ record: IdempotencyRecord, now: Timestamp) async throws {
-        try await executor.execute("DELETE FROM ledger_idempotency WHERE scope = $1 AND expires_at <= $2", [.text(record.scope), .time(now)])
-        try await executor.execute(
-            "INSERT INTO ledger_idempotency (scope, request_hash, status, body, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            [.text(record.scope), .text(record.requestHash), .int(Int64(record.status)), .bytes(record.body), .time(now), .time(record.expiresAt)]
-        )
+    /// Inserts the records; an expired one under the same scope is replaced. Throws
+    /// `UniqueViolation` when a live one exists (another request won the race). One DELETE
+    /// and one multi-row INSERT per chunk, however many records a batch stores.
+    public func insert(_ records: [IdempotencyRecord], now: Timestamp) async throws {
+        let perStatement = 1000 / 6
+        for start in stride(from: 0, to: records.count, by: perStatement) {
+            let chunk = records[start..<min(start + perStatement, records.count)]
+            let scopes = (0..<chunk.count).map { "$\($0 + 2)" }.joined(separator: ", ")
+            try await executor.execute(
+                "DELETE FROM ledger_idempotency WHERE expires_at <= $1 AND scope IN (\(scopes))", [.time(now)] + chunk.map { .text($0.scope) }
+            )
+            let rows = (0..<chunk.count).map { row in "(" + (1...6).map { "$\(row * 6 + $0)" }.joined(separator: ", ") + ")" }
+            try await executor.execute(
+                "INSERT INTO ledger_idempotency (scope, request_hash, status, body, created_at, expires_at) VALUES \(rows.joined(separator: ", "))",
+                chunk.flatMap { record -> [SQLValue] in
+                    [.text(record.scope), .text(record.requestHash), .int(Int64(record.status)), .bytes(record.body), .time(now), .time(record.expiresAt)]
+                }
+            )
+        }
     }
 
     /// Removes expired records, at most `limit` at a time; answers how many went.

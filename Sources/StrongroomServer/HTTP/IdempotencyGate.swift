@@ -104,7 +104,7 @@ final class IdempotencyGate: Sendable {
             return try replay(stored, key)
         }
         do {
-            return try await commit { [self] answer, work in try await store(answer, key, in: work) }.response()
+            return try await commit { [self] answer, work in store(answer, key, in: work) }.response()
         } catch let error as UniqueViolation {
             // Another process stored this key first: its effect stands and ours rolled back.
             guard let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) else { throw error }
@@ -112,7 +112,7 @@ final class IdempotencyGate: Sendable {
         } catch let error as StrongroomError where Self.isStorable(error) {
             let answer = StoredResponse(status: Problem.status(for: error.kind), body: Problem.body(error, requestID: requestID))
             do {
-                try await persistence.write { [self] work in try await store(answer, key, in: work) }
+                try await persistence.write { [self] work in store(answer, key, in: work) }
             } catch is UniqueViolation {
                 if let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) { return try replay(stored, key) }
             }
@@ -138,14 +138,12 @@ final class IdempotencyGate: Sendable {
     }
 
     /// Stores `answer` under the key in the unit of work, for the key's time to live.
-    private func store(_ answer: StoredResponse, _ key: Key, in work: UnitOfWork) async throws {
-        let now = clock.now()
-        try await work.idempotency.insert(
+    private func store(_ answer: StoredResponse, _ key: Key, in work: UnitOfWork) {
+        work.storeResponse(
             IdempotencyRecord(
                 scope: key.scope, requestHash: key.requestHash, status: answer.status.code, body: Array(answer.body),
-                expiresAt: now.adding(seconds: key.ttlSeconds)
-            ),
-            now: now
+                expiresAt: clock.now().adding(seconds: key.ttlSeconds)
+            )
         )
     }
 

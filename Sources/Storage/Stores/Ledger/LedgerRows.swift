@@ -202,6 +202,8 @@ enum LedgerRows {
         status_description, amount, scale, asset_code, legs, pending, pending_expires_at, reverted_by, metadata, created_at, updated_at
         """
 
+    static let transactionColumnCount = 19
+
     static func transactionValues(_ t: Transaction) throws -> [SQLValue] {
         let legs = String(decoding: try JSONEncoder().encode(t.legs), as: UTF8.self)
         return [

@@ -179,6 +179,19 @@ struct SQLLedgerStore: LedgerStore {
         ).first
     }
 
+    func balances(aliases: [String], in ledger: LedgerRef) async throws -> [Balance] {
+        var found: [Balance] = []
+        // Bounded statements: no IN list exceeds either backend's bind limit.
+        for start in stride(from: 0, to: aliases.count, by: 500) {
+            let chunk = aliases[start..<min(start + 500, aliases.count)]
+            found += try await liveBalances(
+                "b.ledger_id = $1 AND b.organization_id = $2 AND a.deleted_at IS NULL AND b.alias IN (\(Self.placeholders(chunk.count, from: 3)))",
+                [.text(ledger.ledgerID), .text(ledger.organizationID)] + chunk.map(SQLValue.text)
+            )
+        }
+        return found
+    }
+
     func balances(ofAccount accountID: String) async throws -> [Balance] {
         try await liveBalances("b.account_id = $1", [.text(accountID)], suffix: " ORDER BY b.id")
     }
@@ -215,15 +228,28 @@ struct SQLLedgerStore: LedgerStore {
         return balances
     }
 
-    func writeBalance(_ balance: Balance, expectedVersion: Int64) async throws {
-        let s = balance.state
-        let written = try await executor.query(
-            "UPDATE ledger_balances SET available = $1, on_hold = $2, version = $3, updated_at = $4 WHERE id = $5 AND version = $6 RETURNING id",
-            [.amount(s.available), .amount(s.onHold), .int(s.version), .time(balance.updatedAt), .text(balance.id), .int(expectedVersion)]
-        )
-        guard written.count == 1 else {
-            // The row changed under a lock we hold: a bug, and the unit of work must not commit.
-            throw StorageError.decoding("balance \(balance.id) is not at version \(expectedVersion)")
+    func writeBalances(_ writes: [(balance: Balance, expectedVersion: Int64)]) async throws {
+        // One UPDATE … FROM a VALUES list per chunk; a row not at its expected version is not
+        // updated, and the count of rows returned tells.
+        let columns = 6
+        for start in stride(from: 0, to: writes.count, by: 1000 / columns) {
+            let chunk = writes[start..<min(start + 1000 / columns, writes.count)]
+            let rows = (0..<chunk.count).map { "(\(Self.placeholders(columns, from: $0 * columns + 1)))" }
+            let written = try await executor.query(
+                """
+                WITH v(id, available, on_hold, version, updated_at, expected) AS (VALUES \(rows.joined(separator: ", ")))
+                UPDATE ledger_balances SET available = v.available, on_hold = v.on_hold, version = v.version, updated_at = v.updated_at
+                FROM v WHERE ledger_balances.id = v.id AND ledger_balances.version = v.expected RETURNING ledger_balances.id
+                """,
+                chunk.flatMap { write -> [SQLValue] in
+                    let s = write.balance.state
+                    return [.text(write.balance.id), .amount(s.available), .amount(s.onHold), .int(s.version), .time(write.balance.updatedAt), .int(write.expectedVersion)]
+                }
+            )
+            guard written.count == chunk.count else {
+                // A row changed under a lock we hold: a bug, and the unit of work must not commit.
+                throw StorageError.decoding("\(chunk.count - written.count) balances were not at the version read under their lock")
+            }
         }
     }
 
@@ -247,25 +273,31 @@ struct SQLLedgerStore: LedgerStore {
 
     // MARK: Transactions
 
-    func insertTransaction(_ transaction: Transaction) async throws {
-        try await executor.execute(
-            "INSERT INTO ledger_transactions (\(LedgerRows.transactionColumns)) VALUES (\(Self.placeholders(19)))",
-            try LedgerRows.transactionValues(transaction)
+    func insertTransactions(_ transactions: [Transaction]) async throws {
+        try await insertRows(
+            into: "ledger_transactions", columns: LedgerRows.transactionColumns, count: LedgerRows.transactionColumnCount,
+            transactions, values: LedgerRows.transactionValues
         )
     }
 
     func insertOperations(_ operations: [LedgerOperation]) async throws {
-        // Multi-row inserts, bounded so no statement exceeds either backend's bind limit.
-        let perStatement = 1000 / LedgerRows.operationColumnCount
-        var start = operations.startIndex
-        while start < operations.endIndex {
-            let chunk = operations[start..<min(start + perStatement, operations.endIndex)]
-            let rows = (0..<chunk.count).map { "(\(Self.placeholders(LedgerRows.operationColumnCount, from: $0 * LedgerRows.operationColumnCount + 1)))" }
+        try await insertRows(
+            into: "ledger_operations", columns: LedgerRows.operationColumns, count: LedgerRows.operationColumnCount, operations,
+            values: LedgerRows.operationValues
+        )
+    }
+
+    /// Multi-row inserts, bounded so no statement exceeds either backend's bind limit.
+    private func insertRows<Row>(
+        into table: String, columns: String, count: Int, _ rows: [Row], values: (Row) throws -> [SQLValue]
+    ) async throws {
+        let perStatement = 1000 / count
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            let tuples = (0..<chunk.count).map { "(\(Self.placeholders(count, from: $0 * count + 1)))" }
             try await executor.execute(
-                "INSERT INTO ledger_operations (\(LedgerRows.operationColumns)) VALUES \(rows.joined(separator: ", "))",
-                chunk.flatMap(LedgerRows.operationValues)
+                "INSERT INTO \(table) (\(columns)) VALUES \(tuples.joined(separator: ", "))", try chunk.flatMap(values)
             )
-            start += chunk.count
         }
     }
 
