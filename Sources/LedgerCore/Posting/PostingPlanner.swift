@@ -51,10 +51,13 @@ public struct Movement: Sendable, Equatable {
 /// unchanged.
 public enum PostingPlanner {
     public static func apply(_ step: PostingStep, to balances: inout [String: BalanceState]) throws(StrongroomError) -> [Movement] {
-        var working = balances
+        // The step's changes, applied to `balances` only once every leg has moved: a refused
+        // step leaves them as they were. Only the touched states are copied, so a batch of
+        // many steps over many balances costs in proportion to its legs.
+        var working: [String: BalanceState] = [:]
         var movements: [Movement] = []
         func move(_ leg: PostingLeg, _ transition: Transition) throws(StrongroomError) {
-            guard let before = working[leg.balanceID] else {
+            guard let before = working[leg.balanceID] ?? balances[leg.balanceID] else {
                 // The store resolves and locks every balance a step names before planning.
                 throw StrongroomError(.internalError, .internalFailure, "A posting leg names a balance that was not locked.")
             }
@@ -83,7 +86,7 @@ public enum PostingPlanner {
         case .cancel(let sources):
             for leg in sources { try move(leg, .release) }
         }
-        balances = working
+        balances.merge(working) { _, changed in changed }
         return movements
     }
 

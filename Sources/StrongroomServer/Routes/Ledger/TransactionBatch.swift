@@ -126,21 +126,6 @@ struct TransactionBatchAnswer: Encodable {
     }
 }
 
-extension TransactionBatchAnswer.Item {
-    enum CodingKeys: String, CodingKey {
-        case index, status, id, transaction, error
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(index, forKey: .index)
-        try container.encode(status, forKey: .status)
-        try container.encodeIfPresent(id, forKey: .id)
-        try container.encodeIfPresent(transaction, forKey: .transaction)
-        try container.encodeIfPresent(error, forKey: .error)
-    }
-}
-
 extension TransactionRoutes {
     static func registerBatch(on routes: GuardedRouter, services: LedgerServices, path: String) {
         routes.add(.post, path, access: .permission(.transactionsCreate), action: "transaction.batch") { request, context in
