@@ -23,24 +23,15 @@ public struct AuditRecords: Sendable {
             try await executor.execute("SELECT pg_advisory_xact_lock($1)", [.int(Self.chainLockKey)])
         }
         let records = AuditChain.extend(try await head() ?? .genesis, with: events, at: time)
-        var start = 0
-        while start < records.count {
-            let chunk = records[start..<min(start + Self.rowsPerInsert, records.count)]
-            var placeholders: [String] = []
-            var binds: [SQLValue] = []
-            binds.reserveCapacity(chunk.count * 12)
-            for record in chunk {
-                let base = binds.count
-                placeholders.append("(" + (1...12).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-                binds += [
-                    .int(record.seq), .int(record.time.microsecondsSinceEpoch), .text(record.actorKind), .text(record.actorID),
-                    record.actorAddress.map(SQLValue.text) ?? .null, .text(record.action), .text(record.resource),
-                    .text(record.outcome), .text(record.requestID), .text(record.summary), .text(record.prevHash),
-                    .text(record.hash),
-                ]
-            }
-            try await executor.execute("INSERT INTO audit_events (\(Self.columns)) VALUES \(placeholders.joined(separator: ", "))", binds)
-            start += Self.rowsPerInsert
+        try await executor.insertRows(
+            into: "audit_events", columns: Self.columns, columnCount: 12, records, rowsPerStatement: Self.rowsPerInsert
+        ) { record in
+            [
+                .int(record.seq), .int(record.time.microsecondsSinceEpoch), .text(record.actorKind), .text(record.actorID),
+                record.actorAddress.map(SQLValue.text) ?? .null, .text(record.action), .text(record.resource),
+                .text(record.outcome), .text(record.requestID), .text(record.summary), .text(record.prevHash),
+                .text(record.hash),
+            ]
         }
         return records
     }

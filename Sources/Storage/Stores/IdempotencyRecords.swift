@@ -39,20 +39,16 @@ public struct IdempotencyRecords: Sendable {
     /// `UniqueViolation` when a live one exists (another request won the race). One DELETE
     /// and one multi-row INSERT per chunk, however many records a batch stores.
     public func insert(_ records: [IdempotencyRecord], now: Timestamp) async throws {
-        let perStatement = 1000 / 6
-        for start in stride(from: 0, to: records.count, by: perStatement) {
-            let chunk = records[start..<min(start + perStatement, records.count)]
-            let scopes = (0..<chunk.count).map { "$\($0 + 2)" }.joined(separator: ", ")
+        for run in SQLBulk.runs(records, of: SQLBulk.maxBinds / 6) {
             try await executor.execute(
-                "DELETE FROM ledger_idempotency WHERE expires_at <= $1 AND scope IN (\(scopes))", [.time(now)] + chunk.map { .text($0.scope) }
+                "DELETE FROM ledger_idempotency WHERE expires_at <= $1 AND scope IN (\(SQLBulk.placeholders(run.count, from: 2)))",
+                [.time(now)] + run.map { .text($0.scope) }
             )
-            let rows = (0..<chunk.count).map { row in "(" + (1...6).map { "$\(row * 6 + $0)" }.joined(separator: ", ") + ")" }
-            try await executor.execute(
-                "INSERT INTO ledger_idempotency (scope, request_hash, status, body, created_at, expires_at) VALUES \(rows.joined(separator: ", "))",
-                chunk.flatMap { record -> [SQLValue] in
-                    [.text(record.scope), .text(record.requestHash), .int(Int64(record.status)), .bytes(record.body), .time(now), .time(record.expiresAt)]
-                }
-            )
+            try await executor.insertRows(
+                into: "ledger_idempotency", columns: "scope, request_hash, status, body, created_at, expires_at", columnCount: 6, Array(run)
+            ) { record in
+                [.text(record.scope), .text(record.requestHash), .int(Int64(record.status)), .bytes(record.body), .time(now), .time(record.expiresAt)]
+            }
         }
     }
 

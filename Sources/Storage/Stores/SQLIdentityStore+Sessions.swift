@@ -173,10 +173,9 @@ extension SQLIdentityStore {
 
     func loginCounters(keys: [String]) async throws -> [String: LoginThrottle.Counter] {
         guard !keys.isEmpty else { return [:] }
-        let placeholders = (1...keys.count).map { "$\($0)" }.joined(separator: ", ")
         var counters: [String: LoginThrottle.Counter] = [:]
         for row in try await executor.query(
-            "SELECT counter_key, failures, window_start, locked_until FROM identity_login_counters WHERE counter_key IN (\(placeholders))",
+            "SELECT counter_key, failures, window_start, locked_until FROM identity_login_counters WHERE counter_key IN (\(SQLBulk.placeholders(keys.count)))",
             keys.map(SQLValue.text)
         ) {
             counters[try row.text("counter_key")] = try Self.decodeCounter(row)

@@ -167,9 +167,8 @@ struct SQLIdentityStore: IdentityStore {
 
     private func permissions(ofGroups ids: [UUID]) async throws -> [UUID: Set<Permission>] {
         guard !ids.isEmpty else { return [:] }
-        let placeholders = (1...ids.count).map { "$\($0)" }.joined(separator: ", ")
         let rows = try await executor.query(
-            "SELECT group_id, permission FROM identity_group_permissions WHERE group_id IN (\(placeholders))",
+            "SELECT group_id, permission FROM identity_group_permissions WHERE group_id IN (\(SQLBulk.placeholders(ids.count)))",
             ids.map { .text($0.storageText) }
         )
         var result: [UUID: Set<Permission>] = [:]

@@ -20,10 +20,6 @@ struct SQLLedgerStore: LedgerStore {
         return entity
     }
 
-    private static func placeholders(_ count: Int, from start: Int = 1) -> String {
-        (start..<(start + count)).map { "$\($0)" }.joined(separator: ", ")
-    }
-
     // MARK: Onboarding entities
 
     func insert<E: LedgerRecord>(_ entity: E) async throws {
@@ -31,7 +27,7 @@ struct SQLLedgerStore: LedgerStore {
         let type = Swift.type(of: entity)
         do {
             try await executor.execute(
-                "INSERT INTO \(type.table) (\(type.columnList)) VALUES (\(Self.placeholders(type.columns.count)))", entity.values
+                "INSERT INTO \(type.table) (\(type.columnList)) VALUES (\(SQLBulk.placeholders(type.columns.count)))", entity.values
             )
         } catch let violation as UniqueViolation {
             throw Self.translate(violation, entity)
@@ -181,12 +177,10 @@ struct SQLLedgerStore: LedgerStore {
 
     func balances(aliases: [String], in ledger: LedgerRef) async throws -> [Balance] {
         var found: [Balance] = []
-        // Bounded statements: no IN list exceeds either backend's bind limit.
-        for start in stride(from: 0, to: aliases.count, by: 500) {
-            let chunk = aliases[start..<min(start + 500, aliases.count)]
+        for run in SQLBulk.runs(aliases, of: SQLBulk.maxBinds / 2) {
             found += try await liveBalances(
-                "b.ledger_id = $1 AND b.organization_id = $2 AND a.deleted_at IS NULL AND b.alias IN (\(Self.placeholders(chunk.count, from: 3)))",
-                [.text(ledger.ledgerID), .text(ledger.organizationID)] + chunk.map(SQLValue.text)
+                "b.ledger_id = $1 AND b.organization_id = $2 AND a.deleted_at IS NULL AND b.alias IN (\(SQLBulk.placeholders(run.count, from: 3)))",
+                [.text(ledger.ledgerID), .text(ledger.organizationID)] + run.map(SQLValue.text)
             )
         }
         return found
@@ -215,7 +209,7 @@ struct SQLLedgerStore: LedgerStore {
         let rows = try await executor.query(
             """
             SELECT \(LedgerRows.balanceColumns) FROM \(LedgerRows.balanceFrom)
-            WHERE b.id IN (\(Self.placeholders(sorted.count))) AND b.deleted_at IS NULL AND a.deleted_at IS NULL
+            WHERE b.id IN (\(SQLBulk.placeholders(sorted.count))) AND b.deleted_at IS NULL AND a.deleted_at IS NULL
             ORDER BY b.id\(lockClause)
             """,
             sorted.map(SQLValue.text)
@@ -232,12 +226,10 @@ struct SQLLedgerStore: LedgerStore {
         // One UPDATE … FROM a VALUES list per chunk; a row not at its expected version is not
         // updated, and the count of rows returned tells.
         let columns = 6
-        for start in stride(from: 0, to: writes.count, by: 1000 / columns) {
-            let chunk = writes[start..<min(start + 1000 / columns, writes.count)]
-            let rows = (0..<chunk.count).map { "(\(Self.placeholders(columns, from: $0 * columns + 1)))" }
+        for chunk in SQLBulk.runs(writes, of: SQLBulk.maxBinds / columns) {
             let written = try await executor.query(
                 """
-                WITH v(id, available, on_hold, version, updated_at, expected) AS (VALUES \(rows.joined(separator: ", ")))
+                WITH v(id, available, on_hold, version, updated_at, expected) AS (VALUES \(SQLBulk.rows(chunk.count, columns: columns)))
                 UPDATE ledger_balances SET available = v.available, on_hold = v.on_hold, version = v.version, updated_at = v.updated_at
                 FROM v WHERE ledger_balances.id = v.id AND ledger_balances.version = v.expected RETURNING ledger_balances.id
                 """,
@@ -274,31 +266,17 @@ struct SQLLedgerStore: LedgerStore {
     // MARK: Transactions
 
     func insertTransactions(_ transactions: [Transaction]) async throws {
-        try await insertRows(
-            into: "ledger_transactions", columns: LedgerRows.transactionColumns, count: LedgerRows.transactionColumnCount,
+        try await executor.insertRows(
+            into: "ledger_transactions", columns: LedgerRows.transactionColumns, columnCount: LedgerRows.transactionColumnCount,
             transactions, values: LedgerRows.transactionValues
         )
     }
 
     func insertOperations(_ operations: [LedgerOperation]) async throws {
-        try await insertRows(
-            into: "ledger_operations", columns: LedgerRows.operationColumns, count: LedgerRows.operationColumnCount, operations,
+        try await executor.insertRows(
+            into: "ledger_operations", columns: LedgerRows.operationColumns, columnCount: LedgerRows.operationColumnCount, operations,
             values: LedgerRows.operationValues
         )
-    }
-
-    /// Multi-row inserts, bounded so no statement exceeds either backend's bind limit.
-    private func insertRows<Row>(
-        into table: String, columns: String, count: Int, _ rows: [Row], values: (Row) throws -> [SQLValue]
-    ) async throws {
-        let perStatement = 1000 / count
-        for start in stride(from: 0, to: rows.count, by: perStatement) {
-            let chunk = rows[start..<min(start + perStatement, rows.count)]
-            let tuples = (0..<chunk.count).map { "(\(Self.placeholders(count, from: $0 * count + 1)))" }
-            try await executor.execute(
-                "INSERT INTO \(table) (\(columns)) VALUES \(tuples.joined(separator: ", "))", try chunk.flatMap(values)
-            )
-        }
     }
 
     private func transactionRow(id: String, in ledger: LedgerRef, lock: Bool) async throws -> Transaction? {
@@ -361,7 +339,7 @@ struct SQLLedgerStore: LedgerStore {
         if !page.items.isEmpty {
             let ids = page.items.map(\.id)
             let operations = try await executor.query(
-                "SELECT \(LedgerRows.operationColumns) FROM ledger_operations WHERE transaction_id IN (\(Self.placeholders(ids.count))) ORDER BY id",
+                "SELECT \(LedgerRows.operationColumns) FROM ledger_operations WHERE transaction_id IN (\(SQLBulk.placeholders(ids.count))) ORDER BY id",
                 ids.map(SQLValue.text)
             ).map(LedgerRows.operation)
             let grouped = Dictionary(grouping: operations, by: \.transactionID)

@@ -1,0 +1,37 @@
+/// Statements over many values, each kept under both backends' bind limits (SQLite's
+/// 32766, PostgreSQL's 65535) by splitting into runs.
+enum SQLBulk {
+    /// The binds a bulk statement carries at most, unless its caller says otherwise.
+    static let maxBinds = 1000
+
+    /// `$start, $start+1, …`: `count` numbered placeholders.
+    static func placeholders(_ count: Int, from start: Int = 1) -> String {
+        (start..<(start + count)).map { "$\($0)" }.joined(separator: ", ")
+    }
+
+    /// `($1, $2), ($3, $4), …`: `rows` tuples of `columns` placeholders, numbered from 1.
+    static func rows(_ rows: Int, columns: Int) -> String {
+        (0..<rows).map { "(\(placeholders(columns, from: $0 * columns + 1)))" }.joined(separator: ", ")
+    }
+
+    /// `items` in consecutive runs of at most `size`.
+    static func runs<T>(_ items: [T], of size: Int) -> [ArraySlice<T>] {
+        precondition(size > 0)
+        return stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
+    }
+}
+
+extension SQLExecutor {
+    /// Inserts `rows` with multi-row INSERTs of at most `rowsPerStatement` rows (by default as
+    /// many as `SQLBulk.maxBinds` allows).
+    func insertRows<Row>(
+        into table: String, columns: String, columnCount: Int, _ rows: [Row], rowsPerStatement: Int? = nil,
+        values: (Row) throws -> [SQLValue]
+    ) async throws {
+        for run in SQLBulk.runs(rows, of: rowsPerStatement ?? SQLBulk.maxBinds / columnCount) {
+            try await execute(
+                "INSERT INTO \(table) (\(columns)) VALUES \(SQLBulk.rows(run.count, columns: columnCount))", try run.flatMap(values)
+            )
+        }
+    }
+}
