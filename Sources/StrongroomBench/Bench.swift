@@ -67,7 +67,7 @@ public enum Bench {
         let path = "/v1/organizations/\(organizationID)/ledgers/\(ledgerID)"
         _ = try await client.object(.POST, path + "/assets", #"{"name":"Bench coin","type":"currency","code":"\#(BenchPlan.asset)"}"#)
 
-        try await forEachAccount(plan) { index in
+        try await forEachIndex(plan.accounts, atMost: plan.connections) { index in
             let alias = BenchPlan.alias(index)
             _ = try await client.object(
                 .POST, path + "/accounts", #"{"assetCode":"\#(BenchPlan.asset)","type":"deposit","alias":"\#(alias)","name":"\#(alias)"}"#
@@ -78,23 +78,5 @@ public enum Bench {
             )
         }
         return path
-    }
-
-    /// Runs `body` for every account index, `connections` at a time.
-    private static func forEachAccount(_ plan: BenchPlan, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            for _ in 0..<min(plan.connections, plan.accounts) {
-                let index = next
-                next += 1
-                group.addTask { try await body(index) }
-            }
-            while try await group.next() != nil {
-                guard next < plan.accounts else { continue }
-                let index = next
-                next += 1
-                group.addTask { try await body(index) }
-            }
-        }
     }
 }

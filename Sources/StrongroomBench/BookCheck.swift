@@ -43,20 +43,9 @@ public struct BookCheck: Sendable {
         for (asset, total) in totals.sorted(by: { $0.key < $1.key }) where total != 0 {
             result.findings.append("the balances of \(asset) sum to \(total) minor units, not zero")
         }
-        try await withThrowingTaskGroup(of: (Int, [String]).self) { group in
-            var next = 0
-            func start() {
-                guard next < balances.count else { return }
-                let balance = balances[next]
-                next += 1
-                group.addTask { try await check(balance) }
-            }
-            for _ in 0..<parallel { start() }
-            while let (operations, findings) = try await group.next() {
-                result.operations += operations
-                result.findings += findings
-                start()
-            }
+        try await forEachIndex(balances.count, atMost: parallel, { index in try await check(balances[index]) }) { operations, findings in
+            result.operations += operations
+            result.findings += findings
         }
         return result
     }
