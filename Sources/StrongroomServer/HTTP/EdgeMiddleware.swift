@@ -22,7 +22,7 @@ struct EdgeMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request_id"] = .string(requestID)
 
         var response: Response
-        let limit = Self.bodyLimit(for: request, default: maxBodyBytes)
+        let limit = bodyLimit(for: request)
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             response = Problem.response(.payloadTooLarge(limit: limit), requestID: requestID)
         } else {
@@ -43,10 +43,10 @@ struct EdgeMiddleware: RouterMiddleware {
         return response
     }
 
-    /// The batch route takes bodies up to 8 MiB (API.md); every other route the configured
-    /// limit. The route reads its body with the same limit.
-    static func bodyLimit(for request: Request, default limit: Int) -> Int {
-        request.method == .post && request.uri.path.hasSuffix("/transactions/batch") ? TransactionBatchRequest.bodyLimit : limit
+    /// The limit the request's route declares (the batch route's 8 MiB), or the configured
+    /// one. The route reads its body with the same limit.
+    private func bodyLimit(for request: Request) -> Int {
+        routes.bodyLimit(method: request.method, concretePath: request.uri.path) ?? maxBodyBytes
     }
 
     private func problem(for error: any Error, request: Request, context: Context) -> Response {
@@ -69,7 +69,7 @@ struct EdgeMiddleware: RouterMiddleware {
                 requestID: context.requestID, headers: headers
             )
         case let error as HTTPError where error.status == .contentTooLarge:
-            return Problem.response(.payloadTooLarge(limit: Self.bodyLimit(for: request, default: maxBodyBytes)), requestID: context.requestID)
+            return Problem.response(.payloadTooLarge(limit: bodyLimit(for: request)), requestID: context.requestID)
         case let error as HTTPError where (400..<500).contains(error.status.code):
             return Problem.response(
                 StrongroomError(.invalidQuery, .badRequest, "The request is malformed."), requestID: context.requestID

@@ -33,9 +33,10 @@ final class GuardedRouter: @unchecked Sendable {
     /// - Parameter action: the audit action; required (checked by `validate()`) for POST,
     ///   PUT, PATCH and DELETE, and absent for reads.
     func add(
-        _ method: HTTPRequest.Method, _ path: String, access: AccessRequirement, action: String? = nil, _ handler: @escaping Handler
+        _ method: HTTPRequest.Method, _ path: String, access: AccessRequirement, action: String? = nil, bodyLimit: Int? = nil,
+        _ handler: @escaping Handler
     ) {
-        table.add(.init(method: method, path: path, access: access, action: action))
+        table.add(.init(method: method, path: path, access: access, action: action, bodyLimit: bodyLimit))
         let authenticator = self.authenticator
         let outbox = self.outbox
         router.on(RouterPath(path), method: method) { request, context in

@@ -128,7 +128,9 @@ struct TransactionBatchAnswer: Encodable {
 
 extension TransactionRoutes {
     static func registerBatch(on routes: GuardedRouter, services: LedgerServices, path: String) {
-        routes.add(.post, path, access: .permission(.transactionsCreate), action: "transaction.batch") { request, context in
+        routes.add(
+            .post, path, access: .permission(.transactionsCreate), action: "transaction.batch", bodyLimit: TransactionBatchRequest.bodyLimit
+        ) { request, context in
             let batch = try await RequestBody.decode(TransactionBatchRequest.self, from: request, limit: TransactionBatchRequest.bodyLimit)
             let detail: TransactionBatchAnswer.Detail
             switch request.uri.queryParameters["response"].map(String.init) {
