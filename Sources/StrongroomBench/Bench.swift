@@ -24,19 +24,33 @@ public enum Bench {
 
         log("measuring for \(plan.duration) s")
         let load = LoadRun(plan: plan, client: client, ledgerPath: ledgerPath, sampler: PairSampler(count: plan.accounts, zipf: plan.zipf))
-        let (recorder, seconds) = await load.run()
+        let outcome = await load.run()
+        let recorder = outcome.recorder
+        let seconds = outcome.seconds
 
-        log("checking the books")
-        var books: BenchReport.Books?
         var failures: [String] = []
-        do {
-            let check = try await BookCheck(ledgerPath: ledgerPath, parallel: min(plan.connections, 16)) { path in
-                let answer = try await client.send(.GET, path)
-                return (answer.status, answer.body)
-            }.run()
-            books = .init(balances: check.balances, operations: check.operations, balanced: check.balanced, findings: Array(check.findings.prefix(20)))
-        } catch {
-            failures.append("the books could not be read: \(error)")
+        if let file = plan.acknowledgementFile {
+            do {
+                try AcknowledgementLog(ledgerPath: ledgerPath, acknowledgements: outcome.acknowledged).write(to: file)
+                log("wrote \(outcome.acknowledged.count) acknowledged transfers to \(file)")
+            } catch {
+                failures.append("the acknowledgements could not be written to \(file): \(error)")
+            }
+        }
+        var books: BenchReport.Books?
+        if plan.expectInterruption {
+            log("the server was expected to die: the books are left for `strongroom bench verify`")
+        } else {
+            log("checking the books")
+            do {
+                let check = try await BookCheck(ledgerPath: ledgerPath, parallel: min(plan.connections, 16)) { path in
+                    let answer = try await client.send(.GET, path)
+                    return (answer.status, answer.body)
+                }.run()
+                books = .init(balances: check.balances, operations: check.operations, balanced: check.balanced, findings: Array(check.findings.prefix(20)))
+            } catch {
+                failures.append("the books could not be read: \(error)")
+            }
         }
 
         func ms(_ microseconds: UInt64) -> Double { Double(microseconds) / 1000 }
@@ -53,13 +67,13 @@ public enum Bench {
             errors: recorder.errors, errorRatio: recorder.requests == 0 ? 1 : Double(recorder.failed) / Double(recorder.requests),
             books: books, passed: false, failures: []
         )
-        report.judge(maxErrorRatio: plan.maxErrorRatio, problems: failures)
+        report.judge(maxErrorRatio: plan.maxErrorRatio, problems: failures, booksDeferred: plan.expectInterruption)
         return report
     }
 
     /// A fresh organization, ledger and asset, and `accounts` accounts each funded from the
     /// asset's external account; answers the ledger's path.
-    private static func setUp(_ plan: BenchPlan, client: BenchClient) async throws -> String {
+    static func setUp(_ plan: BenchPlan, client: BenchClient) async throws -> String {
         let organization = try await client.object(.POST, "/v1/organizations", #"{"legalName":"Strongroom bench","legalDocument":"00000000"}"#)
         guard let organizationID = organization["id"] as? String else { throw BenchClient.Failure(description: "no organization id") }
         let ledger = try await client.object(.POST, "/v1/organizations/\(organizationID)/ledgers", #"{"name":"bench \#(plan.seed)"}"#)

@@ -9,6 +9,7 @@ public final class BenchClient: Sendable {
     public struct Answer: Sendable {
         public let status: Int
         public let body: Data
+        public var headers = HTTPHeaders()
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -54,7 +55,7 @@ public final class BenchClient: Sendable {
         }
         let response = try await http.execute(request, timeout: .seconds(60))
         let buffer = try await response.body.collect(upTo: Self.maxResponseBytes)
-        return Answer(status: Int(response.status.code), body: Data(buffer.readableBytesView))
+        return Answer(status: Int(response.status.code), body: Data(buffer.readableBytesView), headers: response.headers)
     }
 
     /// A JSON object from a 2xx answer, or a failure naming what went wrong.

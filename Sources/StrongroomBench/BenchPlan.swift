@@ -18,6 +18,14 @@ public struct BenchPlan: Sendable {
     public var seed: UInt64
     /// The most non-2xx answers (and transport errors) a run may see and pass, as a fraction.
     public var maxErrorRatio: Double = 0.001
+    /// Where to write the transfers the server acknowledged (see `AcknowledgementLog`); none
+    /// are kept when nil.
+    public var acknowledgementFile: String?
+    /// The server (or its database) is expected to die during the run, as the crash and
+    /// database-fault suites make it: a worker stops at its first transport error, failed
+    /// requests do not fail the run, and the books are left for `bench verify` to check once
+    /// the server is back.
+    public var expectInterruption = false
 
     public init(
         url: String, credentials: Credentials, connections: Int, accounts: Int, duration: Double, rate: Double?, zipf: Double?,
@@ -40,11 +48,16 @@ public struct BenchPlan: Sendable {
     /// What each account is funded with before the run.
     static let funding = "1000000.00"
 
+    /// Minor units as the asset's major-unit text (scale 2): 42 → "0.42".
+    static func value(minor: Int) -> String {
+        "\(minor / 100).\(minor % 100 < 10 ? "0" : "")\(minor % 100)"
+    }
+
     /// One transfer's body: `value` minor units from one account to another.
     static func transfer(from source: Int, to destination: Int, minor: Int) -> String {
-        let value = "\(minor / 100).\(minor % 100 < 10 ? "0" : "")\(minor % 100)"
-        let amount = #"{"asset":"\#(asset)","value":"\#(value)"}"#
-        return #"{"send":{"asset":"\#(asset)","value":"\#(value)","source":{"from":[{"accountAlias":"\#(alias(source))","amount":\#(amount)}]},"#
+        let text = value(minor: minor)
+        let amount = #"{"asset":"\#(asset)","value":"\#(text)"}"#
+        return #"{"send":{"asset":"\#(asset)","value":"\#(text)","source":{"from":[{"accountAlias":"\#(alias(source))","amount":\#(amount)}]},"#
             + #""distribute":{"to":[{"accountAlias":"\#(alias(destination))","amount":\#(amount)}]}}}"#
     }
 }

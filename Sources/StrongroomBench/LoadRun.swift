@@ -17,25 +17,51 @@ struct LoadRun: Sendable {
         func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
     }
 
-    func run() async -> (LatencyRecorder, seconds: Double) {
+    /// One transfer of a request: account indexes and minor units.
+    struct Transfer {
+        let source: Int
+        let destination: Int
+        let minor: Int
+
+        func acknowledged(as id: String) -> Acknowledgement {
+            Acknowledgement(
+                id: id, source: BenchPlan.alias(source), destination: BenchPlan.alias(destination), value: BenchPlan.value(minor: minor)
+            )
+        }
+    }
+
+    /// What the workers saw: latencies and counts, and the transfers acknowledged (kept only
+    /// when the plan writes them out).
+    struct Outcome {
+        var recorder = LatencyRecorder()
+        var acknowledged: [Acknowledgement] = []
+        var seconds = 0.0
+    }
+
+    func run() async -> Outcome {
         let start = ContinuousClock.now
         let deadline = start + .milliseconds(Int64(plan.duration * 1000))
         let schedule = Schedule()
-        let recorder = await withTaskGroup(of: LatencyRecorder.self) { group in
+        var outcome = await withTaskGroup(of: Outcome.self) { group in
             for worker in 0..<plan.connections {
                 group.addTask { await work(worker, start: start, deadline: deadline, schedule: schedule) }
             }
-            var total = LatencyRecorder()
-            for await part in group { total.merge(part) }
+            var total = Outcome()
+            for await part in group {
+                total.recorder.merge(part.recorder)
+                total.acknowledged += part.acknowledged
+            }
             return total
         }
         let elapsed = ContinuousClock.now - start
-        return (recorder, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return outcome
     }
 
-    private func work(_ worker: Int, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant, schedule: Schedule) async -> LatencyRecorder {
+    private func work(_ worker: Int, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant, schedule: Schedule) async -> Outcome {
         var random = SplitMix64(seed: plan.seed &+ UInt64(worker) &* 0x9E37_79B9)
-        var recorder = LatencyRecorder()
+        var outcome = Outcome()
+        let keepAcknowledgements = plan.acknowledgementFile != nil
         let path = ledgerPath + (plan.batch == nil ? "/transactions/json" : "/transactions/batch?response=compact")
         while true {
             let due: ContinuousClock.Instant
@@ -47,33 +73,60 @@ struct LoadRun: Sendable {
                 due = .now
                 guard due < deadline else { break }
             }
-            let body = requestBody(&random)
+            let transfers = (0..<(plan.batch ?? 1)).map { _ in
+                let (source, destination) = sampler.pair(using: &random)
+                return Transfer(source: source, destination: destination, minor: Int.random(in: 1...100, using: &random))
+            }
             let key = "bench-\(plan.seed)-\(worker)-\(random.next())"
             do {
-                let answer = try await client.send(.POST, path, body: body, headers: [("Idempotency-Key", key)])
-                recorder.record(microseconds: Self.microseconds(since: due), status: answer.status, transfers: transfers(in: answer))
+                let answer = try await client.send(.POST, path, body: requestBody(transfers), headers: [("Idempotency-Key", key)])
+                let count: Int
+                if keepAcknowledgements || plan.batch != nil {
+                    let created = created(in: answer, of: transfers)
+                    count = created.count
+                    if keepAcknowledgements { outcome.acknowledged += created }
+                } else {
+                    count = (200..<300).contains(answer.status) ? 1 : 0  // no need to read the body
+                }
+                outcome.recorder.record(microseconds: Self.microseconds(since: due), status: answer.status, transfers: count)
             } catch {
-                recorder.record(microseconds: Self.microseconds(since: due), status: nil, transfers: 0)
+                outcome.recorder.record(microseconds: Self.microseconds(since: due), status: nil, transfers: 0)
+                // The server is gone: the suite that killed it checks the run, not this loop.
+                if plan.expectInterruption { break }
             }
         }
-        return recorder
+        return outcome
     }
 
-    private func requestBody(_ random: inout SplitMix64) -> Data {
-        func transfer() -> String {
-            let (source, destination) = sampler.pair(using: &random)
-            return BenchPlan.transfer(from: source, to: destination, minor: Int.random(in: 1...100, using: &random))
+    private func requestBody(_ transfers: [Transfer]) -> Data {
+        let bodies = transfers.map { BenchPlan.transfer(from: $0.source, to: $0.destination, minor: $0.minor) }
+        guard plan.batch != nil else { return Data(bodies[0].utf8) }
+        return Data((#"{"transactions":["# + bodies.joined(separator: ",") + "]}").utf8)
+    }
+
+    /// The transfers a 2xx answer created, with their ids: the one transfer of a single
+    /// request, or each batch item answered 201.
+    private func created(in answer: BenchClient.Answer, of transfers: [Transfer]) -> [Acknowledgement] {
+        guard (200..<300).contains(answer.status) else { return [] }
+        if plan.batch == nil {
+            struct Created: Decodable { let id: String }
+            // A 2xx without an id still counts; the check then reports it as unverifiable.
+            let id = (try? JSONDecoder().decode(Created.self, from: answer.body))?.id ?? ""
+            return [transfers[0].acknowledged(as: id)]
         }
-        guard let batch = plan.batch else { return Data(transfer().utf8) }
-        return Data((#"{"transactions":["# + (0..<batch).map { _ in transfer() }.joined(separator: ",") + "]}").utf8)
-    }
-
-    /// Transfers a 2xx answer created: one for a single transfer, the batch's count otherwise.
-    private func transfers(in answer: BenchClient.Answer) -> Int {
-        guard (200..<300).contains(answer.status) else { return 0 }
-        guard plan.batch != nil else { return 1 }
-        struct Counts: Decodable { let created: Int }
-        return (try? JSONDecoder().decode(Counts.self, from: answer.body))?.created ?? 0
+        struct Batch: Decodable {
+            struct Item: Decodable {
+                let index: Int
+                let status: Int
+                let id: String?
+            }
+            let items: [Item]
+        }
+        guard let batch = try? JSONDecoder().decode(Batch.self, from: answer.body) else { return [] }
+        return batch.items.compactMap { item in
+            guard item.status == 201, let id = item.id, transfers.indices.contains(item.index) else { return nil }
+            return transfers[item.index].acknowledged(as: id)
+        }
     }
 
     private static func microseconds(since instant: ContinuousClock.Instant) -> UInt64 {

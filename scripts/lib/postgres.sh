@@ -248,3 +248,18 @@ sr_pg_stop() {
     SR_PG_OWNER_PASSWORD='' SR_PG_SERVICE_PASSWORD='' SR_PG_OWNER_URL='' SR_PG_SERVICE_URL=''
     return "$rc"
 }
+
+# Print URL $1 with its database (the last path segment) replaced by $2.
+sr_pg_url_with_database() {
+    printf '%s/%s\n' "${1%/*}" "$2"
+}
+
+# Create database $2 on the server of owner URL $1 (through psql, found with the cluster's
+# binaries or on PATH), for a suite that needs a database of its own.
+sr_pg_create_database() {
+    local url=$1 name=$2 psql=psql
+    [[ $name =~ ^[a-z_][a-z0-9_]*$ ]] || { sr_pg_log "bad database name: $name"; return 1; }
+    if [[ -n ${SR_PG_BINDIR:-} ]] || sr_pg_find_bindir; then psql=$SR_PG_BINDIR/psql; fi
+    PGCONNECT_TIMEOUT=10 "$psql" -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE $name" >&2 ||
+        { sr_pg_log "could not create database $name"; return 1; }
+}
