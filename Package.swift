@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "StrongroomKernel", "Secrets", "Identity", "Audit", "LedgerCore", "Bookkeeping",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

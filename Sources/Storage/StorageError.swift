@@ -8,6 +8,11 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     case migration(String)
     case configuration(String)
 
+    /// The database could not be reached: no request's fault, and no use retrying at once.
+    public var isUnavailable: Bool {
+        if case .unavailable = self { true } else { false }
+    }
+
     public var description: String {
         switch self {
         case .unavailable(let reason): "database unavailable: \(reason)"

@@ -68,13 +68,20 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     private func runTransaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await withClientConnection { connection in
-            try await PostgresExecutor(connection: connection, logger: logger).inTransaction(body)
+        // The lease runs `body` in a child task that ends before this returns.
+        try await withoutActuallyEscaping(body) { body in
+            try await client.withLeasedConnection { [logger] connection in
+                try await PostgresExecutor(connection: connection, logger: logger).inTransaction(body)
+            }
         }
     }
 
     public func withMigrationLock<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await withClientConnection { connection in
+        try await withoutActuallyEscaping(body) { body in try await withMigrationLock(escaping: body) }
+    }
+
+    private func withMigrationLock<T: Sendable>(escaping body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await client.withLeasedConnection { [logger] connection in
             let executor = PostgresExecutor(connection: connection, logger: logger)
             // A session-level advisory lock: a second process starting at the same moment
             // waits here, then finds the migrations applied.
@@ -87,14 +94,6 @@ public final class PostgresDatabase: SQLDatabase {
                 _ = try? await executor.execute("SELECT pg_advisory_unlock($1)", [.int(Self.migrationLockKey)])
                 throw error
             }
-        }
-    }
-
-    private func withClientConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection(body)
-        } catch let error as PSQLError {
-            throw PostgresErrors.translate(error)
         }
     }
 
@@ -116,12 +115,8 @@ private struct ClientExecutor: SQLExecutor {
     var dialect: SQLDialect { .postgres }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        do {
-            return try await client.withConnection { connection in
-                try await PostgresExecutor(connection: connection, logger: logger).query(sql, binds)
-            }
-        } catch let error as PSQLError {
-            throw PostgresErrors.translate(error)
+        try await client.withLeasedConnection { [logger] connection in
+            try await PostgresExecutor(connection: connection, logger: logger).query(sql, binds)
         }
     }
 }

@@ -11,6 +11,10 @@ struct PostgresExecutor: SQLExecutor {
     var dialect: SQLDialect { .postgres }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        // PostgresNIO (1.33) writes a query to its channel without a write promise: a query
+        // sent on a connection the server has already closed (a database restart in the
+        // middle of a transaction) would never be answered. Fail it here instead.
+        guard !connection.isClosed else { throw StorageError.unavailable("the database closed the connection") }
         do {
             let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(binds)), logger: logger)
             var result: [SQLRow] = []

@@ -114,6 +114,10 @@ final class GroupCommitter: Sendable {
         do {
             let outcomes = try await commit(batch)
             for (item, outcome) in zip(batch, outcomes) { item.reply.resume(with: outcome) }
+        } catch let error as StorageError where error.isUnavailable {
+            // The database is down: every item would fail the same way, each after its own
+            // wait for a connection. Answer them all now (503).
+            for item in batch { item.reply.resume(throwing: error) }
         } catch where batch.count > 1 {
             // The batch as a whole failed: find whose error it is by running each alone.
             for item in batch { await flush([item]) }
