@@ -220,8 +220,12 @@ public enum ServerApp {
         _ config: ServerConfiguration, prepared: Prepared, logger: Logger
     ) throws -> some ApplicationProtocol {
         let router = try buildRouter(config, prepared: prepared)
+        let cap = ConnectionCap(maxConnections: config.maxConnections)
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [RequestHeadTimeoutHandler(timeout: .seconds(config.headerTimeoutSeconds))],
+            additionalChannelHandlers: [
+                cap.handler(),
+                RequestTimeoutHandler(headTimeout: .seconds(config.headerTimeoutSeconds), bodyTimeout: .seconds(config.bodyTimeoutSeconds)),
+            ],
             idleTimeout: .seconds(config.idleTimeoutSeconds)
         )
         let server: HTTPServerBuilder = try config.tlsEnabled
@@ -234,7 +238,10 @@ public enum ServerApp {
             configuration: ApplicationConfiguration(
                 address: .hostname(config.host, port: config.port),
                 serverName: nil,
-                availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections, logger: logger)
+                // Connections waiting to be accepted: enough for a burst of reconnects (the
+                // kernel caps it at net.core.somaxconn).
+                backlog: 4096,
+                availableConnectionsDelegate: MaximumAvailableConnections(cap.hardLimit, logger: logger)
             ),
             services: [
                 ExpirySweeper(

@@ -54,6 +54,31 @@ struct MalformedRequestTests {
         }
     }
 
+    @Test func duplicateMembersOtherEncodingsAndNullsAreRefused() async throws {
+        try await TestServer.with(.sqlite) { client, _, _ in
+            let twice = try await client.json(.post, "/v1/auth/login", body: #"{"username":"a","username":"b","password":"c"}"#)
+            try twice.expectProblem(.badRequest, code: "SR-0001")
+            #expect(try (twice.object()["fields"] as? [[String: String]])?.first?["field"] == "username")
+            // A parameter given twice in the OAuth endpoints' JSON form is refused as in a form.
+            let token = try await client.json(.post, "/v1/auth/token", body: #"{"grant_type":"refresh_token","grant_type":"client_credentials"}"#)
+            #expect(token.status == .badRequest)
+            #expect(try token.object()["error"] as? String == "invalid_request")
+            // UTF-16 (with its byte-order mark) would be guessed and decoded by the parser.
+            var utf16: [UInt8] = [0xFF, 0xFE]
+            for unit in #"{"username":"a","password":"b"}"#.utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+            let wide = try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: utf16)
+            )
+            try wide.expectProblem(.badRequest, code: "SR-0001")
+            // null reads as "absent" to a decoder: refused, except where the contract allows it.
+            let null = try await client.json(.post, "/v1/auth/login", body: #"{"username":null,"password":"b"}"#)
+            try null.expectProblem(.badRequest, code: "SR-0002")
+            #expect(try (null.object()["fields"] as? [[String: String]])?.first?["field"] == "username")
+            let allowed = try await client.json(.post, "/v1/auth/login", body: #"{"username":"nobody","password":"wrong-password","totp":null}"#)
+            #expect(allowed.status == .unauthorized)
+        }
+    }
+
     @Test func oversizedBodiesAreRefusedWith413() async throws {
         try await TestServer.with(.sqlite) { client, _, _ in
             let threeMiB = #"{"username":""# + String(repeating: "a", count: 3 << 20) + #"","password":"x"}"#

@@ -23,7 +23,7 @@ struct TestServer {
             tlsCertificatePath: nil, tlsKeyPath: nil, tlsTerminatedUpstream: false, masterKey: nil,
             bootstrapAdminPassword: adminPassword.map(SecretValue.init), tokenIssuer: "strongroom",
             tokenAudience: "strongroom-api", accessTokenLifetimeSeconds: 600, passwordHashCost: 4, maxBodyBytes: 1 << 20,
-            maxConnections: 100, idleTimeoutSeconds: 60, headerTimeoutSeconds: 10, logLevel: "warning",
+            maxConnections: 100, idleTimeoutSeconds: 60, headerTimeoutSeconds: 10, bodyTimeoutSeconds: 30, logLevel: "warning",
             auditCheckpointDirectory: database.directory + "/checkpoints", auditCheckpointIntervalSeconds: 60, auditCheckpointKey: nil,
             auditOrigin: "test.example/audit"
         )

@@ -21,9 +21,20 @@ sr_py_tools() {
     version=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])') || return 1
     base=${STRONGROOM_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/strongroom-tools}
     venv=$base/venv-$version
-    if [[ ! -x $venv/bin/python ]]; then
+    # An environment without a working pip is made again: `python3 -m venv` that failed
+    # half-way (as it does on Debian without python3-venv, where ensurepip is missing)
+    # leaves a bin/python behind, and reusing it would fail at every later pip install.
+    if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+        rm -rf "$venv"
         mkdir -p "$base" || return 1
-        python3 -m venv "$venv" >&2 || { sr_py_log "python3 -m venv failed"; return 1; }
+        if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+            # No ensurepip: make the environment without pip, and let the system's pip
+            # (22.3 or later, for --python) put pip into it.
+            rm -rf "$venv"
+            { python3 -m venv --without-pip "$venv" >&2 &&
+                python3 -m pip --python "$venv/bin/python" install -q --disable-pip-version-check pip >&2; } ||
+                { sr_py_log "cannot make a Python environment at $venv: python3 -m venv needs ensurepip (Debian: python3-venv) or pip 22.3+"; rm -rf "$venv"; return 1; }
+        fi
     fi
     SR_PY=$venv/bin/python
     SR_PY_BIN=$venv/bin

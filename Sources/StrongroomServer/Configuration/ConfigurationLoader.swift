@@ -102,6 +102,7 @@ public enum ConfigurationLoader {
             maxConnections: try integer("maxConnections", default: 4096, range: 1...1_000_000),
             idleTimeoutSeconds: Int64(try integer("idleTimeout", default: 60, range: 1...3600)),
             headerTimeoutSeconds: Int64(try integer("headerTimeout", default: 10, range: 1...300)),
+            bodyTimeoutSeconds: Int64(try integer("bodyTimeout", default: 30, range: 1...600)),
             logLevel: string("logLevel") ?? "info",
             auditCheckpointDirectory: URL(fileURLWithPath: string("auditCheckpointDir") ?? (dataDirectory + "/audit-checkpoints"))
                 .standardizedFileURL.path,

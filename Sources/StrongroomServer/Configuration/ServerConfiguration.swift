@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var maxConnections: Int
     public var idleTimeoutSeconds: Int64
     public var headerTimeoutSeconds: Int64
+    /// How long a request's body may take to arrive after its head.
+    public var bodyTimeoutSeconds: Int64
     public var logLevel: String
     /// Where signed audit checkpoints are written: outside the database's reach.
     public var auditCheckpointDirectory: String

@@ -15,6 +15,8 @@ enum FormBody {
     }
 
     static func json(_ data: Data) throws -> [String: String] {
+        // A parameter given twice is refused here as in a form (JSONTextCheck names it).
+        try JSONTextCheck.validate(data)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw StrongroomError(.malformedJSON, .badRequest, "The body must be a JSON object of strings.")
         }

@@ -17,12 +17,7 @@ struct RequestBody {
         _ type: T.Type, from request: Request, limit: Int
     ) async throws -> (value: T, fields: [String]) {
         let data = try await bytes(of: request, limit: limit)
-        if let digits = longestNumberLiteral(in: data), digits > maxNumberDigits {
-            throw StrongroomError(
-                .invalidField, .badRequest,
-                "A JSON number has \(digits) digits; numbers may have at most \(maxNumberDigits). Send longer values as strings."
-            )
-        }
+        try JSONTextCheck.validate(data)
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [])
@@ -32,10 +27,16 @@ struct RequestBody {
         guard let fields = object as? [String: Any] else {
             throw StrongroomError(.malformedJSON, .badRequest, "The request body must be a JSON object.")
         }
-        if let unknown = T.shape.firstUnknownField(in: fields) {
+        switch T.shape.firstViolation(in: fields, nullable: T.nullableFields) {
+        case .unknown(let field):
+            throw StrongroomError(.unknownField, .badRequest, "Unknown field: \(field).", fields: [.init(field: field, message: "unknown field")])
+        case .null(let field):
             throw StrongroomError(
-                .unknownField, .badRequest, "Unknown field: \(unknown).", fields: [.init(field: unknown, message: "unknown field")]
+                .invalidField, .badRequest, "Field '\(field)' must not be null: leave it out instead.",
+                fields: [.init(field: field, message: "must not be null")]
             )
+        case nil:
+            break
         }
         do {
             return (try JSONDecoder().decode(T.self, from: data), fields.keys.sorted())
@@ -45,51 +46,18 @@ struct RequestBody {
         }
     }
 
-    /// The whole body, or 413 when it is longer than `limit`.
+    /// The whole body, or 413 when it is longer than `limit`, or 400 when it ends early (the
+    /// client went away, or the body timeout closed the connection).
     static func bytes(of request: Request, limit: Int) async throws -> Data {
         do {
             return Data(try await request.body.collect(upTo: limit).readableBytesView)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw StrongroomError.payloadTooLarge(limit: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw StrongroomError.payloadTooLarge(limit: limit)
+        } catch {
+            throw StrongroomError(.malformedJSON, .badRequest, "The request body ended before it was complete.")
         }
-    }
-
-    /// The most significant digits a JSON number may carry: more than a decoder keeps
-    /// exactly (a `Decimal` holds 38), so a longer one would be silently rounded. Amounts are
-    /// strings and never meet this bound.
-    static let maxNumberDigits = 30
-
-    /// The digit count of the longest number literal outside strings (mantissa digits,
-    /// exponent aside), or nil when there is none. A scan of the raw bytes: decoders round
-    /// long numbers before anything else can see them.
-    static func longestNumberLiteral(in data: Data) -> Int? {
-        var longest: Int?
-        var inString = false
-        var escaped = false
-        var digits = 0
-        var inNumber = false
-        var inExponent = false
-        for byte in data {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                inNumber = true
-                if !inExponent { digits += 1 }
-            case UInt8(ascii: "e"), UInt8(ascii: "E"):
-                if inNumber { inExponent = true }
-            case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"):
-                if byte == UInt8(ascii: "-"), !inNumber { inNumber = true }
-            default:
-                if inNumber { longest = max(longest ?? 0, digits) }
-                (inNumber, inExponent, digits) = (false, false, 0)
-                if byte == UInt8(ascii: "\"") { inString = true }
-            }
-        }
-        if inNumber { longest = max(longest ?? 0, digits) }
-        return longest
     }
 
     private static func describe(_ error: DecodingError) -> (String, String) {
@@ -118,8 +86,15 @@ struct RequestBody {
 
 /// A request body type that says which fields it accepts, at every depth, so unknown ones
 /// are refused instead of silently ignored. Flat bodies get their shape from `CodingKeys`.
+/// A field may be null only where the contract says so (`nullableFields`, top level):
+/// elsewhere a null would silently read as "absent", so it is refused.
 protocol StrictDecodable: Decodable {
     static var shape: BodyShape { get }
+    static var nullableFields: Set<String> { get }
+}
+
+extension StrictDecodable {
+    static var nullableFields: Set<String> { [] }
 }
 
 protocol FlatStrictDecodable: StrictDecodable {
@@ -144,23 +119,36 @@ indirect enum BodyShape: Sendable {
         return .object(fields)
     }
 
-    /// The dotted path of the first field the shape does not allow, if any.
-    func firstUnknownField(in value: Any, path: String = "") -> String? {
+    /// A field a body may not carry: one the shape does not know, or a null where the
+    /// contract allows none (a decoder would read it as "absent").
+    enum Violation: Equatable {
+        case unknown(String)
+        case null(String)
+    }
+
+    /// The first violation, by dotted path, in key order at each depth. `.free` parts are the
+    /// type's own decoder's to check; `nullable` names the top-level fields that may be null.
+    func firstViolation(in value: Any, path: String = "", nullable: Set<String> = []) -> Violation? {
         switch self {
         case .free:
             return nil
         case .array(let element):
             guard let items = value as? [Any] else { return nil }
             for (index, item) in items.enumerated() {
-                if let unknown = element.firstUnknownField(in: item, path: "\(path)[\(index)]") { return unknown }
+                if let violation = element.firstViolation(in: item, path: "\(path)[\(index)]") { return violation }
             }
             return nil
         case .object(let fields):
             guard let object = value as? [String: Any] else { return nil }
             for key in object.keys.sorted() {
-                let keyPath = path.isEmpty ? key : "\(path).\(key)"
-                guard let shape = fields[key] else { return String(keyPath.prefix(200)) }
-                if let shape, let unknown = shape.firstUnknownField(in: object[key]!, path: keyPath) { return unknown }
+                let keyPath = String((path.isEmpty ? key : "\(path).\(key)").prefix(200))
+                guard let shape = fields[key] else { return .unknown(keyPath) }
+                let member = object[key]!
+                if member is NSNull {
+                    if path.isEmpty, nullable.contains(key) { continue }
+                    return .null(keyPath)
+                }
+                if let shape, let violation = shape.firstViolation(in: member, path: keyPath) { return violation }
             }
             return nil
         }

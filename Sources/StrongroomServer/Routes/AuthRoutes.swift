@@ -15,6 +15,9 @@ enum AuthRoutes {
         let password: String
         let totp: String?
 
+        /// The contract lets a client send `"totp": null` for "no code".
+        static let nullableFields: Set<String> = ["totp"]
+
         enum CodingKeys: String, CodingKey, CaseIterable {
             case username, password, totp
         }

@@ -2,36 +2,45 @@ import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
 
-/// Closes a connection whose next request head has not fully arrived within the timeout:
-/// the idle timeout alone lets a slow client trickle one header byte at a time forever.
-/// The clock starts when the connection opens and again after each response ends.
-final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
+/// Closes a connection whose request does not arrive in time: its head within `headTimeout`
+/// (counted from when the connection opens, and again after each response ends), and its
+/// body within `bodyTimeout` of the head. The idle timeout alone would let a slow client
+/// trickle one byte at a time and hold a connection (and, at shutdown, the server) forever.
+final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    private let timeout: TimeAmount
+    private let headTimeout: TimeAmount
+    private let bodyTimeout: TimeAmount
     private var scheduled: Scheduled<Void>?
 
-    init(timeout: TimeAmount) { self.timeout = timeout }
+    init(headTimeout: TimeAmount, bodyTimeout: TimeAmount) {
+        self.headTimeout = headTimeout
+        self.bodyTimeout = bodyTimeout
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context) }
+        if context.channel.isActive { arm(context, headTimeout) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(context)
+        arm(context, headTimeout)
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) { disarm() }
+        switch unwrapInboundIn(data) {
+        case .head: arm(context, bodyTimeout)
+        case .end: disarm()
+        case .body: break
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context) }
+        if case .end = unwrapOutboundIn(data) { arm(context, headTimeout) }
         context.write(data, promise: promise)
     }
 
@@ -42,7 +51,7 @@ final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
         context.fireChannelInactive()
     }
 
-    private func arm(_ context: ChannelHandlerContext) {
+    private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
         disarm()
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
         scheduled = context.eventLoop.scheduleTask(in: timeout) {

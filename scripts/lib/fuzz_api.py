@@ -1,0 +1,710 @@
+#!/usr/bin/env python3
+"""scripts/lib/fuzz_api.py: the Python half of scripts/fuzz-api (standard library only).
+
+Subcommands (each prints what it does to stderr and its result to stdout):
+
+  seed URL PASSWORD WORKDIR   log in as `admin`, create the data schemathesis aims at (an
+                              organization, a ledger, assets BRL and USD, accounts, funded
+                              and pending transactions, and things the fuzzer may delete or
+                              change: a second organization, ledger, asset, portfolio,
+                              segment, accounts, users, a group, clients), open the token
+                              sessions the later steps use, and write WORKDIR/state.json,
+                              WORKDIR/sessions/*.json and WORKDIR/schemathesis.toml.
+  hostile WORKDIR [--long]    send the hostile corpus (deep nesting, 10^6-element arrays,
+                              invalid UTF-8, duplicate keys, bad amounts, 40-digit numbers,
+                              SQL and JSON injection, path traversal, overlong headers,
+                              wrong content types, broken framing) and check every answer.
+  check WORKDIR               the server is still alive and the books are intact: /health
+                              and /readyz answer 200, the administrator's token still works,
+                              a normal transaction posts, every asset's balances in the
+                              seeded ledger add up to zero, and the audit chain verifies.
+  summarize NDJSON...         count operations, test cases and failures in schemathesis's
+                              ndjson reports.
+
+Exit status: 0 when every property held, 1 when one failed (each named on stdout), 2 when
+the step could not run at all.
+
+Sessions: an access token lasts at most 900 s, and the login route is throttled per source
+address (20 failures in 15 minutes from 127.0.0.1 lock it), which the fuzzer trips on
+purpose. So every step logs in once, in `seed`, before any fuzzing, and afterwards renews
+its access token with its own refresh token (`grant_type=refresh_token`); each session is a
+file under WORKDIR/sessions holding the latest refresh token, used by one process at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import socket
+import sys
+import time
+import urllib.parse
+import uuid
+from decimal import Decimal
+
+TIMEOUT = 30.0  # seconds: longer than this without an answer is a hang
+
+
+def log(message: str) -> None:
+    print(f"fuzz_api: {message}", file=sys.stderr, flush=True)
+
+
+# --- A raw HTTP/1.1 client ---------------------------------------------------------------
+# http.client cannot send invalid bytes in the request target or headers, cannot keep
+# reading the answer after the server stopped reading an oversize body, and hides a
+# dropped connection behind exceptions; this one sends exactly the bytes it is given.
+
+
+class Answer:
+    """What came back: a response, or no response (`error` says why)."""
+
+    def __init__(self, status=None, reason="", headers=None, body=b"", error=None, elapsed=0.0):
+        self.status = status
+        self.reason = reason
+        self.headers = headers or {}
+        self.body = body
+        self.error = error
+        self.elapsed = elapsed
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+    def json(self):
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    def describe(self, limit: int = 300) -> str:
+        if self.status is None:
+            return f"no answer ({self.error}) after {self.elapsed:.1f} s"
+        body = self.body[:limit].decode("utf-8", "replace")
+        more = "…" if len(self.body) > limit else ""
+        return f"{self.status} {self.header('content-type') or '(no content-type)'} {body}{more}"
+
+
+def _split_url(base: str):
+    parsed = urllib.parse.urlsplit(base)
+    if parsed.scheme != "http":
+        raise SystemExit(f"fuzz_api: only http:// URLs are supported, not {base}")
+    return parsed.hostname, parsed.port or 80
+
+
+def raw_request(base: str, method: str, target, headers=None, body: bytes | None = None,
+                timeout: float = TIMEOUT, chunked_body: bytes | None = None,
+                raw_head: bytes | None = None) -> Answer:
+    """Send one request on a fresh connection and read one answer.
+
+    `target` is the request target (str or bytes, sent as is). `headers` is a list of
+    (name, value) pairs, str or bytes; Host, Content-Length and Connection: close are added
+    unless given. The body is sent while watching the socket: when the server answers (e.g.
+    413 before reading an oversize body) sending stops and the answer is read.
+    `raw_head` replaces the whole request head (request line and headers) when given.
+    """
+    host, port = _split_url(base)
+    started = time.monotonic()
+    deadline = started + timeout
+
+    def enc(value) -> bytes:
+        return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+    if raw_head is None:
+        pairs = [(enc(k), enc(v)) for k, v in (headers or [])]
+        names = {k.lower() for k, _ in pairs}
+        if b"host" not in names:
+            pairs.insert(0, (b"Host", f"{host}:{port}".encode()))
+        if body is not None and b"content-length" not in names and b"transfer-encoding" not in names:
+            pairs.append((b"Content-Length", str(len(body)).encode()))
+        if chunked_body is not None and b"transfer-encoding" not in names:
+            pairs.append((b"Transfer-Encoding", b"chunked"))
+        if b"connection" not in names:
+            pairs.append((b"Connection", b"close"))
+        head = enc(method) + b" " + enc(target) + b" HTTP/1.1\r\n"
+        head += b"".join(k + b": " + v + b"\r\n" for k, v in pairs) + b"\r\n"
+    else:
+        head = raw_head
+    payload = head + (body or b"") + (chunked_body or b"")
+
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except OSError as exc:
+        return Answer(error=f"cannot connect: {exc}", elapsed=time.monotonic() - started)
+    sock.setblocking(False)
+    received = bytearray()
+    sent = 0
+    send_error = None
+    try:
+        # Send, reading whatever arrives meanwhile.
+        while sent < len(payload):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            readable, writable, _ = select.select([sock], [sock], [], min(remaining, 1.0))
+            if readable:
+                try:
+                    chunk = sock.recv(65536)
+                except (BlockingIOError, InterruptedError):
+                    chunk = None
+                except OSError as exc:
+                    send_error = f"{type(exc).__name__} while sending"
+                    break
+                if chunk == b"":
+                    send_error = "closed while sending"
+                    break
+                if chunk:
+                    received += chunk
+                    if _complete(received):
+                        break
+            if writable:
+                try:
+                    sent += sock.send(payload[sent:sent + 262144])
+                except (BlockingIOError, InterruptedError):
+                    pass
+                except OSError as exc:
+                    send_error = f"{type(exc).__name__} while sending"
+                    break
+        # Read the answer (also after a send error: the answer may already be buffered).
+        while not _complete(received):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                elapsed = time.monotonic() - started
+                if received:
+                    return _parse(bytes(received), elapsed, partial=True)
+                return Answer(error=f"timeout: no answer within {timeout:.0f} s", elapsed=elapsed)
+            readable, _, _ = select.select([sock], [], [], min(remaining, 1.0))
+            if not readable:
+                continue
+            try:
+                chunk = sock.recv(65536)
+            except (BlockingIOError, InterruptedError):
+                continue
+            except OSError as exc:
+                if not received:
+                    return Answer(error=f"{type(exc).__name__}: {exc}" + (f" ({send_error})" if send_error else ""),
+                                  elapsed=time.monotonic() - started)
+                break
+            if not chunk:
+                break
+            received += chunk
+    finally:
+        sock.close()
+    elapsed = time.monotonic() - started
+    if not received:
+        return Answer(error="connection closed without an answer" + (f" ({send_error})" if send_error else ""),
+                      elapsed=elapsed)
+    return _parse(bytes(received), elapsed)
+
+
+def _head_end(data: bytes) -> int:
+    return data.find(b"\r\n\r\n")
+
+
+def _complete(data) -> bool:
+    """Whether `data` holds a whole response (head and a Content-Length body)."""
+    end = _head_end(data)
+    if end < 0:
+        return False
+    length = None
+    for line in bytes(data[:end]).split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            try:
+                length = int(value.strip())
+            except ValueError:
+                return False
+        if name.strip().lower() == b"transfer-encoding" and b"chunked" in value.lower():
+            return bytes(data).endswith(b"0\r\n\r\n")
+    if length is None:
+        status_line = bytes(data[:end]).split(b"\r\n")[0].split(b" ")
+        # 204/304 have no body; otherwise read until close.
+        return len(status_line) > 1 and status_line[1] in (b"204", b"304")
+    return len(data) >= end + 4 + length
+
+
+def _parse(data: bytes, elapsed: float, partial: bool = False) -> Answer:
+    end = _head_end(data)
+    if end < 0:
+        return Answer(error=f"garbled answer: {data[:120]!r}", elapsed=elapsed)
+    lines = data[:end].decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    try:
+        status = int(parts[1])
+    except (IndexError, ValueError):
+        return Answer(error=f"garbled status line: {lines[0][:120]!r}", elapsed=elapsed)
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    body = data[end + 4:]
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        body = _dechunk(body)
+    elif "content-length" in headers:
+        body = body[: int(headers["content-length"])]
+    answer = Answer(status, parts[2] if len(parts) > 2 else "", headers, body, elapsed=elapsed)
+    if partial:
+        answer.error = "the answer's body did not arrive in time"
+    return answer
+
+
+def _dechunk(data: bytes) -> bytes:
+    out = bytearray()
+    while data:
+        size_line, _, rest = data.partition(b"\r\n")
+        try:
+            size = int(size_line.split(b";")[0], 16)
+        except ValueError:
+            break
+        if size == 0:
+            break
+        out += rest[:size]
+        data = rest[size + 2:]
+    return bytes(out)
+
+
+# --- Sessions and a JSON client ------------------------------------------------------------
+
+
+class Session:
+    """A login's token pair, kept in a file so that later steps can go on with it."""
+
+    def __init__(self, base: str, path: str):
+        self.base = base
+        self.path = path
+        with open(path) as f:
+            data = json.load(f)
+        self.refresh_token = data["refresh_token"]
+        self.access_token = data.get("access_token")
+        self.expires_at = data.get("expires_at", 0)
+
+    @staticmethod
+    def create(base: str, path: str, username: str, password: str) -> "Session":
+        answer = raw_request(base, "POST", "/v1/auth/login", [("Content-Type", "application/json")],
+                             json.dumps({"username": username, "password": password}).encode())
+        body = answer.json() or {}
+        if answer.status != 200 or "refresh_token" not in body:
+            raise SystemExit(f"fuzz_api: login as {username} failed: {answer.describe()}")
+        Session._write(path, body)
+        return Session(base, path)
+
+    @staticmethod
+    def _write(path: str, body: dict) -> None:
+        data = {
+            "refresh_token": body["refresh_token"],
+            "access_token": body["access_token"],
+            "expires_at": time.time() + int(body.get("expires_in", 0)),
+        }
+        tmp = path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(data, f)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+
+    def token(self) -> str:
+        """A current access token; renewed with the refresh token when it has < 5 min left."""
+        if self.access_token and time.time() < self.expires_at - 300:
+            return self.access_token
+        form = urllib.parse.urlencode({"grant_type": "refresh_token", "refresh_token": self.refresh_token})
+        answer = raw_request(self.base, "POST", "/v1/auth/token",
+                             [("Content-Type", "application/x-www-form-urlencoded")], form.encode())
+        body = answer.json() or {}
+        if answer.status != 200 or "refresh_token" not in body:
+            raise RuntimeError(f"refreshing the session in {self.path} failed: {answer.describe()}")
+        Session._write(self.path, body)
+        self.refresh_token = body["refresh_token"]
+        self.access_token = body["access_token"]
+        self.expires_at = time.time() + int(body["expires_in"])
+        return self.access_token
+
+
+class Client:
+    def __init__(self, base: str, session: Session | None):
+        self.base = base
+        self.session = session
+
+    def call(self, method: str, path: str, body=None, headers=None, raw: bytes | None = None,
+             auth: bool = True) -> Answer:
+        pairs = list(headers or [])
+        if auth and self.session is not None:
+            pairs.append(("Authorization", f"Bearer {self.session.token()}"))
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+        if data is not None and not any(k.lower() == "content-type" for k, _ in pairs):
+            pairs.append(("Content-Type", "application/json"))
+        return raw_request(self.base, method, path, pairs, data)
+
+    def must(self, method: str, path: str, body=None, status: int = 201):
+        answer = self.call(method, path, body)
+        if answer.status != status:
+            raise SystemExit(f"fuzz_api: {method} {path} answered {answer.describe()}, not {status}")
+        return answer.json()
+
+
+# --- seed ----------------------------------------------------------------------------------
+
+
+def leg(alias: str, asset: str, value: str | None = None) -> dict:
+    if value is None:
+        return {"accountAlias": alias, "remaining": "rest"}
+    return {"accountAlias": alias, "amount": {"asset": asset, "value": value}}
+
+
+def transfer(asset: str, value: str, source: str, dest: str, pending: bool = False) -> dict:
+    body = {"send": {"asset": asset, "value": value,
+                     "source": {"from": [leg(source, asset, value)]},
+                     "distribute": {"to": [leg(dest, asset, value)]}}}
+    if pending:
+        body["pending"] = True
+    return body
+
+
+def inflow(asset: str, value: str, dest: str) -> dict:
+    return {"send": {"asset": asset, "value": value, "distribute": {"to": [leg(dest, asset, value)]}}}
+
+
+def seed(base: str, password: str, work: str) -> int:
+    os.makedirs(os.path.join(work, "sessions"), exist_ok=True)
+    sessions = {}
+    # Every login the run needs happens now, before the fuzzer can lock the login route.
+    for name in ("seed", "fuzz", "helper"):
+        sessions[name] = Session.create(base, os.path.join(work, "sessions", f"{name}.json"), "admin", password)
+    api = Client(base, sessions["seed"])
+    v1 = "/v1"
+
+    org = api.must("POST", f"{v1}/organizations", {"legalName": "Fuzz Holdings", "legalDocument": "00.000.000/0001-00",
+                                                    "metadata": {"purpose": "fuzz"}})["id"]
+    org_del = api.must("POST", f"{v1}/organizations", {"legalName": "Fuzz Deletable", "legalDocument": "1"})["id"]
+    o = f"{v1}/organizations/{org}"
+    ledger = api.must("POST", f"{o}/ledgers", {"name": "main"})["id"]
+    ledger_del = api.must("POST", f"{o}/ledgers", {"name": "deletable"})["id"]
+    lp = f"{o}/ledgers/{ledger}"
+    brl = api.must("POST", f"{lp}/assets", {"name": "Real", "type": "currency", "code": "BRL"})["id"]
+    usd = api.must("POST", f"{lp}/assets", {"name": "Dollar", "type": "currency", "code": "USD"})["id"]
+    asset_del = api.must("POST", f"{lp}/assets", {"name": "Deletable", "type": "others", "code": "XDEL"})["id"]
+    portfolio = api.must("POST", f"{lp}/portfolios", {"name": "fuzz portfolio", "entityId": "fuzz"})["id"]
+    portfolio_del = api.must("POST", f"{lp}/portfolios", {"name": "deletable portfolio"})["id"]
+    segment = api.must("POST", f"{lp}/segments", {"name": "fuzz segment"})["id"]
+    segment_del = api.must("POST", f"{lp}/segments", {"name": "deletable segment"})["id"]
+
+    def account(alias: str, asset: str, **extra) -> dict:
+        return api.must("POST", f"{lp}/accounts", {"assetCode": asset, "type": "deposit", "alias": alias, **extra})
+
+    alice = account("@alice", "BRL", portfolioId=portfolio, segmentId=segment, metadata={"tier": 1})
+    bob = account("@bob", "BRL")
+    carol = account("@carol", "USD")
+    dave = account("@dave", "USD")
+    victim = account("@victim", "BRL")          # deleteAccount aims here (zero balance)
+    victim_balance = account("@victim2", "BRL")  # deleteBalance aims at its balance
+
+    api.must("POST", f"{lp}/transactions/inflow", inflow("BRL", "1000000.00", "@alice"))
+    api.must("POST", f"{lp}/transactions/inflow", inflow("USD", "1000000.00", "@carol"))
+    tx = api.must("POST", f"{lp}/transactions/json", transfer("BRL", "10.00", "@alice", "@bob"))
+    tx_revert = api.must("POST", f"{lp}/transactions/json", transfer("BRL", "5.00", "@alice", "@bob"))
+    pending_commit = api.must("POST", f"{lp}/transactions/json", transfer("BRL", "1.00", "@alice", "@bob", True))
+    pending_cancel = api.must("POST", f"{lp}/transactions/json", transfer("USD", "1.00", "@carol", "@dave", True))
+
+    def balance_of(account_id: str) -> str:
+        items = api.must("GET", f"{lp}/accounts/{account_id}/balances", status=200)["items"]
+        return items[0]["id"]
+
+    alice_balance = balance_of(alice["id"])
+    victim2_balance = balance_of(victim_balance["id"])
+    alice_op = next(op["id"] for op in tx["operations"] if op["accountAlias"] == "@alice")
+
+    # Identity: the fuzzer changes and deletes these, never the administrator.
+    def user(name: str) -> dict:
+        return api.must("POST", f"{v1}/users", {"username": name, "password": "Initial-pw-" + uuid.uuid4().hex})
+
+    victim_user = user("fuzz-victim")
+    group = api.must("POST", f"{v1}/groups", {"name": "fuzz-readers", "permissions": ["organizations:read"]})
+    client = api.must("POST", f"{v1}/clients", {"name": "fuzz-client", "groups": ["fuzz-readers"]})
+    client_del = api.must("POST", f"{v1}/clients", {"name": "fuzz-client-deletable", "groups": []})
+
+    # A user of its own for the routes that act on the caller (password change, TOTP
+    # enrolment): first login answers a password_change token, so change it, log in again.
+    self_initial = "Initial-pw-" + uuid.uuid4().hex
+    self_password = "Current-pw-" + uuid.uuid4().hex
+    api.must("POST", f"{v1}/users", {"username": "fuzz-self", "password": self_initial})
+    first = raw_request(base, "POST", "/v1/auth/login", [("Content-Type", "application/json")],
+                        json.dumps({"username": "fuzz-self", "password": self_initial}).encode())
+    restricted = (first.json() or {}).get("access_token")
+    if first.status != 200 or not restricted:
+        raise SystemExit(f"fuzz_api: first login of fuzz-self failed: {first.describe()}")
+    changed = raw_request(base, "POST", "/v1/auth/password",
+                          [("Content-Type", "application/json"), ("Authorization", f"Bearer {restricted}")],
+                          json.dumps({"current_password": self_initial, "new_password": self_password}).encode())
+    if changed.status != 204:
+        raise SystemExit(f"fuzz_api: fuzz-self's password change failed: {changed.describe()}")
+    Session.create(base, os.path.join(work, "sessions", "self.json"), "fuzz-self", self_password)
+
+    state = {
+        "url": base,
+        "organization_id": org, "ledger_id": ledger,
+        "organization_del": org_del, "ledger_del": ledger_del,
+        "asset_brl": brl, "asset_usd": usd, "asset_del": asset_del,
+        "portfolio_id": portfolio, "portfolio_del": portfolio_del,
+        "segment_id": segment, "segment_del": segment_del,
+        "accounts": {a["alias"]: a["id"] for a in (alice, bob, carol, dave, victim, victim_balance)},
+        "balance_id": alice_balance, "balance_del": victim2_balance,
+        "transaction_id": tx["id"], "transaction_revert": tx_revert["id"],
+        "transaction_commit": pending_commit["id"], "transaction_cancel": pending_cancel["id"],
+        "operation_id": alice_op,
+        "user_id": victim_user["id"], "group_id": group["id"],
+        "client_id": client["client_id"], "client_del": client_del["client_id"],
+    }
+    with open(os.path.join(work, "state.json"), "w") as f:
+        json.dump(state, f, indent=2)
+    with open(os.path.join(work, "schemathesis.toml"), "w") as f:
+        f.write(schemathesis_config(state))
+    print(json.dumps(state, indent=2))
+    return 0
+
+
+def toml_string(value: str) -> str:
+    return json.dumps(value)  # the ids and aliases here are plain ASCII: a JSON string is a TOML one
+
+
+def schemathesis_config(s: dict) -> str:
+    """The project config: the seeded ids, fixed, for every path parameter.
+
+    Fixed values (not dictionaries drawn with some probability) because only fixed values
+    reach schemathesis's coverage phase, which makes most of the cases; the price is that
+    schemathesis never sends a made-up id, which the hostile corpus does (malformed ids,
+    traversal, ids of nothing). Operations that delete or change something the others need
+    aim at their own copies. In bodies, the transaction legs draw the seeded aliases,
+    assets and small amounts from dictionaries (fuzzing phase), so that some transactions
+    post.
+    """
+    out = ["# Written by scripts/lib/fuzz_api.py seed for one run of scripts/fuzz-api.", ""]
+    dictionaries = {
+        "alias": ["@alice", "@bob", "@carol", "@dave"],
+        "code": ["BRL", "USD"],
+        "amount": ["1.00", "0.01", "2.50", "10.00"],
+        "group_name": ["fuzz-readers"],
+    }
+    for name, values in dictionaries.items():
+        out.append(f"[dictionaries.{name}]")
+        out.append("values = [" + ", ".join(toml_string(v) for v in values) + "]")
+        out.append("")
+
+    def binding(dictionary: str, probability: float) -> str:
+        return f'{{ dictionary = "{dictionary}", probability = {probability} }}'
+
+    out.append("[parameters]")
+    fixed = {
+        "path.organization_id": s["organization_id"], "path.ledger_id": s["ledger_id"],
+        "path.asset_id": s["asset_brl"], "path.portfolio_id": s["portfolio_id"],
+        "path.segment_id": s["segment_id"], "path.account_id": s["accounts"]["@alice"],
+        "path.alias": "@alice", "path.code": "BRL", "path.balance_id": s["balance_id"],
+        "path.transaction_id": s["transaction_id"], "path.operation_id": s["operation_id"],
+    }
+    for key, value in fixed.items():
+        out.append(f'"{key}" = {toml_string(value)}')
+    for prefix in ("body.send", "body.transactions[*].send"):
+        out.append(f'"{prefix}.asset" = {binding("code", 0.8)}')
+        out.append(f'"{prefix}.value" = {binding("amount", 0.5)}')
+        for side in ("source.from[*]", "distribute.to[*]"):
+            out.append(f'"{prefix}.{side}.accountAlias" = {binding("alias", 0.8)}')
+            out.append(f'"{prefix}.{side}.amount.asset" = {binding("code", 0.8)}')
+            out.append(f'"{prefix}.{side}.amount.value" = {binding("amount", 0.5)}')
+    out.append(f'"body.assetCode" = {binding("code", 0.8)}')
+    out.append(f'"body.groups[*]" = {binding("group_name", 0.5)}')
+    out.append("")
+
+    per_operation = [
+        ("deleteOrganization", {"path.organization_id": s["organization_del"]}),
+        ("deleteLedger", {"path.ledger_id": s["ledger_del"]}),
+        ("deleteAsset", {"path.asset_id": s["asset_del"]}),
+        ("deletePortfolio", {"path.portfolio_id": s["portfolio_del"]}),
+        ("deleteSegment", {"path.segment_id": s["segment_del"]}),
+        ("deleteAccount", {"path.account_id": s["accounts"]["@victim"]}),
+        ("deleteBalance", {"path.balance_id": s["balance_del"]}),
+        ("revertTransaction", {"path.transaction_id": s["transaction_revert"]}),
+        ("commitTransaction", {"path.transaction_id": s["transaction_commit"]}),
+        ("cancelTransaction", {"path.transaction_id": s["transaction_cancel"]}),
+        ("getUser", {"path.id": s["user_id"]}), ("updateUser", {"path.id": s["user_id"]}),
+        ("getGroup", {"path.id": s["group_id"]}), ("updateGroup", {"path.id": s["group_id"]}),
+        ("getClient", {"path.id": s["client_id"]}), ("updateClient", {"path.id": s["client_id"]}),
+        ("rotateClientSecret", {"path.id": s["client_id"]}), ("deleteClient", {"path.id": s["client_del"]}),
+    ]
+    for operation_id, parameters in per_operation:
+        out.append("[[operations]]")
+        out.append(f'include-operation-id = "{operation_id}"')
+        out.append("parameters = { " + ", ".join(f'"{k}" = {toml_string(v)}' for k, v in parameters.items()) + " }")
+        out.append("")
+    return "\n".join(out)
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    command, args = argv[1], argv[2:]
+    if command == "seed" and len(args) == 3:
+        return seed(*args)
+    if command == "hostile" and args:
+        from hostile_bodies import run_corpus  # noqa: E402  (same directory)
+        return run_corpus(args[0], long="--long" in args[1:])
+    if command == "check" and len(args) == 1:
+        from hostile_bodies import run_check  # noqa: E402
+        return run_check(args[0])
+    if command == "summarize" and args:
+        return summarize(args)
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+def summarize(paths: list[str]) -> int:
+    """Read schemathesis's ndjson reports: counts, check failures, fuzzer errors, and the
+    negative cases whose only negative part was the body and that were accepted anyway.
+
+    Each failure group is printed once with a reproduction (curl, with the token left out).
+    The exit status is 1 when there is a check failure, a fuzzer error or an accepted
+    negative body, else 0.
+    """
+    import base64
+    import collections
+    import shlex
+
+    operations, tested = 0, set()
+    requests, no_response = 0, 0
+    statuses: collections.Counter = collections.Counter()
+    failures: dict = {}
+    errors: dict = {}
+    accepted: dict = {}
+
+    def curl(request: dict) -> str:
+        parts = ["curl", "-sS", "-i", "-X", request["method"]]
+        for name, values in request.get("headers", {}).items():
+            for value in values:
+                if name.lower() == "authorization":
+                    value = "Bearer $TOKEN"
+                parts += ["-H", f"{name}: {value}"]
+        body = request.get("body")
+        if body and "$base64" in body:
+            data = base64.b64decode(body["$base64"])
+            try:
+                parts += ["--data-binary", data.decode("utf-8")]
+            except UnicodeDecodeError:
+                parts += ["--data-binary", f"<{len(data)} non-UTF-8 bytes>"]
+        parts.append(request["uri"])
+        return " ".join(shlex.quote(p) if not p.startswith("Bearer $TOKEN") else f'"Authorization: {p}"'
+                        for p in parts).replace("'Authorization: \"Authorization: Bearer $TOKEN\"'", '"Authorization: Bearer $TOKEN"')
+
+    def content(response: dict, limit: int | None = 400) -> str:
+        body = response.get("content") or {}
+        data = base64.b64decode(body["$base64"]) if "$base64" in body else b""
+        return data[:limit].decode("utf-8", "replace")
+
+    for path in paths:
+        with open(path) as f:
+            for line in f:
+                event = json.loads(line)
+                kind, data = next(iter(event.items()))
+                if kind == "LoadingFinished":
+                    operations += data["statistic"]["operations"]["selected"]
+                elif kind in ("NonFatalError", "FatalError"):
+                    info = data.get("info") or {}
+                    key = (data.get("label", "?"), info.get("title") or info.get("message", "error")[:200])
+                    errors.setdefault(key, info.get("message", "")[:600])
+                elif kind == "ScenarioFinished":
+                    recorder = data["recorder"]
+                    label = recorder["label"]
+                    if label.split(" ")[0] in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"):
+                        tested.add(label)  # not the stateful phase's scenarios
+                    if data.get("status") == "error":
+                        errors.setdefault((label, "scenario error"), json.dumps(data.get("info") or "")[:600])
+                    interactions = recorder.get("interactions", {})
+                    for case_id, interaction in interactions.items():
+                        response = interaction.get("response")
+                        if response is None:
+                            no_response += 1
+                            continue
+                        requests += 1
+                        statuses[response["status_code"]] += 1
+                    for case_id, checks in recorder.get("checks", {}).items():
+                        for check in checks:
+                            if check["status"] == "success":
+                                continue
+                            failure = (check.get("failure_info") or {}).get("failure") or {}
+                            interaction = interactions.get(case_id) or {}
+                            response = interaction.get("response") or {}
+                            key = (check["name"], label, failure.get("title", check["status"]))
+                            group = failures.setdefault(key, {"count": 0, "message": failure.get("message", ""),
+                                                              "curl": curl(interaction["request"]) if interaction else "",
+                                                              "status": response.get("status_code"),
+                                                              "body": content(response) if response else ""})
+                            group["count"] += 1
+                    for case_id, node in recorder.get("cases", {}).items():
+                        meta = node["value"].get("meta") or {}
+                        components = meta.get("components") or {}
+                        modes = {k: v.get("mode") for k, v in components.items()}
+                        if modes.get("body") != "negative" or any(m == "negative" for k, m in modes.items() if k != "body"):
+                            continue
+                        interaction = interactions.get(case_id) or {}
+                        response = interaction.get("response") or {}
+                        if not 200 <= (response.get("status_code") or 0) < 300:
+                            continue
+                        answer = _json_or_none(content(response, limit=None))
+                        if label.endswith("/transactions/batch") and isinstance(answer, dict) \
+                                and not any(item.get("status") == 201 for item in answer.get("items") or []):
+                            continue  # every item was refused, each with its own 4xx: the batch refused it
+                        phase = (meta.get("phase") or {}).get("data") or {}
+                        nulls = _null_paths(node["value"].get("body"))
+                        what = "null for a field that is not nullable" if nulls else \
+                            (phase.get("description") or "negative body")
+                        group = accepted.setdefault((label, what), {"count": 0, "curl": curl(interaction["request"]),
+                                                                    "status": response["status_code"],
+                                                                    "body": content(response), "fields": set()})
+                        group["count"] += 1
+                        group["fields"].update(nulls)
+
+    print(f"schemathesis: {operations} operations selected, {len(tested)} tested, {requests} requests answered"
+          + (f", {no_response} without an answer" if no_response else ""))
+    print("schemathesis: statuses " + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
+    server_errors = sum(v for k, v in statuses.items() if k >= 500)
+    for (check, label, title), group in sorted(failures.items()):
+        print(f"FAILURE {check}: {label}: {title} ({group['count']}x)")
+        if group["message"]:
+            print("    " + group["message"].replace("\n", "\n    "))
+        print(f"    answered {group['status']}: {group['body'][:300]}")
+        print(f"    reproduce: {group['curl'][:2000]}")
+    for (label, what), group in sorted(accepted.items()):
+        fields = f" ({', '.join(sorted(group['fields']))})" if group["fields"] else ""
+        print(f"FAILURE negative body accepted: {label}: {what}{fields} ({group['count']}x)")
+        print(f"    answered {group['status']}: {group['body'][:200]}")
+        print(f"    reproduce: {group['curl'][:2000]}")
+    for (label, title), message in sorted(errors.items()):
+        print(f"ERROR (the fuzzer could not test it): {label}: {title}\n    {message}")
+    print(f"ST_OPERATIONS={len(tested)}")
+    print(f"ST_REQUESTS={requests}")
+    print(f"ST_SERVER_ERRORS={server_errors}")
+    print(f"ST_FAILURE_GROUPS={len(failures) + len(accepted) + len(errors)}")
+    return 1 if failures or accepted or errors or server_errors else 0
+
+
+def _json_or_none(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _null_paths(value, path: str = "") -> list[str]:
+    """The paths of the JSON nulls in `value` (`status.description`, `transactions[0].description`)."""
+    if value is None:
+        return [path or "(body)"]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _null_paths(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _null_paths(v, f"{path}[{i}]")]
+    return []
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    sys.exit(main(sys.argv))
