@@ -6,7 +6,7 @@ import NIOHTTP1
 /// server, drives the measured load, then checks the books through the API.
 public enum Bench {
     public static func run(_ plan: BenchPlan, log: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
-        let client = BenchClient(base: plan.url, connections: plan.connections, credentials: plan.credentials)
+        let client = BenchClient(base: plan.url, connections: plan.httpConnections, credentials: plan.credentials)
         do {
             let report = try await run(plan, client: client, log: log)
             await client.shutdown()
@@ -65,7 +65,7 @@ public enum Bench {
                 p99_9: ms(h.valueAtPercentile(99.9)), max: ms(h.max), mean: h.mean / 1000
             ),
             errors: recorder.errors, errorRatio: recorder.requests == 0 ? 1 : Double(recorder.failed) / Double(recorder.requests),
-            books: books, passed: false, failures: []
+            books: books, loginFlood: outcome.flood, passed: false, failures: []
         )
         report.judge(maxErrorRatio: plan.maxErrorRatio, problems: failures, booksDeferred: plan.expectInterruption)
         return report

@@ -26,6 +26,14 @@ public struct BenchPlan: Sendable {
     /// requests do not fail the run, and the books are left for `bench verify` to check once
     /// the server is back.
     public var expectInterruption = false
+    /// Failed logins per second sent during the measured interval, alongside the transfers
+    /// (wrong passwords, mostly for names that do not exist): how much an unauthenticated
+    /// flood costs the ledger. None when nil.
+    public var loginFloodRate: Double?
+
+    /// Connections the flood's senders use, on top of `connections`.
+    static let floodSenders = 8
+    var httpConnections: Int { connections + (loginFloodRate == nil ? 0 : Self.floodSenders) }
 
     public init(
         url: String, credentials: Credentials, connections: Int, accounts: Int, duration: Double, rate: Double?, zipf: Double?,

@@ -24,6 +24,11 @@ public struct BenchReport: Codable, Sendable {
         public var findings: [String]
     }
 
+    public struct LoginFlood: Codable, Sendable, Equatable {
+        public var sent: Int
+        public var answers: [String: Int]
+    }
+
     public var started: String
     public var url: String
     public var mode: String
@@ -43,6 +48,8 @@ public struct BenchReport: Codable, Sendable {
     public var errors: [String: Int]
     public var errorRatio: Double
     public var books: Books?
+    /// The failed logins sent alongside (`--login-flood`): how many, and their answers by status.
+    public var loginFlood: LoginFlood?
     public var passed: Bool
     /// Why the run failed, if it did.
     public var failures: [String]
@@ -54,6 +61,7 @@ public struct BenchReport: Codable, Sendable {
         case requestsPerSecond = "requests_per_second"
         case latencyMs = "latency_ms"
         case errorRatio = "error_ratio"
+        case loginFlood = "login_flood"
     }
 
     /// The verdict: books read and balanced, errors within the plan's bound, and none of the
@@ -89,6 +97,12 @@ public struct BenchReport: Codable, Sendable {
             ),
             "errors        " + (errors.isEmpty ? "none" : errors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")),
         ]
+        if let flood = loginFlood {
+            lines.append(
+                "login flood   \(flood.sent) failed logins sent alongside: "
+                    + flood.answers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            )
+        }
         if let books {
             lines.append("books         \(books.balanced ? "balanced" : "NOT balanced"): \(books.balances) balances, \(books.operations) operations")
             lines += books.findings.map { "  - \($0)" }

@@ -5,6 +5,11 @@ import NIOHTTP1
 public enum Credentials: Sendable {
     case user(username: String, password: String)
     case client(id: String, secret: String)
+
+    /// The user's name; nil for a machine client.
+    var username: String? {
+        if case .user(let username, _) = self { username } else { nil }
+    }
 }
 
 /// Keeps a current access token for the run: logs in (or asks for client credentials) at the

@@ -73,8 +73,11 @@ struct BenchRun: AsyncParsableCommand {
             """
     )
     var expectInterruption = false
+    @Option(help: "Also send this many failed logins per second during the measured interval (an unauthenticated flood).")
+    var loginFlood: Double?
 
     func validate() throws {
+        if let loginFlood, loginFlood <= 0 { throw ValidationError("--login-flood must be positive") }
         guard (1...4096).contains(connections) else { throw ValidationError("--connections must be from 1 to 4096") }
         guard accounts >= 2 else { throw ValidationError("--accounts must be at least 2") }
         guard duration > 0 else { throw ValidationError("--duration must be positive") }
@@ -90,6 +93,7 @@ struct BenchRun: AsyncParsableCommand {
         )
         plan.acknowledgementFile = acknowledged
         plan.expectInterruption = expectInterruption
+        plan.loginFloodRate = loginFlood
         let report: BenchReport
         do {
             report = try await Bench.run(plan, log: BenchTarget.log)

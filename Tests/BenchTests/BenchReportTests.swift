@@ -14,7 +14,7 @@ struct BenchReportTests {
             latencyMs: .init(p50: 1, p90: 2, p99: 3, p99_9: 4, max: 5, mean: 1.5), errors: errors,
             errorRatio: Double(failed) / Double(requests),
             books: balanced.map { .init(balances: 10_001, operations: 20_000, balanced: $0, findings: $0 ? [] : ["balance @bench1 is not the sum of its operations"]) },
-            passed: false, failures: []
+            loginFlood: nil, passed: false, failures: []
         )
     }
 

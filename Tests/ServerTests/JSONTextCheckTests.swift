@@ -38,3 +38,28 @@ struct JSONTextCheckTests {
         #expect(Self.problem(#"{"a":1e\#(forty)}"#) == nil)  // exponent digits do not count
     }
 }
+
+/// The walk that refuses unknown fields and nulls names the first one by its full path.
+@Suite("Body shape")
+struct BodyShapeTests {
+    static let shape = BodyShape.object([
+        "a": .object(["b": nil]),
+        "list": .array(.object(["x": nil])),
+        "meta": .free,
+        "z": nil,
+    ])
+
+    @Test func violationsAreNamedByPathSmallestKeyFirst() throws {
+        func first(_ json: String, nullable: Set<String> = []) throws -> BodyShape.Violation? {
+            let object = try JSONSerialization.jsonObject(with: Data(json.utf8))
+            return Self.shape.firstViolation(in: object, nullable: nullable)
+        }
+        #expect(try first(#"{"a":{"b":1},"list":[{"x":1}],"meta":{"any":null},"z":2}"#) == nil)
+        #expect(try first(#"{"a":{"c":1}}"#) == .unknown("a.c"))
+        #expect(try first(#"{"list":[{"x":1},{"y":1}]}"#) == .unknown("list[1].y"))
+        #expect(try first(#"{"list":[{"x":null}]}"#) == .null("list[0].x"))
+        #expect(try first(#"{"z":null,"a":{"b":null},"q":1}"#) == .null("a.b"))
+        #expect(try first(#"{"z":null}"#, nullable: ["z"]) == nil)
+        #expect(try first(#"{"a":{"b":null}}"#, nullable: ["b"]) == .null("a.b"))  // top level only
+    }
+}

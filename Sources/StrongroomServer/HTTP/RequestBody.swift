@@ -28,9 +28,11 @@ struct RequestBody {
             throw StrongroomError(.malformedJSON, .badRequest, "The request body must be a JSON object.")
         }
         switch T.shape.firstViolation(in: fields, nullable: T.nullableFields) {
-        case .unknown(let field):
+        case .unknown(let path):
+            let field = String(path.prefix(200))
             throw StrongroomError(.unknownField, .badRequest, "Unknown field: \(field).", fields: [.init(field: field, message: "unknown field")])
-        case .null(let field):
+        case .null(let path):
+            let field = String(path.prefix(200))
             throw StrongroomError(
                 .invalidField, .badRequest, "Field '\(field)' must not be null: leave it out instead.",
                 fields: [.init(field: field, message: "must not be null")]
@@ -119,38 +121,60 @@ indirect enum BodyShape: Sendable {
         return .object(fields)
     }
 
-    /// A field a body may not carry: one the shape does not know, or a null where the
-    /// contract allows none (a decoder would read it as "absent").
+    /// A field a body may not carry, by dotted path: one the shape does not know, or a null
+    /// where the contract allows none (a decoder would read it as "absent").
     enum Violation: Equatable {
         case unknown(String)
         case null(String)
+
+        var path: String {
+            switch self {
+            case .unknown(let path), .null(let path): path
+            }
+        }
+
+        /// The same violation seen from one level up: under member `step` ("key") or item
+        /// `step` ("[3]"): `a.b`, `a[3].b`, `a[3][0]`.
+        func under(_ step: String) -> Violation {
+            let path = step + (path.isEmpty ? "" : path.hasPrefix("[") ? path : "." + path)
+            switch self {
+            case .unknown: return .unknown(path)
+            case .null: return .null(path)
+            }
+        }
     }
 
-    /// The first violation, by dotted path, in key order at each depth. `.free` parts are the
+    /// The first violation, the smallest key first at each depth. `.free` parts are the
     /// type's own decoder's to check; `nullable` names the top-level fields that may be null.
-    func firstViolation(in value: Any, path: String = "", nullable: Set<String> = []) -> Violation? {
+    /// On the hot path of every request: paths are built only for the violation reported.
+    func firstViolation(in value: Any, nullable: Set<String> = []) -> Violation? {
         switch self {
         case .free:
             return nil
         case .array(let element):
             guard let items = value as? [Any] else { return nil }
             for (index, item) in items.enumerated() {
-                if let violation = element.firstViolation(in: item, path: "\(path)[\(index)]") { return violation }
+                if let violation = element.firstViolation(in: item) { return violation.under("[\(index)]") }
             }
             return nil
         case .object(let fields):
             guard let object = value as? [String: Any] else { return nil }
-            for key in object.keys.sorted() {
-                let keyPath = String((path.isEmpty ? key : "\(path).\(key)").prefix(200))
-                guard let shape = fields[key] else { return .unknown(keyPath) }
-                let member = object[key]!
-                if member is NSNull {
-                    if path.isEmpty, nullable.contains(key) { continue }
-                    return .null(keyPath)
+            var first: (key: String, violation: Violation)?
+            for (key, member) in object {
+                if let first, key > first.key { continue }  // only a smaller key can come first
+                let found: Violation?
+                if let shape = fields[key] {
+                    if member is NSNull {
+                        found = nullable.contains(key) ? nil : .null("")
+                    } else {
+                        found = shape?.firstViolation(in: member)
+                    }
+                } else {
+                    found = .unknown("")
                 }
-                if let shape, let violation = shape.firstViolation(in: member, path: keyPath) { return violation }
+                if let found { first = (key, found) }
             }
-            return nil
+            return first.map { $0.violation.under($0.key) }
         }
     }
 }

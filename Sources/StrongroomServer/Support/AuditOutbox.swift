@@ -3,14 +3,17 @@ import StrongroomKernel
 import Synchronization
 
 /// Records of requests that changed nothing (refused by a rule, denied by the guard), on
-/// their way to the chain outside any ledger transaction. Bounded: up to `maxEvents` are
-/// kept one by one; beyond that each event only increments a counter per (actor, source,
-/// action, outcome), itself bounded to `maxTallies` keys with one overflow counter per
-/// action and outcome after that. So a flood costs a counter increment per request, memory
-/// stays bounded, and the counts still add up to every event: nothing is dropped silently.
+/// their way to the chain outside any ledger transaction. Bounded: per flush interval, up to
+/// `maxEventsPerKey` events of one (actor, source, action, outcome) and `maxEvents` in all
+/// are kept one by one; beyond that each event only increments a counter for its key,
+/// itself bounded to `maxTallies` keys with one overflow counter per action and outcome
+/// after that. So a flood (thousands of failed logins from one address) costs a counter
+/// increment per request and a handful of chain records per interval, memory stays
+/// bounded, and the counts still add up to every event: nothing is dropped silently.
 final class AuditOutbox: Sendable {
     struct Limits: Sendable {
         var maxEvents = 1_000
+        var maxEventsPerKey = 16
         var maxTallies = 1_000
     }
 
@@ -29,6 +32,8 @@ final class AuditOutbox: Sendable {
     /// What the outbox holds: single events in arrival order, and the counters.
     struct Contents: Sendable {
         fileprivate var events: [AuditEvent] = []
+        /// How many of `events` each key holds.
+        fileprivate var singles: [TallyKey: Int] = [:]
         fileprivate var tallies: [TallyKey: Tally] = [:]
 
         var isEmpty: Bool { events.isEmpty && tallies.isEmpty }
@@ -64,12 +69,18 @@ final class AuditOutbox: Sendable {
 
     func add(_ event: AuditEvent) {
         let now = clock.now()
-        state.withLock { state in
-            if state.events.count < limits.maxEvents {
-                state.events.append(event)
-            } else {
-                Self.tally(event.actor, event.action, event.outcome, count: 1, first: now, last: now, into: &state, limits: limits)
-            }
+        state.withLock { state in Self.keep(event, at: now, in: &state, limits: limits) }
+    }
+
+    /// One event, kept as itself while its key and the outbox have room, else counted.
+    private static func keep(_ event: AuditEvent, at now: Timestamp, in state: inout Contents, limits: Limits) {
+        let key = TallyKey(actor: event.actor, action: event.action, outcome: event.outcome)
+        let singles = state.singles[key, default: 0]
+        if state.events.count < limits.maxEvents, singles < limits.maxEventsPerKey {
+            state.events.append(event)
+            state.singles[key] = singles + 1
+        } else {
+            tally(event.actor, event.action, event.outcome, count: 1, first: now, last: now, into: &state, limits: limits)
         }
     }
 
@@ -88,13 +99,8 @@ final class AuditOutbox: Sendable {
         state.withLock { state in
             let queued = state.events
             state.events = []
-            for event in taken.events + queued {
-                if state.events.count < limits.maxEvents {
-                    state.events.append(event)
-                } else {
-                    Self.tally(event.actor, event.action, event.outcome, count: 1, first: now, last: now, into: &state, limits: limits)
-                }
-            }
+            state.singles = [:]
+            for event in taken.events + queued { Self.keep(event, at: now, in: &state, limits: limits) }
             for (key, tally) in taken.tallies {
                 Self.tally(key.actor, key.action, key.outcome, count: tally.count, first: tally.first, last: tally.last, into: &state, limits: limits)
             }

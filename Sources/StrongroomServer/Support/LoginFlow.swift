@@ -15,6 +15,7 @@ struct LoginFlow: Sendable {
     let clock: any WallClock
     /// Production: members of `administrators` need a second factor whatever the group says.
     let administratorsRequireMFA: Bool
+    let lockedSources = LockedSources()
 
     enum Result: Sendable {
         case authenticated(User, TokenRestriction?)
@@ -37,7 +38,13 @@ struct LoginFlow: Sendable {
     func run(_ attempt: Attempt, username: String, password: String, totp: String?) async throws -> Result {
         let store = persistence.identity
         let now = clock.now()
+        if let until = lockedSources.lockedUntil(attempt.sourceKey, now: now) {
+            return .throttled(retryAfterSeconds: (until.microsecondsSinceEpoch - now.microsecondsSinceEpoch + 999_999) / 1_000_000)
+        }
         let counters = try await store.loginCounters(keys: [attempt.accountKey, attempt.sourceKey])
+        if let source = counters[attempt.sourceKey], source.lockedUntil > now {
+            lockedSources.remember(attempt.sourceKey, lockedUntil: source.lockedUntil, now: now)
+        }
         var known = false
         if let account = counters[attempt.accountKey], account.lockedUntil > now {
             known = try await store.isKnownLoginSource(

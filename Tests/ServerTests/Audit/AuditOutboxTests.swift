@@ -28,7 +28,7 @@ struct AuditOutboxTests {
     }
 
     @Test func aFloodIsCountedNotDroppedAndStaysBounded() {
-        let outbox = AuditOutbox(limits: .init(maxEvents: 100, maxTallies: 10), clock: Self.clock)
+        let outbox = AuditOutbox(limits: .init(maxEvents: 100, maxEventsPerKey: 1_000, maxTallies: 10), clock: Self.clock)
         for n in 0..<10_000 { outbox.add(Self.failedLogin(n, source: "10.0.\(n % 50).1")) }
         #expect(outbox.pendingCount == 10_000)
         let drained = outbox.drain().records
@@ -41,8 +41,23 @@ struct AuditOutboxTests {
         #expect(outbox.drain().isEmpty)
     }
 
+    @Test func oneSourceFloodingIsCountedAfterItsFirstFewEvents() {
+        let outbox = AuditOutbox(limits: .init(maxEvents: 1_000, maxEventsPerKey: 16, maxTallies: 10), clock: Self.clock)
+        for n in 0..<500 { outbox.add(Self.failedLogin(n, source: "203.0.113.9")) }
+        outbox.add(Self.failedLogin(1_000, source: "198.51.100.1"))
+        let drained = outbox.drain().records
+        #expect(Self.total(drained) == 501)
+        // 16 of the flooding source one by one, the other source's one, and one tally of 484.
+        #expect(drained.count == 16 + 1 + 1)
+        #expect(drained.contains { $0.requestID == "r1000" })
+        #expect(drained.last?.summary["count"] == .number(484))
+        // The next interval starts afresh.
+        outbox.add(Self.failedLogin(2_000, source: "203.0.113.9"))
+        #expect(outbox.drain().records.map(\.requestID) == ["r2000"])
+    }
+
     @Test func aFailedFlushPutsEverythingBackAheadOfNewEvents() {
-        let outbox = AuditOutbox(limits: .init(maxEvents: 5, maxTallies: 10), clock: Self.clock)
+        let outbox = AuditOutbox(limits: .init(maxEvents: 5, maxEventsPerKey: 1_000, maxTallies: 10), clock: Self.clock)
         for n in 0..<8 { outbox.add(Self.failedLogin(n, source: "10.0.0.1")) }
         let first = outbox.drain()
         #expect(Self.total(first.records) == 8)
