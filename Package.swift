@@ -15,6 +15,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "strongroom", targets: ["StrongroomCLI"]),
+        // The pure core, for the micro-benchmarks package in Benchmarks/ (not a public API).
+        .library(name: "StrongroomCore", targets: ["StrongroomKernel", "LedgerCore", "Bookkeeping", "Secrets", "Identity", "Audit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
