@@ -58,6 +58,9 @@ public protocol IdentityStore: Sendable {
     func setTOTP(userID: UUID, sealedSecret: [UInt8], at: Timestamp) async throws
     func totp(userID: UUID) async throws -> TOTPEnrollment?
     func confirmTOTP(userID: UUID, at: Timestamp) async throws
+    /// Removes the enrolment, confirmed or not (an administrator's reset); false when the
+    /// user had none.
+    func clearTOTP(userID: UUID, at: Timestamp) async throws -> Bool
     /// Moves the last accepted step forward to `step`; false when it already is there or
     /// past it (the code was spent, here or in another process).
     func spendTOTPStep(userID: UUID, step: Int64) async throws -> Bool

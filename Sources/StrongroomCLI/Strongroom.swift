@@ -8,7 +8,7 @@ struct Strongroom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strongroom",
         abstract: "A secure, auditable double-entry ledger and banking core.",
-        subcommands: [Serve.self, Migrate.self, AuditCommand.self, BenchCommand.self, Version.self]
+        subcommands: [Serve.self, Migrate.self, AuditCommand.self, KeysCommand.self, BenchCommand.self, Version.self]
     )
 }
 
@@ -95,6 +95,31 @@ struct Migrate: AsyncParsableCommand {
             print(applied.isEmpty ? "migrations are current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
         } catch {
             throw Refusal("migration failed: \(error)")
+        }
+    }
+}
+
+/// `strongroom keys rotate`.
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Manage the token signing keys.", subcommands: [Rotate.self]
+    )
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a signing key that signs from now on; older keys verify until their tokens expire.",
+            discussion: "Running servers switch to it within 30 s. Needs the master key (STRONGROOM_MASTER_KEY or the data directory's)."
+        )
+        @OptionGroup var options: ServerOptions
+
+        func run() async throws {
+            let (configuration, logger) = try await options.loadQuietly()
+            do {
+                let rotated = try await KeyCommands.rotate(configuration, logger: logger)
+                print("new signing key \(rotated.kid), created \(rotated.createdAt)")
+            } catch {
+                throw Refusal("key rotation failed: \(error)")
+            }
         }
     }
 }

@@ -162,6 +162,13 @@ extension SQLIdentityStore {
         )
     }
 
+    func clearTOTP(userID: UUID, at: Timestamp) async throws -> Bool {
+        try await executor.queryOne(
+            "UPDATE identity_users SET totp_secret = NULL, totp_confirmed = FALSE, updated_at = $1 WHERE id = $2 AND totp_secret IS NOT NULL RETURNING id",
+            [.int(at.microsecondsSinceEpoch), .text(userID.storageText)]
+        ) != nil
+    }
+
     func spendTOTPStep(userID: UUID, step: Int64) async throws -> Bool {
         try await executor.queryOne(
             "UPDATE identity_users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1 RETURNING id",

@@ -22,8 +22,10 @@ struct DataDirectory: Sendable {
     }
 
     /// The development master key: read from the data directory, or generated into it.
+    var masterKeyPath: String { (path as NSString).appendingPathComponent(Self.masterKeyFile) }
+
     func developmentMasterKey() throws -> MasterKey {
-        let file = (path as NSString).appendingPathComponent(Self.masterKeyFile)
+        let file = masterKeyPath
         if let data = FileManager.default.contents(atPath: file) {
             do {
                 return try MasterKey(text: String(decoding: data, as: UTF8.self))

@@ -214,6 +214,9 @@ struct AuditCoverageTests {
                 action: "user.create", status: .created
             ))
             try await probe.expectRecorded(.patch, "/v1/users/{id}", "/v1/users/\(user)", #"{"status":"disabled"}"#, action: "user.update", status: .ok)
+            let userID = try #require(UUID(uuidString: user))
+            try await persistence.write { try await $0.identity.setTOTP(userID: userID, sealedSecret: [1, 2, 3], at: SystemClock().now()) }
+            try await probe.expectRecorded(.delete, "/v1/users/{id}/mfa/totp", "/v1/users/\(user)/mfa/totp", action: "user.mfa.reset", status: .noContent)
             let machine = try await probe.expectRecorded(
                 .post, "/v1/clients", "/v1/clients", #"{"name":"Nightly job","groups":["clerks"]}"#, action: "client.create", status: .created
             )

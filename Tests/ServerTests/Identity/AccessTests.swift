@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Identity
+import Logging
 import Storage
 import StrongroomKernel
 import StrongroomTestSupport
@@ -203,6 +204,49 @@ struct AccessTests {
         }
     }
 
+    @Test(arguments: TestBackend.available)
+    func theCommandLineRotationSignsOnceTheServerReloadsAndIsAudited(backend: TestBackend) async throws {
+        try await TestServer.with(backend) { client, prepared, config in
+            let (before, _) = try await client.login("admin", TestServer.adminPassword)
+            let rotated = try await KeyCommands.rotate(config, logger: Logger(label: "test"))
+            try await prepared.tokens.reload()  // what the keyring refresh does every 30 s
+            #expect(try await client.json(.get, "/v1/auth/me", token: before).status == .ok)
+            let (after, _) = try await client.login("admin", TestServer.adminPassword)
+            #expect(try Self.kid(after) == rotated.kid)
+            let events = try await client.json(.get, "/v1/audit/events?action=key.rotate", token: after)
+            let items = try #require(try events.object()["items"] as? [[String: Any]])
+            #expect(items.contains { ($0["resource"] as? String) == "signing-key:\(rotated.kid)" && (($0["actor"] as? [String: Any])?["id"] as? String) == "cli" })
+        }
+    }
+
+    @Test func theCommandLineRotationRefusesWithoutTheMasterKey() async throws {
+        try await TestServer.with(.sqlite) { _, _, config in
+            var elsewhere = config
+            elsewhere.dataDirectory = config.dataDirectory + "-missing"
+            await #expect(throws: ConfigurationError.self) { try await KeyCommands.rotate(elsewhere, logger: Logger(label: "test")) }
+        }
+    }
+
+    @Test func aScopedGroupIsMadeGlobalAgainByAnExplicitNullScope() async throws {
+        try await TestServer.with(.sqlite) { client, _, _ in
+            let (admin, _) = try await client.login("admin", TestServer.adminPassword)
+            let organization = try await client.json(.post, "/v1/organizations", token: admin, body: #"{"legalName":"Scoped","legalDocument":"1"}"#)
+            let organizationID = try #require(try organization.object()["id"] as? String)
+            let created = try await client.json(.post, "/v1/groups", token: admin, body: #"{"name":"tellers","permissions":["transactions:read"],"scope":{"organization_id":"\#(organizationID)"}}"#)
+            #expect(created.status == .created)
+            let id = try #require(try created.object()["id"] as? String)
+            let unchanged = try await client.json(.patch, "/v1/groups/\(id)", token: admin, body: #"{"require_mfa":false}"#)
+            #expect(try (unchanged.object()["scope"] as? [String: Any])?["organization_id"] as? String == organizationID)
+            let global = try await client.json(.patch, "/v1/groups/\(id)", token: admin, body: #"{"scope":null}"#)
+            #expect(global.status == .ok)
+            #expect(try global.object()["scope"] == nil)
+            let fetched = try await client.json(.get, "/v1/groups/\(id)", token: admin)
+            #expect(try fetched.object()["scope"] == nil)
+            // null elsewhere in the body is still refused.
+            try await client.json(.patch, "/v1/groups/\(id)", token: admin, body: #"{"permissions":null}"#).expectProblem(.badRequest, code: "SR-0002")
+        }
+    }
+
     @Test func aSecondFactorIsEnrolledOnceAndEachCodeWorksOnce() async throws {
         try await TestServer.with(.sqlite) { client, prepared, _ in
             // A group that requires MFA sends an unenrolled member to enrolment first.
@@ -229,6 +273,32 @@ struct AccessTests {
                 #expect(login.status.code == expected, "\(login.text)")
                 if expected == 200 { #expect(try login.object()["restricted"] == nil) }
             }
+        }
+    }
+
+    @Test func anAdministratorResetsALostSecondFactorAndTheUserEnrolsAgain() async throws {
+        try await TestServer.with(.sqlite) { client, prepared, _ in
+            let (userID, _) = try await IdentityFixture.user("noor", permissions: [.usersRead], requiresMFA: true, client: client, prepared: prepared)
+            let (restricted, _) = try await client.login("noor", IdentityFixture.password)
+            let enrolment = try await client.json(.post, "/v1/auth/mfa/totp", token: restricted)
+            let secret = try #require(try enrolment.object()["secret"] as? String)
+            let totp = TOTP(secret: try #require(Base32.decode(secret)))
+            let step = TOTP.step(at: SystemClock().now().secondsSinceEpoch)
+            #expect(try await client.json(.post, "/v1/auth/mfa/totp/confirm", token: restricted, body: #"{"totp":"\#(totp.code(atStep: step))"}"#).status == .noContent)
+            let login = try await client.json(
+                .post, "/v1/auth/login", body: #"{"username":"noor","password":"\#(IdentityFixture.password)","totp":"\#(totp.code(atStep: step + 1))"}"#
+            )
+            let refresh = try #require(try login.object()["refresh_token"] as? String)
+
+            let (admin, _) = try await client.login("admin", TestServer.adminPassword)
+            let path = "/v1/users/\(userID.uuidString.lowercased())/mfa/totp"
+            #expect(try await client.json(.delete, path, token: admin).status == .noContent)
+            try await client.json(.delete, path, token: admin).expectProblem(.notFound, code: "SR-1020")  // nothing left to reset
+            // The user's sessions ended; the next login (password alone) must enrol again.
+            let renewed = try await client.json(.post, "/v1/auth/token", body: #"{"grant_type":"refresh_token","refresh_token":"\#(refresh)"}"#)
+            #expect(renewed.status == .badRequest || renewed.status == .unauthorized)
+            let (_, kind) = try await client.login("noor", IdentityFixture.password)
+            #expect(kind == "mfa_enrollment")
         }
     }
 }

@@ -34,7 +34,8 @@ enum GroupRoutes {
 
     struct GroupChanges: StrictDecodable {
         let permissions: [String]?
-        let scope: ScopeBody?
+        /// Absent: unchanged. `null`: the group becomes global again. An object: that scope.
+        let scope: ScopeBody??
         let requireMFA: Bool?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
@@ -43,6 +44,20 @@ enum GroupRoutes {
         }
 
         static var shape: BodyShape { .object(CodingKeys.self, nested: ["scope": ScopeBody.shape]) }
+        static let nullableFields: Set<String> = ["scope"]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            permissions = try container.decodeIfPresent([String].self, forKey: .permissions)
+            requireMFA = try container.decodeIfPresent(Bool.self, forKey: .requireMFA)
+            if !container.contains(.scope) {
+                scope = nil
+            } else if try container.decodeNil(forKey: .scope) {
+                scope = .some(nil)
+            } else {
+                scope = .some(try container.decode(ScopeBody.self, forKey: .scope))
+            }
+        }
     }
 
     struct GroupView: Encodable {

@@ -5,7 +5,7 @@ import Identity
 import Storage
 import StrongroomKernel
 
-/// `POST/GET /v1/users`, `GET/PATCH /v1/users/{id}`.
+/// `POST/GET /v1/users`, `GET/PATCH /v1/users/{id}`, `DELETE /v1/users/{id}/mfa/totp`.
 enum UserRoutes {
     struct NewUser: FlatStrictDecodable {
         let username: String
@@ -152,6 +152,22 @@ enum UserRoutes {
                 return UserView(user, groups: groups)
             }
             return try JSONResponse.make(view)
+        }
+
+        // An administrator's reset of a user who lost the authenticator: the enrolment goes
+        // and the user's sessions end; the next login enrols again where a group requires it.
+        routes.add(.delete, "/v1/users/{id}/mfa/totp", access: .permission(.usersManage), action: "user.mfa.reset") { _, context in
+            let id = try AdminSupport.pathID(context, "The user")
+            try await persistence.write { work in
+                guard try await work.identity.user(id: id) != nil else { throw StrongroomError.identityNotFound("The user") }
+                try AdminSupport.requireCovering(try await work.identity.groups(of: id, kind: .user), by: context.principal)
+                guard try await work.identity.clearTOTP(userID: id, at: clock.now()) else {
+                    throw StrongroomError(.identityNotFound, .notFound, "The user has no second factor enrolled.")
+                }
+                try await work.identity.revokeRefreshTokens(ofUser: id)
+                try context.recordSuccess(in: work, resource: "user:\(id.uuidString.lowercased())")
+            }
+            return Response(status: .noContent)
         }
     }
 }
