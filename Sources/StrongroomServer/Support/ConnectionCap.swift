@@ -42,6 +42,7 @@ final class ConnectionCap: Sendable {
         private let cap: ConnectionCap
         private var counted = false
         private var admitted = true
+        private var refused = false
 
         init(cap: ConnectionCap) { self.cap = cap }
 
@@ -56,7 +57,10 @@ final class ConnectionCap: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             guard admitted else {
-                if case .head = unwrapInboundIn(data) { refuse(context) }
+                if case .head = unwrapInboundIn(data), !refused {
+                    refused = true
+                    refuse(context)
+                }
                 return  // nothing of an excess connection reaches the application
             }
             context.fireChannelRead(data)
