@@ -1,9 +1,12 @@
-/// Who caused an audit event: a user or a machine client (by id), nobody yet authenticated
-/// (`anonymous`), or the service itself (`system`), and the request's source address.
+/// Who caused an audit event: a user or a machine client (by id), a caller of an outside
+/// identity provider (`external`, by the id derived from its issuer and subject), nobody yet
+/// authenticated (`anonymous`), or the service itself (`system`), and the request's source
+/// address.
 public struct AuditActor: Sendable, Hashable {
     public enum Kind: String, Sendable, CaseIterable {
         case user
         case client
+        case external
         case anonymous
         case system
     }

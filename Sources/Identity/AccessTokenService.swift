@@ -65,15 +65,11 @@ public struct AccessTokenService: Sendable {
 
     public func verify(_ token: String) async throws(Rejection) -> AccessTokenClaims {
         guard token.utf8.count <= Self.maxTokenBytes else { throw .tooLarge }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[2].isEmpty,
-            let headerBytes = Base64URL.decode(parts[0]),
-            let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any]
-        else { throw .malformed }
-        guard header["alg"] as? String == "EdDSA" else { throw .wrongAlgorithm }
-        guard header["typ"] as? String == TokenSettings.accessTokenType else { throw .wrongType }
-        guard header["crit"] == nil else { throw .malformed }
-        guard let kid = header["kid"] as? String, let key = keyring.keys[kid] else { throw .unknownKey }
+        guard let jwt = CompactJWT(token) else { throw .malformed }
+        guard jwt.algorithm == "EdDSA" else { throw .wrongAlgorithm }
+        guard jwt.type == TokenSettings.accessTokenType else { throw .wrongType }
+        guard !jwt.hasCriticalExtensions else { throw .malformed }
+        guard let kid = jwt.keyID, let key = keyring.keys[kid] else { throw .unknownKey }
 
         let claims: AccessTokenClaims
         do {
@@ -81,16 +77,10 @@ public struct AccessTokenService: Sendable {
         } catch {
             throw .badSignature
         }
-        let now = clock.now().secondsSinceEpoch
-        let skew = TokenSettings.clockSkewSeconds
         guard claims.issuer == settings.issuer else { throw .wrongIssuer }
         guard claims.audience == settings.audience else { throw .wrongAudience }
-        guard now < claims.expiresAt else { throw .expired }
-        guard claims.notBefore <= now + skew else { throw .notYetValid }
-        guard claims.issuedAt <= now + skew else { throw .issuedInFuture }
-        guard claims.expiresAt - claims.issuedAt <= TokenSettings.allowedAccessLifetimes.upperBound else {
-            throw .lifetimeTooLong
-        }
+        try TokenTimes(expiresAt: claims.expiresAt, issuedAt: claims.issuedAt, notBefore: claims.notBefore)
+            .check(at: clock.now().secondsSinceEpoch, maxLifetime: TokenSettings.allowedAccessLifetimes.upperBound)
         guard UUID(uuidString: claims.subject) != nil, !claims.tokenID.isEmpty else { throw .badSubject }
         return claims
     }

@@ -10,6 +10,9 @@ public enum PrincipalResolver {
         }
         let name: String
         switch claims.kind {
+        case .external:
+            // Our keys never sign an outside caller's token: such a claim is a forgery.
+            return nil
         case .user:
             guard let user = try await store.user(id: id), user.status == .active else { return nil }
             name = user.username.value
@@ -23,5 +26,29 @@ public enum PrincipalResolver {
             id: id, kind: claims.kind, name: name, groups: groups.map(\.name), grants: Grants(groups: groups),
             restriction: claims.restriction, tokenID: claims.tokenID, tokenExpiresAt: claims.expiresAt
         )
+    }
+
+    /// The principal of an outside issuer's caller: the Strongroom groups its token maps to
+    /// that exist, less those that need a second factor when the issuer does not say one was
+    /// used (a group's `require_mfa`, and `administrators` in production).
+    public static func resolve(
+        external identity: ExternalIdentity, store: any IdentityStore, administratorsRequireMFA: Bool
+    ) async throws -> Principal {
+        var groups: [Group] = []
+        for name in identity.groupNames {
+            if let group = try await store.group(name: name) { groups.append(group) }
+        }
+        let granted = grantedGroups(groups, multiFactor: identity.multiFactor, administratorsRequireMFA: administratorsRequireMFA)
+        return Principal(
+            id: identity.principalID, kind: .external, name: identity.subject, groups: granted.map(\.name),
+            grants: Grants(groups: granted), restriction: nil, tokenID: identity.tokenID, tokenExpiresAt: identity.expiresAt
+        )
+    }
+
+    public static func grantedGroups(_ groups: [Group], multiFactor: Bool, administratorsRequireMFA: Bool) -> [Group] {
+        guard !multiFactor else { return groups }
+        return groups.filter { group in
+            !group.requiresMFA && !(administratorsRequireMFA && group.name == Group.administratorsName)
+        }
     }
 }

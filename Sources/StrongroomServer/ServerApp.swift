@@ -22,6 +22,8 @@ public enum ServerApp {
     struct Prepared: Sendable {
         let persistence: Persistence
         let tokens: TokenAuthority
+        /// The outside identity provider's verifier, when one is configured.
+        let external: ExternalTokenAuthority?
         let login: LoginService
         let hasher: PasswordHasher
         /// Where password hashing runs, off the cooperative pool.
@@ -78,12 +80,17 @@ public enum ServerApp {
         let dataDirectory = DataDirectory(path: config.dataDirectory)
         try dataDirectory.create()
         let box = try secretBox(config, dataDirectory: dataDirectory)
+        let clock = SystemClock()
+        // Read before the database opens: a key file we cannot use stops the start at once.
+        var external: ExternalTokenAuthority?
+        if let outside = config.externalIssuer {
+            external = try await ExternalTokenAuthority(configuration: outside, clock: clock, logger: logger)
+        }
 
         _ = try await migrate(config, logger: logger)
         let database = try await Persistence.open(
             config.databaseURL, maximumConnections: config.databaseMaxConnections, logger: logger
         )
-        let clock = SystemClock()
         let persistence = Persistence(database: database, clock: clock)
         let hasher = PasswordHasher(cost: config.passwordHashCost)
         do {
@@ -121,7 +128,7 @@ public enum ServerApp {
             )
             let tokens = try await TokenAuthority(persistence: persistence, box: box, settings: settings, clock: clock)
             return Prepared(
-                persistence: persistence, tokens: tokens,
+                persistence: persistence, tokens: tokens, external: external,
                 login: LoginService(hasher: hasher, executor: executor, clock: clock), hasher: hasher, executor: executor,
                 clock: clock, box: box, outbox: AuditOutbox(clock: clock),
                 checkpoints: AuditCheckpointWriter(
@@ -172,9 +179,7 @@ public enum ServerApp {
 
     private static func buildRoutes(_ config: ServerConfiguration, prepared: Prepared) throws -> GuardedRouter {
         let router = Router(context: AppRequestContext.self)
-        let authenticator = Authenticator(
-            tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: prepared.clock)
-        )
+        let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: config.administratorsRequireMFA)
         let routes = GuardedRouter(router: router, authenticator: authenticator, outbox: prepared.outbox)
         // The edge middleware must be added before any route: Hummingbird bakes a router's
         // middleware into each route as it is registered.

@@ -112,9 +112,7 @@ struct AuthenticationTests {
 struct RouteDeclarationTests {
     @Test func aRouteRegisteredWithoutAPermissionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
-            let authenticator = Authenticator(
-                tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: SystemClock())
-            )
+            let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: false)
             let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
             routes.add(.get, "/declared", access: .publicRoute) { _, _ in Response(status: .ok) }
             try routes.validate()
@@ -125,9 +123,7 @@ struct RouteDeclarationTests {
 
     @Test func aRouteNamingAnUnknownPermissionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
-            let authenticator = Authenticator(
-                tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: SystemClock())
-            )
+            let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: false)
             let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
             routes.add(.get, "/odd", access: .permission("made:up")) { _, _ in Response(status: .ok) }
             #expect(throws: ConfigurationError.self) { try routes.validate() }
@@ -136,9 +132,7 @@ struct RouteDeclarationTests {
 
     @Test func aWriteRouteWithoutAnAuditActionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
-            let authenticator = Authenticator(
-                tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: SystemClock())
-            )
+            let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: false)
             let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
             routes.add(.post, "/audited", access: .publicRoute, action: "thing.create") { _, _ in Response(status: .ok) }
             try routes.validate()

@@ -1,4 +1,5 @@
 import Foundation
+import Identity
 import Storage
 import StrongroomKernel
 import Testing
@@ -112,5 +113,46 @@ struct ConfigurationTests {
         )
         #expect(defaultDatabasePassword?.contains("database-url") == true)
         #expect(try await refusal(["STRONGROOM_MASTER_KEY": Self.goodKey], flags: ["tlsTerminatedUpstream": "true"]) == nil)
+    }
+
+    @Test func anOutsideIssuerNeedsItsKeysAudienceAndMapAndNothingStray() async throws {
+        let full = [
+            "STRONGROOM_EXTERNAL_ISSUER": "https://idp.example", "STRONGROOM_EXTERNAL_ISSUER_JWKS_FILE": "/etc/strongroom/idp.json",
+            "STRONGROOM_EXTERNAL_ISSUER_AUDIENCE": "strongroom-ledger", "STRONGROOM_EXTERNAL_ISSUER_GROUP_MAP": "ops=operators,audit=auditors",
+        ]
+        let config = try await ConfigurationLoader.load(flags: [:], environment: full)
+        let outside = try #require(config.externalIssuer)
+        #expect(outside.keySetPath == "/etc/strongroom/idp.json")
+        #expect(outside.issuer.issuer == "https://idp.example")
+        #expect(outside.issuer.audience == "strongroom-ledger")
+        #expect(outside.issuer.groupsClaim == "groups")
+        #expect(outside.issuer.groupMap == ["ops": ["operators"], "audit": ["auditors"]])
+        #expect(outside.issuer.tokenTypes == ["at+jwt"])
+        #expect(outside.issuer.maxLifetimeSeconds == 3600)
+        #expect(try await ConfigurationLoader.load(flags: [:], environment: [:]).externalIssuer == nil)
+
+        let tuned = try await ConfigurationLoader.load(flags: [:], environment: full.merging([
+            "STRONGROOM_EXTERNAL_ISSUER_GROUPS_CLAIM": "roles", "STRONGROOM_EXTERNAL_ISSUER_TOKEN_TYPES": "at+jwt, JWT",
+            "STRONGROOM_EXTERNAL_ISSUER_MAX_LIFETIME": "900",
+        ]) { $1 })
+        #expect(tuned.externalIssuer?.issuer.groupsClaim == "roles")
+        #expect(tuned.externalIssuer?.issuer.tokenTypes == ["at+jwt", "jwt"])
+        #expect(tuned.externalIssuer?.issuer.maxLifetimeSeconds == 900)
+
+        var refused: [[String: String]] = [
+            ["STRONGROOM_EXTERNAL_ISSUER_AUDIENCE": "strongroom-ledger"],
+            full.merging(["STRONGROOM_EXTERNAL_ISSUER": "strongroom"]) { $1 },
+            full.merging(["STRONGROOM_EXTERNAL_ISSUER_GROUP_MAP": "ops"]) { $1 },
+            full.merging(["STRONGROOM_EXTERNAL_ISSUER_MAX_LIFETIME": "999999"]) { $1 },
+            full.merging(["STRONGROOM_EXTERNAL_ISSUER_TOKEN_TYPES": " , "]) { $1 },
+        ]
+        for key in ["STRONGROOM_EXTERNAL_ISSUER_JWKS_FILE", "STRONGROOM_EXTERNAL_ISSUER_AUDIENCE", "STRONGROOM_EXTERNAL_ISSUER_GROUP_MAP"] {
+            refused.append(full.filter { $0.key != key })
+        }
+        for environment in refused {
+            await #expect(throws: ConfigurationError.self, "\(environment)") {
+                _ = try await ConfigurationLoader.load(flags: [:], environment: environment)
+            }
+        }
     }
 }

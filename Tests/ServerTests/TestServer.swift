@@ -30,12 +30,21 @@ struct TestServer {
     }
 
     /// Runs `body` against a prepared server; always closes and drops the database.
+    /// `configure` may change the configuration; it is given the test database's directory.
     static func with<T: Sendable>(
         _ backend: TestBackend, adminPassword: String? = adminPassword,
+        configure: @Sendable (inout ServerConfiguration, _ directory: String) throws -> Void = { _, _ in },
         _ body: @Sendable (any TestClientProtocol, ServerApp.Prepared, ServerConfiguration) async throws -> T
     ) async throws -> T {
         let database = try await TestDatabase.create(backend)
-        let config = configuration(for: database, adminPassword: adminPassword)
+        var configured = configuration(for: database, adminPassword: adminPassword)
+        do {
+            try configure(&configured, database.directory)
+        } catch {
+            await database.destroy()
+            throw error
+        }
+        let config = configured
         let prepared: ServerApp.Prepared
         do {
             prepared = try await ServerApp.prepare(config, executor: InlineExecutor(), logger: TestDatabase.logger)

@@ -140,7 +140,7 @@ struct SQLIdentityStore: IdentityStore {
     }
 
     func setMemberships(principalID: UUID, kind: PrincipalKind, groupIDs: [UUID]) async throws {
-        let (table, column) = Self.membershipTable(kind)
+        guard let (table, column) = Self.membershipTable(kind) else { throw StorageError.configuration("an outside caller's groups come from its token; none are stored") }
         try await executor.execute("DELETE FROM \(table) WHERE \(column) = $1", [.text(principalID.storageText)])
         for groupID in Set(groupIDs).sorted(by: { $0.uuidString < $1.uuidString }) {
             try await executor.execute(
@@ -150,7 +150,7 @@ struct SQLIdentityStore: IdentityStore {
     }
 
     func groups(of principalID: UUID, kind: PrincipalKind) async throws -> [Group] {
-        let (table, column) = Self.membershipTable(kind)
+        guard let (table, column) = Self.membershipTable(kind) else { return [] }
         let columns = Self.groupColumns.split(separator: ", ").map { "g.\($0)" }.joined(separator: ", ")
         return try await decodeGroups(try await executor.query(
             "SELECT \(columns) FROM identity_groups g JOIN \(table) m ON m.group_id = g.id WHERE m.\(column) = $1 ORDER BY g.name",
@@ -158,10 +158,12 @@ struct SQLIdentityStore: IdentityStore {
         ))
     }
 
-    private static func membershipTable(_ kind: PrincipalKind) -> (table: String, column: String) {
+    /// Nil for outside callers: their groups come from their issuer's token, never from here.
+    private static func membershipTable(_ kind: PrincipalKind) -> (table: String, column: String)? {
         switch kind {
         case .user: ("identity_memberships", "user_id")
         case .client: ("identity_client_memberships", "client_id")
+        case .external: nil
         }
     }
 

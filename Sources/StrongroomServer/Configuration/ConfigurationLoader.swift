@@ -116,7 +116,51 @@ public enum ConfigurationLoader {
         config.groupCommitMaxBatch = try integer("groupCommitMaxBatch", default: 256, range: 1...8190)
         config.groupCommitFlushes = try string("groupCommitFlushes").map { _ in try integer("groupCommitFlushes", default: 1, range: 1...64) }
         config.groupCommitMaxWaitMicroseconds = try integer("groupCommitMaxWait", default: 0, range: 0...100_000)
+        config.externalIssuer = try externalIssuer(string: string, integer: integer, ownIssuer: config.tokenIssuer)
         return config
+    }
+
+    static let externalIssuerKeys = [
+        "externalIssuer", "externalIssuerJwksFile", "externalIssuerAudience", "externalIssuerGroupsClaim",
+        "externalIssuerGroupMap", "externalIssuerTokenTypes", "externalIssuerMaxLifetime",
+    ]
+
+    /// The outside identity provider, when `externalIssuer` is set: then its key file, audience
+    /// and group map are required too. Any of its other keys without it is a mistake, refused.
+    private static func externalIssuer(
+        string: (String) -> String?, integer: (String, Int, ClosedRange<Int>) throws -> Int, ownIssuer: String
+    ) throws -> ExternalIssuerConfiguration? {
+        guard let issuer = string("externalIssuer") else {
+            if let stray = externalIssuerKeys.first(where: { string($0) != nil }) {
+                throw ConfigurationError("\(stray) is set but externalIssuer is not")
+            }
+            return nil
+        }
+        guard issuer != ownIssuer else { throw ConfigurationError("externalIssuer must differ from tokenIssuer") }
+        func required(_ key: String) throws -> String {
+            guard let value = string(key) else { throw ConfigurationError("externalIssuer needs \(key) too") }
+            return value
+        }
+        let keySetPath = try required("externalIssuerJwksFile")
+        let audience = try required("externalIssuerAudience")
+        let groupMap: [String: Set<String>]
+        do {
+            groupMap = try ExternalIssuer.parseGroupMap(try required("externalIssuerGroupMap"))
+        } catch let error as ExternalIssuerError {
+            throw ConfigurationError(error.description)
+        }
+        let types = (string("externalIssuerTokenTypes") ?? TokenSettings.accessTokenType)
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !types.isEmpty else { throw ConfigurationError("externalIssuerTokenTypes names no type") }
+        let lifetimes = ExternalIssuer.allowedLifetimes
+        let maxLifetime = try integer("externalIssuerMaxLifetime", 3600, Int(lifetimes.lowerBound)...Int(lifetimes.upperBound))
+        return ExternalIssuerConfiguration(
+            issuer: ExternalIssuer(
+                issuer: issuer, audience: audience, groupsClaim: string("externalIssuerGroupsClaim") ?? "groups",
+                groupMap: groupMap, tokenTypes: Set(types), maxLifetimeSeconds: Int64(maxLifetime)
+            ),
+            keySetPath: keySetPath
+        )
     }
 
     private static func parseURL(_ text: String) throws -> DatabaseURL {

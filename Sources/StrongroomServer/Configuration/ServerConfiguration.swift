@@ -60,6 +60,9 @@ public struct ServerConfiguration: Sendable {
     /// Group commit: how long a flush that is not full waits for more postings.
     public var groupCommitMaxWaitMicroseconds: Int = 0
 
+    /// An outside identity provider whose tokens are accepted too; nil trusts only our own.
+    public var externalIssuer: ExternalIssuerConfiguration?
+
     public var tlsEnabled: Bool { tlsCertificatePath != nil }
 
     /// Whether members of `administrators` must use a second factor whatever the group says.
@@ -68,5 +71,17 @@ public struct ServerConfiguration: Sendable {
     /// The SQLite database's default place inside the data directory.
     public static func defaultDatabaseURL(dataDirectory: String) -> DatabaseURL {
         .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("strongroom.db").standardizedFileURL.path)
+    }
+}
+
+/// An outside identity provider to trust: who it is and how its claims map (`ExternalIssuer`),
+/// and the file its public keys (a JWK Set) are read from.
+public struct ExternalIssuerConfiguration: Sendable {
+    public var issuer: ExternalIssuer
+    public var keySetPath: String
+
+    public init(issuer: ExternalIssuer, keySetPath: String) {
+        self.issuer = issuer
+        self.keySetPath = keySetPath
     }
 }

@@ -94,9 +94,13 @@ final class GuardedRouter: @unchecked Sendable {
 
     static func actor(_ principal: Principal?, _ sourceAddress: String?) -> AuditActor {
         guard let principal else { return .anonymous(from: sourceAddress) }
-        return AuditActor(
-            kind: principal.kind == .client ? .client : .user, id: principal.id.uuidString.lowercased(), sourceAddress: sourceAddress
-        )
+        let kind: AuditActor.Kind =
+            switch principal.kind {
+            case .user: .user
+            case .client: .client
+            case .external: .external
+            }
+        return AuditActor(kind: kind, id: principal.id.uuidString.lowercased(), sourceAddress: sourceAddress)
     }
 
     /// Refuses a router with an undeclared route or a declaration naming an unknown permission.

@@ -74,6 +74,23 @@ struct IdentityAttackTests {
         }
     }
 
+    /// A verified token is remembered so its signature is not checked on every request, but
+    /// never past its expiry.
+    @Test func aTokenVerifiedBeforeStillExpiresOnTime() async throws {
+        try await TestServer.with(.sqlite) { client, prepared, _ in
+            let (subject, _) = try await IdentityFixture.user("eve", permissions: [.usersRead], client: client, prepared: prepared)
+            let (kid, key) = try await IdentityFixture.signingKey(prepared)
+            let now = SystemClock().now().secondsSinceEpoch
+            var claims = IdentityFixture.claims(subject: subject, now: now - 100)
+            claims["exp"] = now + 2
+            let token = try IdentityFixture.forge(header: ["alg": "EdDSA", "typ": "at+jwt", "kid": kid], claims: claims, key: key)
+            #expect(try await client.json(.get, "/v1/auth/me", token: token).status == .ok)
+            #expect(try await client.json(.get, "/v1/auth/me", token: token).status == .ok)
+            try await Task.sleep(for: .milliseconds(3100))
+            #expect(try await client.json(.get, "/v1/auth/me", token: token).status == .unauthorized)
+        }
+    }
+
     static func padded(_ base64URL: String) -> String {
         let text = base64URL.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         return text + String(repeating: "=", count: (4 - text.count % 4) % 4)
