@@ -184,7 +184,8 @@ public enum ServerApp {
         // The edge middleware must be added before any route: Hummingbird bakes a router's
         // middleware into each route as it is registered.
         router.add(middleware: EdgeMiddleware(
-            routes: routes.table, maxBodyBytes: config.maxBodyBytes, tlsEnabled: config.tlsEnabled
+            routes: routes.table, maxBodyBytes: config.maxBodyBytes, tlsEnabled: config.tlsEnabled,
+            trustedProxies: config.trustedProxies
         ))
         SystemRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens)
         let sessions = SessionIssuer(tokens: prepared.tokens, clock: prepared.clock, refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds)

@@ -31,8 +31,9 @@ struct TestServer {
 
     /// Runs `body` against a prepared server; always closes and drops the database.
     /// `configure` may change the configuration; it is given the test database's directory.
+    /// `testing: .live` serves over a real loopback socket (for what depends on the peer).
     static func with<T: Sendable>(
-        _ backend: TestBackend, adminPassword: String? = adminPassword,
+        _ backend: TestBackend, adminPassword: String? = adminPassword, testing: TestingSetup = .router,
         configure: @Sendable (inout ServerConfiguration, _ directory: String) throws -> Void = { _, _ in },
         _ body: @Sendable (any TestClientProtocol, ServerApp.Prepared, ServerConfiguration) async throws -> T
     ) async throws -> T {
@@ -54,7 +55,7 @@ struct TestServer {
         }
         do {
             let app = try ServerApp.buildApplication(config, prepared: prepared, logger: TestDatabase.logger)
-            let result = try await app.test(.router) { client in try await body(client, prepared, config) }
+            let result = try await app.test(testing) { client in try await body(client, prepared, config) }
             await prepared.persistence.close()
             await database.destroy()
             return result

@@ -15,6 +15,8 @@ public final class SQLiteDatabase: SQLDatabase {
     public static let readerCount = 4
     /// How long a connection waits for another process's lock before failing.
     static let busyTimeoutMilliseconds = 5000
+    /// How long a migration run waits for another process's run to finish.
+    static let migrationBusyTimeoutMilliseconds = 120_000
 
     private let threads: NIOThreadPool
     private let writer: SQLiteConnection
@@ -90,7 +92,21 @@ public final class SQLiteDatabase: SQLDatabase {
     public func withMigrationLock<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         // SQLite's DDL is transactional and BEGIN IMMEDIATE excludes every other writer,
         // in this process and in any other: the whole migration run is one transaction.
-        try await transaction(body)
+        // Another process's run may hold the lock for longer than a statement ever should
+        // (a first migration on a loaded machine), so this wait is the longer one: a process
+        // starting beside it waits for it to finish instead of failing its start.
+        try await writeLock.withLock {
+            let executor = SQLiteExecutor(connection: writer)
+            try await executor.execute("PRAGMA busy_timeout=\(Self.migrationBusyTimeoutMilliseconds)")
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await executor.inTransaction(begin: "BEGIN IMMEDIATE", body))
+            } catch {
+                result = .failure(error)
+            }
+            try await executor.execute("PRAGMA busy_timeout=\(Self.busyTimeoutMilliseconds)")
+            return try result.get()
+        }
     }
 
     public func ping() async -> Bool {

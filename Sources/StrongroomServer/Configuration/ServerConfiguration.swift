@@ -60,6 +60,9 @@ public struct ServerConfiguration: Sendable {
     /// Group commit: how long a flush that is not full waits for more postings.
     public var groupCommitMaxWaitMicroseconds: Int = 0
 
+    /// Proxies whose `X-Forwarded-For` names the client; none by default (the TCP peer is the
+    /// client).
+    public var trustedProxies: TrustedProxies = .none
     /// An outside identity provider whose tokens are accepted too; nil trusts only our own.
     public var externalIssuer: ExternalIssuerConfiguration?
 

@@ -9,7 +9,8 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var requestID: String
     public var principal: Principal?
-    public let sourceAddress: String?
+    /// The TCP peer's address, or the client's behind a trusted proxy (`EdgeMiddleware`).
+    public internal(set) var sourceAddress: String?
     /// Set by the guard on every route that declares an audit action.
     var audit: RequestAudit?
 

@@ -5,21 +5,28 @@ import NIOCore
 import Storage
 import StrongroomKernel
 
-/// The outermost layer of every request: assigns the request id, refuses oversized bodies
-/// before reading them, turns every error into a problem body (404 and 405 included), and
-/// adds the headers every response carries.
+/// The outermost layer of every request: assigns the request id, takes the client's address
+/// from a trusted proxy's `X-Forwarded-For`, refuses oversized bodies before reading them,
+/// turns every error into a problem body (404 and 405 included), and adds the headers every
+/// response carries.
 struct EdgeMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let routes: RouteTableBox
     let maxBodyBytes: Int
     let tlsEnabled: Bool
+    let trustedProxies: TrustedProxies
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let requestID = RequestID.accept(request.headers[.xRequestID])
         context.requestID = requestID
         context.logger[metadataKey: "request_id"] = .string(requestID)
+        if !trustedProxies.isEmpty {
+            context.sourceAddress = trustedProxies.clientAddress(
+                peer: context.sourceAddress, forwardedFor: request.headers[values: .xForwardedFor]
+            )
+        }
 
         var response: Response
         let limit = bodyLimit(for: request)
@@ -90,6 +97,7 @@ struct EdgeMiddleware: RouterMiddleware {
 
 extension HTTPField.Name {
     static let xRequestID = Self("X-Request-Id")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
     static let xContentTypeOptions = Self("X-Content-Type-Options")!
     static let strictTransportSecurity = Self("Strict-Transport-Security")!
     static let pragma = Self("Pragma")!
