@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation  // inet_pton and inet_ntop, from the C library Foundation re-exports
 
 /// An IP address as its bytes: 4 for IPv4, 16 for IPv6. An IPv4-mapped IPv6 address
 /// (`::ffff:192.0.2.1`) is its IPv4 address, so one client has one spelling.
