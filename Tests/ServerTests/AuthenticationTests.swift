@@ -115,7 +115,7 @@ struct RouteDeclarationTests {
             let authenticator = Authenticator(
                 tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: SystemClock())
             )
-            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
+            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox, metrics: prepared.metrics.security)
             routes.add(.get, "/declared", access: .publicRoute) { _, _ in Response(status: .ok) }
             try routes.validate()
             routes.router.get("/sneaky") { _, _ in "no guard here" }
@@ -128,7 +128,7 @@ struct RouteDeclarationTests {
             let authenticator = Authenticator(
                 tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: SystemClock())
             )
-            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
+            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox, metrics: prepared.metrics.security)
             routes.add(.get, "/odd", access: .permission("made:up")) { _, _ in Response(status: .ok) }
             #expect(throws: ConfigurationError.self) { try routes.validate() }
         }
@@ -139,7 +139,7 @@ struct RouteDeclarationTests {
             let authenticator = Authenticator(
                 tokens: prepared.tokens, persistence: prepared.persistence, cache: PrincipalCache(clock: SystemClock())
             )
-            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
+            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox, metrics: prepared.metrics.security)
             routes.add(.post, "/audited", access: .publicRoute, action: "thing.create") { _, _ in Response(status: .ok) }
             try routes.validate()
             routes.add(.delete, "/unaudited", access: .publicRoute) { _, _ in Response(status: .ok) }
