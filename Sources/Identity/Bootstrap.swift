@@ -50,6 +50,20 @@ public enum Bootstrap {
         return suppliedPassword == nil ? .createdWithGeneratedPassword(password) : .createdWithSuppliedPassword
     }
 
+    /// Grants the built-in `administrators` group every catalogue permission it lacks, and
+    /// answers the group and what was added (nil when nothing was). The group's permissions
+    /// are stored rows, written when the database was bootstrapped: without this, a
+    /// permission added to the catalogue later (`metrics:read`) would never reach the
+    /// administrators of an existing database, and "administrators hold every permission"
+    /// would hold only on fresh ones.
+    public static func completeAdministrators(store: any IdentityStore) async throws -> (group: Group, added: [Permission])? {
+        guard let group = try await store.group(name: Group.administratorsName), group.builtIn else { return nil }
+        let missing = PermissionCatalogue.all.subtracting(group.permissions)
+        guard !missing.isEmpty else { return nil }
+        let added = try await store.addPermissions(missing, toGroup: group.id)
+        return added.isEmpty ? nil : (group, added.sorted())
+    }
+
     /// Creates the first signing key when there is none; answers its key id if it did. Two
     /// processes racing here each add one; both verify, and the newer signs.
     @discardableResult

@@ -25,6 +25,9 @@ public protocol IdentityStore: Sendable {
     func insertGroup(_ group: Group) async throws
     /// Stores the group's permissions, scope and MFA flag.
     func updateGroup(_ group: Group) async throws
+    /// Grants the group those of `permissions` it lacks, leaving the rest; answers the ones
+    /// this call added (none when another process added them first).
+    func addPermissions(_ permissions: Set<Permission>, toGroup groupID: UUID) async throws -> Set<Permission>
     func group(name: String) async throws -> Group?
     func group(id: UUID) async throws -> Group?
     /// Every group, ordered by name.

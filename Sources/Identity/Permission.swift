@@ -39,4 +39,5 @@ extension Permission {
     public static let groupsManage: Permission = "groups:manage"
     public static let clientsManage: Permission = "clients:manage"
     public static let keysManage: Permission = "keys:manage"
+    public static let metricsRead: Permission = "metrics:read"
 }

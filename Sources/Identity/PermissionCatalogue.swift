@@ -32,6 +32,7 @@ public enum PermissionCatalogue {
         .init(permission: .groupsManage, summary: "Create and change groups and their grants."),
         .init(permission: .clientsManage, summary: "Create, rotate and delete machine clients."),
         .init(permission: .keysManage, summary: "Rotate token signing keys."),
+        .init(permission: .metricsRead, summary: "Read the server's metrics (GET /metrics)."),
     ]
 
     public static let all: Set<Permission> = Set(entries.map(\.permission))

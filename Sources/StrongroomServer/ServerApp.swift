@@ -33,6 +33,8 @@ public enum ServerApp {
         /// Refused and denied requests on their way to the audit chain.
         let outbox: AuditOutbox
         let checkpoints: AuditCheckpointWriter
+        /// This server's own metrics registry and counters (`GET /metrics`).
+        let metrics: ServerMetrics
 
         var auditVerification: AuditTrailVerification {
             AuditTrailVerification(
@@ -109,6 +111,14 @@ public enum ServerApp {
                         summary: ["groups": .list([Group.administratorsName]), "bootstrap": .text(outcome == .createdWithSuppliedPassword ? "supplied-password" : "generated-password")]
                     ))
                 }
+                // A database bootstrapped by an older build: its administrators get the
+                // permissions added to the catalogue since.
+                if let completed = try await Bootstrap.completeAdministrators(store: work.identity) {
+                    work.record(AuditEvent(
+                        action: "group.update", resource: "group:\(completed.group.id.uuidString.lowercased())", outcome: .success,
+                        actor: .system, requestID: "startup", summary: ["permissions_added": .list(completed.added.map(\.rawValue))]
+                    ))
+                }
                 return outcome
             }
             switch outcome {
@@ -135,7 +145,8 @@ public enum ServerApp {
                     records: persistence.audit, directory: CheckpointDirectory(path: config.auditCheckpointDirectory),
                     signer: try checkpointSigner(config, box: box), logger: logger,
                     interval: .seconds(config.auditCheckpointIntervalSeconds)
-                )
+                ),
+                metrics: ServerMetrics()
             )
         } catch {
             await persistence.close()
@@ -180,25 +191,27 @@ public enum ServerApp {
     private static func buildRoutes(_ config: ServerConfiguration, prepared: Prepared) throws -> GuardedRouter {
         let router = Router(context: AppRequestContext.self)
         let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: config.administratorsRequireMFA)
-        let routes = GuardedRouter(router: router, authenticator: authenticator, outbox: prepared.outbox)
+        let routes = GuardedRouter(
+            router: router, authenticator: authenticator, outbox: prepared.outbox, metrics: prepared.metrics.security
+        )
         // The edge middleware must be added before any route: Hummingbird bakes a router's
         // middleware into each route as it is registered.
         router.add(middleware: EdgeMiddleware(
             routes: routes.table, maxBodyBytes: config.maxBodyBytes, tlsEnabled: config.tlsEnabled,
-            trustedProxies: config.trustedProxies
+            trustedProxies: config.trustedProxies, metrics: prepared.metrics.security
         ))
         SystemRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens)
         let sessions = SessionIssuer(tokens: prepared.tokens, clock: prepared.clock, refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds)
         let flow = LoginFlow(
             persistence: prepared.persistence, login: prepared.login, box: prepared.box, clock: prepared.clock,
-            administratorsRequireMFA: config.administratorsRequireMFA
+            administratorsRequireMFA: config.administratorsRequireMFA, metrics: prepared.metrics.security
         )
         AuthRoutes.register(on: routes, services: .init(
             persistence: prepared.persistence, flow: flow, sessions: sessions, totpIssuer: config.totpIssuer, bodyLimit: config.maxBodyBytes
         ))
         TokenRoutes.register(
             on: routes, persistence: prepared.persistence, tokens: prepared.tokens, sessions: sessions, clock: prepared.clock,
-            bodyLimit: config.maxBodyBytes
+            bodyLimit: config.maxBodyBytes, metrics: prepared.metrics.security
         )
         PermissionRoutes.register(on: routes)
         UserRoutes.register(
@@ -212,6 +225,7 @@ public enum ServerApp {
         )
         KeyRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens, box: prepared.box, clock: prepared.clock)
         AuditRoutes.register(on: routes, persistence: prepared.persistence, verification: prepared.auditVerification)
+        MetricsRoutes.register(on: routes, metrics: prepared.metrics)
         let ledger = LedgerServices(
             persistence: prepared.persistence, clock: prepared.clock, bodyLimit: config.maxBodyBytes, groupCommit: config.groupCommit
         )

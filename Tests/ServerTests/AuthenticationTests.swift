@@ -113,7 +113,10 @@ struct RouteDeclarationTests {
     @Test func aRouteRegisteredWithoutAPermissionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
             let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: false)
-            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
+            let routes = GuardedRouter(
+                router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox,
+                metrics: prepared.metrics.security
+            )
             routes.add(.get, "/declared", access: .publicRoute) { _, _ in Response(status: .ok) }
             try routes.validate()
             routes.router.get("/sneaky") { _, _ in "no guard here" }
@@ -124,7 +127,10 @@ struct RouteDeclarationTests {
     @Test func aRouteNamingAnUnknownPermissionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
             let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: false)
-            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
+            let routes = GuardedRouter(
+                router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox,
+                metrics: prepared.metrics.security
+            )
             routes.add(.get, "/odd", access: .permission("made:up")) { _, _ in Response(status: .ok) }
             #expect(throws: ConfigurationError.self) { try routes.validate() }
         }
@@ -133,7 +139,10 @@ struct RouteDeclarationTests {
     @Test func aWriteRouteWithoutAnAuditActionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
             let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: false)
-            let routes = GuardedRouter(router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox)
+            let routes = GuardedRouter(
+                router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox,
+                metrics: prepared.metrics.security
+            )
             routes.add(.post, "/audited", access: .publicRoute, action: "thing.create") { _, _ in Response(status: .ok) }
             try routes.validate()
             routes.add(.delete, "/unaudited", access: .publicRoute) { _, _ in Response(status: .ok) }

@@ -90,6 +90,23 @@ struct IdentityStoreConformanceTests {
     }
 
     @Test(arguments: TestBackend.available)
+    func addingPermissionsAddsOnlyWhatTheGroupLacks(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { persistence, _ in
+            let auditors = Group(id: UUID(), name: "auditors", permissions: [.auditRead], builtIn: false, createdAt: Self.now)
+            try await persistence.write { try await $0.identity.insertGroup(auditors) }
+            let added = try await persistence.write { work in
+                try await work.identity.addPermissions([.auditRead, .metricsRead, .usersRead], toGroup: auditors.id)
+            }
+            #expect(added == [.metricsRead, .usersRead])
+            let again = try await persistence.write { work in
+                try await work.identity.addPermissions([.metricsRead], toGroup: auditors.id)
+            }
+            #expect(again.isEmpty)
+            #expect(try await persistence.identity.group(id: auditors.id)?.permissions == [.auditRead, .metricsRead, .usersRead])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
     func signingKeysKeepTheirBytesAndOrder(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { persistence, _ in
             let first = SigningKeyRecord(kid: "k1", algorithm: "EdDSA", sealedPrivateKey: Array(0...255), publicKey: [0, 1, 2], createdAt: Self.now)

@@ -99,6 +99,19 @@ struct SQLIdentityStore: IdentityStore {
         try await insertPermissions(of: group)
     }
 
+    func addPermissions(_ permissions: Set<Permission>, toGroup groupID: UUID) async throws -> Set<Permission> {
+        var added: Set<Permission> = []
+        // ON CONFLICT: two processes starting at once may both add; each row is added once.
+        for permission in permissions.sorted() {
+            let inserted = try await executor.query(
+                "INSERT INTO identity_group_permissions (group_id, permission) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING permission",
+                [.text(groupID.storageText), .text(permission.rawValue)]
+            )
+            if !inserted.isEmpty { added.insert(permission) }
+        }
+        return added
+    }
+
     private func insertPermissions(of group: Group) async throws {
         for permission in group.permissions.sorted() {
             try await executor.execute(

@@ -16,6 +16,7 @@ struct EdgeMiddleware: RouterMiddleware {
     let maxBodyBytes: Int
     let tlsEnabled: Bool
     let trustedProxies: TrustedProxies
+    let metrics: SecurityMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -43,6 +44,8 @@ struct EdgeMiddleware: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         if tlsEnabled { response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains" }
+        // Here, once per response, whatever answered it: a route, a problem, a 404 or 405.
+        metrics.countResponse(status: response.status.code)
         context.logger.debug(
             "request",
             metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)"]

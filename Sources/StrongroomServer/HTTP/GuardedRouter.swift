@@ -21,11 +21,13 @@ final class GuardedRouter: @unchecked Sendable {
     let table = RouteTableBox()
     private let authenticator: Authenticator
     private let outbox: AuditOutbox
+    private let metrics: SecurityMetrics
 
-    init(router: Router<AppRequestContext>, authenticator: Authenticator, outbox: AuditOutbox) {
+    init(router: Router<AppRequestContext>, authenticator: Authenticator, outbox: AuditOutbox, metrics: SecurityMetrics) {
         self.router = router
         self.authenticator = authenticator
         self.outbox = outbox
+        self.metrics = metrics
     }
 
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
@@ -39,6 +41,7 @@ final class GuardedRouter: @unchecked Sendable {
         table.add(.init(method: method, path: path, access: access, action: action, bodyLimit: bodyLimit))
         let authenticator = self.authenticator
         let outbox = self.outbox
+        let metrics = self.metrics
         router.on(RouterPath(path), method: method) { request, context in
             var context = context
             context.principal = try await authenticator.authenticate(access, request: request, context: context)
@@ -81,6 +84,7 @@ final class GuardedRouter: @unchecked Sendable {
                 // out of scope), a failure otherwise.
                 let refusal = error as? StrongroomError
                 let denied = !admitted || refusal?.kind == .forbidden
+                if let reason = Self.denialReason(refusal, admitted: admitted) { metrics.countDenial(reason) }
                 if context.audit != nil || refusal?.kind == .forbidden {
                     outbox.add((context.audit ?? makeAudit()).failure(
                         denied ? .denied : .failure, status: refusal.map { Int(Problem.status(for: $0.kind).code) } ?? 500,
@@ -89,6 +93,17 @@ final class GuardedRouter: @unchecked Sendable {
                 }
                 throw error
             }
+        }
+    }
+
+    /// Why the access model refused a request, when it did: the guard's 401 or 403, or a
+    /// handler's 403 (an id in the body out of the caller's scope). A handler's 401 is a
+    /// wrong password on a public route, which the login counter counts, not a denial.
+    static func denialReason(_ refusal: StrongroomError?, admitted: Bool) -> SecurityMetrics.DenialReason? {
+        switch refusal?.kind {
+        case .forbidden: .forbidden
+        case .unauthorized where !admitted: .unauthenticated
+        default: nil
         }
     }
 

@@ -97,6 +97,7 @@ enum AuthRoutes {
                 )
                 return session
             }
+            flow.metrics.countLogin(restriction == nil ? .success : .restricted)
             return try TokenRoutes.answer(session.access, refresh: session.refresh, restricted: restriction)
         }
 

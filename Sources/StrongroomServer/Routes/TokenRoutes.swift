@@ -49,7 +49,7 @@ enum TokenRoutes {
 
     static func register(
         on routes: GuardedRouter, persistence: Persistence, tokens: TokenAuthority, sessions: SessionIssuer, clock: any WallClock,
-        bodyLimit: Int
+        bodyLimit: Int, metrics: SecurityMetrics
     ) {
         routes.add(.post, "/v1/auth/token", access: .publicRoute, action: "auth.token") { request, context in
             let form: [String: String]
@@ -60,12 +60,17 @@ enum TokenRoutes {
             }
             switch form["grant_type"] {
             case "refresh_token":
-                guard let presented = form["refresh_token"], !presented.isEmpty, presented.utf8.count <= OpaqueSecret.maxPresentedBytes else {
-                    return try oauthError("invalid_request", "refresh_token is required.")
+                return try await counted(.refreshToken, metrics) {
+                    guard let presented = form["refresh_token"], !presented.isEmpty, presented.utf8.count <= OpaqueSecret.maxPresentedBytes
+                    else {
+                        return try oauthError("invalid_request", "refresh_token is required.")
+                    }
+                    return try await refresh(presented, persistence: persistence, sessions: sessions, metrics: metrics, context: context)
                 }
-                return try await refresh(presented, persistence: persistence, sessions: sessions, context: context)
             case "client_credentials":
-                return try await clientCredentials(request, persistence: persistence, tokens: tokens, clock: clock, context: context)
+                return try await counted(.clientCredentials, metrics) {
+                    try await clientCredentials(request, persistence: persistence, tokens: tokens, clock: clock, context: context)
+                }
             case nil:
                 return try oauthError("invalid_request", "grant_type is required.")
             default:
@@ -88,8 +93,24 @@ enum TokenRoutes {
         }
     }
 
+    /// Counts a token request of a supported grant by its answer: a token is a success,
+    /// anything else (an OAuth error, or an error thrown on the way) a failure. Requests that
+    /// name no supported grant are not counted here: their label would come from the request.
+    private static func counted(
+        _ grant: SecurityMetrics.GrantType, _ metrics: SecurityMetrics, _ body: () async throws -> Response
+    ) async throws -> Response {
+        do {
+            let response = try await body()
+            metrics.countTokenRequest(grant, response.status == .ok ? .success : .failure)
+            return response
+        } catch {
+            metrics.countTokenRequest(grant, .failure)
+            throw error
+        }
+    }
+
     private static func refresh(
-        _ presented: String, persistence: Persistence, sessions: SessionIssuer, context: AppRequestContext
+        _ presented: String, persistence: Persistence, sessions: SessionIssuer, metrics: SecurityMetrics, context: AppRequestContext
     ) async throws -> Response {
         let hash = OpaqueSecret.hash(presented)
         context.audit?.describe(resource: refreshResource(hash))
@@ -119,6 +140,7 @@ enum TokenRoutes {
                 return .invalid
             }
         }
+        if case .reused = result { metrics.countRefreshTokenReuse() }
         switch result {
         case .session(let session): return try answer(session.access, refresh: session.refresh)
         case .reused, .invalid: return try oauthError("invalid_grant", "The refresh token is invalid, expired, revoked or already used.")

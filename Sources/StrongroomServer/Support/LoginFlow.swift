@@ -15,6 +15,9 @@ struct LoginFlow: Sendable {
     let clock: any WallClock
     /// Production: members of `administrators` need a second factor whatever the group says.
     let administratorsRequireMFA: Bool
+    /// Counts failures and throttled attempts here, where they are decided; the route counts
+    /// successes once their session has committed.
+    let metrics: SecurityMetrics
     let lockedSources = LockedSources()
 
     enum Result: Sendable {
@@ -39,6 +42,7 @@ struct LoginFlow: Sendable {
         let store = persistence.identity
         let now = clock.now()
         if let until = lockedSources.lockedUntil(attempt.sourceKey, now: now) {
+            metrics.countLogin(.throttled)
             return .throttled(retryAfterSeconds: (until.microsecondsSinceEpoch - now.microsecondsSinceEpoch + 999_999) / 1_000_000)
         }
         let counters = try await store.loginCounters(keys: [attempt.accountKey, attempt.sourceKey])
@@ -55,7 +59,10 @@ struct LoginFlow: Sendable {
         let decision = LoginThrottle.decide(
             account: counters[attempt.accountKey], source: counters[attempt.sourceKey], sourceKnown: known, now: now
         )
-        if case .throttled(let seconds) = decision { return .throttled(retryAfterSeconds: seconds) }
+        if case .throttled(let seconds) = decision {
+            metrics.countLogin(.throttled)
+            return .throttled(retryAfterSeconds: seconds)
+        }
 
         let user: User
         do {
@@ -108,5 +115,6 @@ struct LoginFlow: Sendable {
                 }
             }
         }
+        metrics.countLogin(.failure)
     }
 }
