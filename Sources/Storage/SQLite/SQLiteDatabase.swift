@@ -15,6 +15,8 @@ public final class SQLiteDatabase: SQLDatabase {
     public static let readerCount = 4
     /// How long a connection waits for another process's lock before failing.
     static let busyTimeoutMilliseconds = 5000
+    /// Each connection's page cache.
+    static let pageCacheKibibytes = 32 * 1024
     /// How long a migration run waits for another process's run to finish.
     static let migrationBusyTimeoutMilliseconds = 120_000
 
@@ -78,6 +80,13 @@ public final class SQLiteDatabase: SQLDatabase {
         try await executor.execute("PRAGMA busy_timeout=\(busyTimeoutMilliseconds)")
         try await executor.execute("PRAGMA synchronous=FULL")
         try await executor.execute("PRAGMA foreign_keys=ON")
+        // Statement journals (a statement's undo inside a transaction) in memory, not in a
+        // temporary file written on every multi-row statement: they protect a statement's
+        // rollback, not durability, which is the WAL's job.
+        try await executor.execute("PRAGMA temp_store=MEMORY")
+        // A page cache of its own large enough for the hot indexes, instead of re-reading
+        // them from the operating system on every statement (the default is 2 MiB).
+        try await executor.execute("PRAGMA cache_size=-\(pageCacheKibibytes)")
         return connection
     }
 

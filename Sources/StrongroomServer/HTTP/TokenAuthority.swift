@@ -13,7 +13,7 @@ final class TokenAuthority: Sendable {
     static let signingRefreshMicroseconds: Int64 = 30_000_000
 
     private let service: Mutex<AccessTokenService>
-    private let lastReload = Mutex<Int64>(0)
+    private let lastReload: Mutex<Int64>
     private let persistence: Persistence
     private let box: SecretBox
     private let settings: TokenSettings
@@ -26,7 +26,7 @@ final class TokenAuthority: Sendable {
         self.clock = clock
         let keyring = try await SigningKeyring(records: persistence.identity.signingKeys(), box: box, now: clock.now())
         self.service = Mutex(AccessTokenService(settings: settings, keyring: keyring, clock: clock))
-        self.lastReload.withLock { $0 = clock.now().microsecondsSinceEpoch }
+        self.lastReload = Mutex(clock.now().microsecondsSinceEpoch)
     }
 
     var current: AccessTokenService { service.withLock { $0 } }
