@@ -78,11 +78,13 @@ public enum ServerApp {
         }
     }
 
-    static func prepare(_ config: ServerConfiguration, executor: any BlockingExecutor, logger: Logger) async throws -> Prepared {
+    /// - Parameter clock: the time every part of the server reads (tests pass one they move).
+    static func prepare(
+        _ config: ServerConfiguration, executor: any BlockingExecutor, clock: any WallClock = SystemClock(), logger: Logger
+    ) async throws -> Prepared {
         let dataDirectory = DataDirectory(path: config.dataDirectory)
         try dataDirectory.create()
         let box = try secretBox(config, dataDirectory: dataDirectory)
-        let clock = SystemClock()
         // Read before the database opens: a key file we cannot use stops the start at once.
         var external: ExternalTokenAuthority?
         if let outside = config.externalIssuer {

@@ -7,6 +7,7 @@ import NIOCore
 import Storage
 import StrongroomKernel
 import StrongroomTestSupport
+import Synchronization
 import Testing
 
 @testable import StrongroomServer
@@ -31,9 +32,11 @@ struct TestServer {
 
     /// Runs `body` against a prepared server; always closes and drops the database.
     /// `configure` may change the configuration; it is given the test database's directory.
-    /// `testing: .live` serves over a real loopback socket (for what depends on the peer).
+    /// `testing: .live` serves over a real loopback socket (for what depends on the peer);
+    /// `clock` is the time the server reads.
     static func with<T: Sendable>(
         _ backend: TestBackend, adminPassword: String? = adminPassword, testing: TestingSetup = .router,
+        clock: any WallClock = SystemClock(),
         configure: @Sendable (inout ServerConfiguration, _ directory: String) throws -> Void = { _, _ in },
         _ body: @Sendable (any TestClientProtocol, ServerApp.Prepared, ServerConfiguration) async throws -> T
     ) async throws -> T {
@@ -48,7 +51,7 @@ struct TestServer {
         let config = configured
         let prepared: ServerApp.Prepared
         do {
-            prepared = try await ServerApp.prepare(config, executor: InlineExecutor(), logger: TestDatabase.logger)
+            prepared = try await ServerApp.prepare(config, executor: InlineExecutor(), clock: clock, logger: TestDatabase.logger)
         } catch {
             await database.destroy()
             throw error
@@ -105,4 +108,17 @@ extension TestResponse {
         if let code { #expect(problem["code"] as? String == code, sourceLocation: sourceLocation) }
         #expect(headers[HTTPField.Name("X-Request-Id")!] != nil, sourceLocation: sourceLocation)
     }
+}
+
+/// A clock that stands still until a test moves it: what a test of time-bound behaviour
+/// (a lock's length, a reload interval) gives the server, so a slow machine cannot let the
+/// time run out between two requests.
+final class SteppingClock: WallClock, Sendable {
+    private let current: Mutex<Int64>
+
+    init(start: Timestamp) { current = Mutex(start.microsecondsSinceEpoch) }
+
+    func now() -> Timestamp { Timestamp(microsecondsSinceEpoch: current.withLock { $0 }) }
+
+    func advance(seconds: Int64) { current.withLock { $0 += seconds * 1_000_000 } }
 }

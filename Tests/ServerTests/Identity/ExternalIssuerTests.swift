@@ -7,7 +7,6 @@ import Identity
 import Storage
 import StrongroomKernel
 import StrongroomTestSupport
-import Synchronization
 import Testing
 
 @testable import StrongroomServer
@@ -240,15 +239,4 @@ struct ExternalIssuerTests {
             _ = try await authority.verify(old.sign(Provider.claims(["reader"], now: now)))
         }
     }
-}
-
-/// A clock tests move forward by hand.
-final class SteppingClock: WallClock, Sendable {
-    private let current: Mutex<Int64>
-
-    init(start: Timestamp) { current = Mutex(start.microsecondsSinceEpoch) }
-
-    func now() -> Timestamp { Timestamp(microsecondsSinceEpoch: current.withLock { $0 }) }
-
-    func advance(seconds: Int64) { current.withLock { $0 += seconds * 1_000_000 } }
 }

@@ -174,7 +174,9 @@ struct IdentityAttackTests {
     }
 
     @Test func loginIsThrottledAndTheLockHoldsEvenForTheRightPassword() async throws {
-        try await TestServer.with(.sqlite) { client, prepared, _ in
+        // Time stands still: the first lock lasts 1 s, and on a loaded machine (the whole suite
+        // at once on two cores) a request can take longer than that.
+        try await TestServer.with(.sqlite, clock: SteppingClock(start: SystemClock().now())) { client, prepared, _ in
             _ = try await IdentityFixture.user("tess", permissions: [.usersRead], client: client, prepared: prepared)
             let wrong = #"{"username":"tess","password":"wrong but long enough"}"#
             // The fixture's login made this source known to tess's account, so the account's

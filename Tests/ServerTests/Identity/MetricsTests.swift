@@ -38,7 +38,9 @@ struct MetricsTests {
     }
 
     @Test func loginsTokensDenialsAndResponsesAreCountedExactly() async throws {
-        try await TestServer.with(.sqlite) { client, prepared, _ in
+        // Time stands still, so the account's first lock (1 s) cannot run out before the
+        // throttled attempt on a loaded machine.
+        try await TestServer.with(.sqlite, clock: SteppingClock(start: SystemClock().now())) { client, prepared, _ in
             // Logins that succeed: three unrestricted, one restricted to MFA enrolment.
             let (_, scraper) = try await IdentityFixture.user("scraper", permissions: [.metricsRead], client: client, prepared: prepared)
             let (_, nosy) = try await IdentityFixture.user("nosy", permissions: [.usersRead], client: client, prepared: prepared)

@@ -58,7 +58,8 @@ struct TrustedProxyTests {
     /// that client, not the others behind the same proxy. Without the setting, they would
     /// all share 127.0.0.1 and the 22nd login below would be throttled too.
     @Test func theThrottleCountsEachClientBehindATrustedProxy() async throws {
-        try await TestServer.with(.sqlite, testing: .live, configure: { config, _ in
+        // Time stands still, so the first lock (1 s) cannot run out between two slow requests.
+        try await TestServer.with(.sqlite, testing: .live, clock: SteppingClock(start: SystemClock().now()), configure: { config, _ in
             config.trustedProxies = try TrustedProxies(parsing: "127.0.0.0/8, ::1")
         }) { client, _, _ in
             func login(_ username: String, from address: String) async throws -> TestResponse {
