@@ -696,15 +696,18 @@ def summarize(paths: list[str]) -> int:
 
 
 def _is_framing_refusal(interaction: dict) -> bool:
-    """NIO's own answer to a request whose framing it cannot parse (here: a Transfer-Encoding
-    other than chunked), before any route or middleware exists to answer it: an empty 400
-    that closes the connection. No operation documents it, as none could answer otherwise;
-    the hostile corpus accepts the same signature for its broken-framing inputs."""
+    """NIO's own answer to a request whose framing it cannot parse (a Transfer-Encoding other
+    than chunked, a Content-Length that is not a number), before any route or middleware
+    exists to answer it: an empty 400 that closes the connection. No operation documents it,
+    as none could answer otherwise; the hostile corpus accepts the same signature for its
+    broken-framing inputs."""
     request = interaction.get("request") or {}
     response = interaction.get("response") or {}
-    encodings = [v.strip().lower() for name, values in (request.get("headers") or {}).items()
-                 if name.lower() == "transfer-encoding" for v in values]
-    if not encodings or all(e in ("chunked", "identity") for e in encodings):
+    headers = request.get("headers") or {}
+    encodings = [v.strip().lower() for name, values in headers.items() if name.lower() == "transfer-encoding" for v in values]
+    lengths = [v.strip() for name, values in headers.items() if name.lower() == "content-length" for v in values]
+    broken = any(e not in ("chunked", "identity") for e in encodings) or any(not v.isdigit() for v in lengths)
+    if not broken:
         return False
     closes = any(name.lower() == "connection" and "close" in (v.lower() for v in values)
                  for name, values in (response.get("headers") or {}).items())
