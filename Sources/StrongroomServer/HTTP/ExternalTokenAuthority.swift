@@ -12,7 +12,7 @@ final class ExternalTokenAuthority: Sendable {
     static let reloadIntervalMicroseconds: Int64 = 10_000_000
 
     private let verifier: Mutex<ExternalTokenVerifier>
-    private let lastReload: Mutex<Int64>
+    private let reloads: ReloadGate
     private let configuration: ExternalIssuerConfiguration
     private let clock: any WallClock
     private let logger: Logger
@@ -25,7 +25,7 @@ final class ExternalTokenAuthority: Sendable {
         self.logger = logger
         let keys = try await Self.readKeys(configuration.keySetPath)
         verifier = Mutex(ExternalTokenVerifier(issuer: configuration.issuer, keys: keys, clock: clock))
-        lastReload = Mutex(clock.now().microsecondsSinceEpoch)
+        reloads = ReloadGate(clock: clock)
         logger.notice(
             "trusting tokens of an outside issuer",
             metadata: ["issuer": "\(configuration.issuer.issuer)", "kids": "\(keys.keyIDs.joined(separator: ","))"]
@@ -50,13 +50,7 @@ final class ExternalTokenAuthority: Sendable {
     }
 
     private func reloadIfDue() async -> Bool {
-        let now = clock.now().microsecondsSinceEpoch
-        let due = lastReload.withLock { last in
-            guard now - last >= Self.reloadIntervalMicroseconds else { return false }
-            last = now
-            return true
-        }
-        guard due else { return false }
+        guard reloads.claim(every: Self.reloadIntervalMicroseconds) else { return false }
         do {
             let keys = try await Self.readKeys(configuration.keySetPath)
             let fresh = ExternalTokenVerifier(issuer: configuration.issuer, keys: keys, clock: clock)

@@ -11,9 +11,11 @@ import Synchronization
 /// rotated in one process signs in all of them within that time.
 final class TokenAuthority: Sendable {
     static let signingRefreshMicroseconds: Int64 = 30_000_000
+    /// How often a token naming an unknown key may make this process read the keyring.
+    static let unknownKeyReloadMicroseconds: Int64 = 1_000_000
 
     private let service: Mutex<AccessTokenService>
-    private let lastReload: Mutex<Int64>
+    private let reloads: ReloadGate
     private let persistence: Persistence
     private let box: SecretBox
     private let settings: TokenSettings
@@ -26,15 +28,14 @@ final class TokenAuthority: Sendable {
         self.clock = clock
         let keyring = try await SigningKeyring(records: persistence.identity.signingKeys(), box: box, now: clock.now())
         self.service = Mutex(AccessTokenService(settings: settings, keyring: keyring, clock: clock))
-        self.lastReload = Mutex(clock.now().microsecondsSinceEpoch)
+        self.reloads = ReloadGate(clock: clock)
     }
 
     var current: AccessTokenService { service.withLock { $0 } }
 
     /// The service to sign with: the newest key, reloaded first when the keyring is stale.
     func signer() async throws -> AccessTokenService {
-        let age = clock.now().microsecondsSinceEpoch - lastReload.withLock { $0 }
-        if age >= Self.signingRefreshMicroseconds { try await reload() }
+        if reloads.age >= Self.signingRefreshMicroseconds { try await reload() }
         return current
     }
 
@@ -42,7 +43,7 @@ final class TokenAuthority: Sendable {
     func reload() async throws {
         let keyring = try await SigningKeyring(records: persistence.identity.signingKeys(), box: box, now: clock.now())
         let fresh = AccessTokenService(settings: settings, keyring: keyring, clock: clock)
-        lastReload.withLock { $0 = clock.now().microsecondsSinceEpoch }
+        reloads.markReloaded()
         service.withLock { $0 = fresh }
     }
 
@@ -50,20 +51,8 @@ final class TokenAuthority: Sendable {
         do {
             return try await current.verify(token)
         } catch .unknownKey {
-            guard (try? await reloadIfDue()) == true else { throw .unknownKey }
+            guard reloads.claim(every: Self.unknownKeyReloadMicroseconds), (try? await reload()) != nil else { throw .unknownKey }
             return try await current.verify(token)
         }
-    }
-
-    private func reloadIfDue() async throws -> Bool {
-        let now = clock.now().microsecondsSinceEpoch
-        let due = lastReload.withLock { last in
-            guard now - last >= 1_000_000 else { return false }
-            last = now
-            return true
-        }
-        guard due else { return false }
-        try await reload()
-        return true
     }
 }
