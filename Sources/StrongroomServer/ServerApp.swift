@@ -229,7 +229,8 @@ public enum ServerApp {
         AuditRoutes.register(on: routes, persistence: prepared.persistence, verification: prepared.auditVerification)
         MetricsRoutes.register(on: routes, metrics: prepared.metrics)
         let ledger = LedgerServices(
-            persistence: prepared.persistence, clock: prepared.clock, bodyLimit: config.maxBodyBytes, groupCommit: config.groupCommit
+            persistence: prepared.persistence, clock: prepared.clock, bodyLimit: config.maxBodyBytes, groupCommit: config.groupCommit,
+            metrics: prepared.metrics.commit
         )
         OnboardingRoutes.register(on: routes, services: ledger)
         BalanceRoutes.register(on: routes, services: ledger)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Statements over many values, each kept under both backends' bind limits (SQLite's
 /// 32766, PostgreSQL's 65535) by splitting into runs.
 enum SQLBulk {
@@ -10,9 +12,27 @@ enum SQLBulk {
     }
 
     /// `($1, $2), ($3, $4), …`: `rows` tuples of `columns` placeholders, numbered from 1.
+    /// Every flush builds the same few shapes, so each shape within the bind limit is built
+    /// once per process and kept (a few hundred shapes at most: rows × columns ≤ `maxBinds`).
     static func rows(_ rows: Int, columns: Int) -> String {
-        (0..<rows).map { "(\(placeholders(columns, from: $0 * columns + 1)))" }.joined(separator: ", ")
+        let shape = Shape(rows: rows, columns: columns)
+        if let text = shapes.withLock({ $0[shape] }) { return text }
+        var text = ""
+        for row in 0..<rows {
+            text += row == 0 ? "(" : ", ("
+            text += placeholders(columns, from: row * columns + 1)
+            text += ")"
+        }
+        if rows * columns <= maxBinds { shapes.withLock { $0[shape] = text } }
+        return text
     }
+
+    private struct Shape: Hashable {
+        let rows: Int
+        let columns: Int
+    }
+
+    private static let shapes = Mutex<[Shape: String]>([:])
 
     /// `items` in consecutive runs of at most `size`.
     static func runs<T>(_ items: [T], of size: Int) -> [ArraySlice<T>] {

@@ -24,15 +24,19 @@ public final class SQLiteDatabase: SQLDatabase {
     private let writer: SQLiteConnection
     private let writeLock = AsyncLock()
     private let readers: ReaderPool
+    private let checkpointConnection: SQLiteConnection
+    private let checkpointer: SQLiteCheckpointer
     public let direct: any SQLExecutor
 
     public var dialect: SQLDialect { .sqlite }
 
-    private init(threads: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(threads: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection], checkpointConnection: SQLiteConnection) {
         self.threads = threads
         self.writer = writer
         self.readers = ReaderPool(connections: readers)
         self.direct = ReaderExecutor(pool: self.readers)
+        self.checkpointConnection = checkpointConnection
+        self.checkpointer = SQLiteCheckpointer(connection: checkpointConnection)
     }
 
     public static func open(path: String, logger: Logger) async throws -> SQLiteDatabase {
@@ -41,9 +45,10 @@ public final class SQLiteDatabase: SQLDatabase {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         // SQLite calls block their thread (a busy wait on another process's lock, an fsync):
-        // they get threads of their own, one per connection, so they never starve the
-        // rest of the process, and one connection's wait never stalls another's statement.
-        let threads = NIOThreadPool(numberOfThreads: readerCount + 1)
+        // they get threads of their own, one per connection (the writer, the readers, the
+        // checkpointer), so they never starve the rest of the process, and one connection's
+        // wait never stalls another's statement.
+        let threads = NIOThreadPool(numberOfThreads: readerCount + 2)
         threads.start()
         do {
             return try await open(path: path, threads: threads, logger: logger)
@@ -57,6 +62,8 @@ public final class SQLiteDatabase: SQLDatabase {
         let writer = try await connect(path: path, threads: threads, logger: logger)
         // WAL is a property of the file: set once by the writer, seen by every connection.
         try await SQLiteExecutor(connection: writer).execute("PRAGMA journal_mode=WAL")
+        try await SQLiteExecutor(connection: writer).execute("PRAGMA wal_autocheckpoint=\(SQLiteCheckpointer.fallbackPages)")
+        let checkpointConnection = try await connect(path: path, threads: threads, logger: logger)
         var readers: [SQLiteConnection] = []
         for _ in 0..<readerCount {
             let reader = try await connect(path: path, threads: threads, logger: logger)
@@ -68,7 +75,7 @@ public final class SQLiteDatabase: SQLDatabase {
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             chmod(path + suffix, 0o600)
         }
-        return SQLiteDatabase(threads: threads, writer: writer, readers: readers)
+        return SQLiteDatabase(threads: threads, writer: writer, readers: readers, checkpointConnection: checkpointConnection)
     }
 
     private static func connect(path: String, threads: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
@@ -94,7 +101,9 @@ public final class SQLiteDatabase: SQLDatabase {
         try await writeLock.withLock {
             // IMMEDIATE takes the write lock up front, so a transaction never fails halfway
             // through on a lock another process took after its first read.
-            try await SQLiteExecutor(connection: writer).inTransaction(begin: "BEGIN IMMEDIATE", body)
+            let result = try await SQLiteExecutor(connection: writer).inTransaction(begin: "BEGIN IMMEDIATE", body)
+            checkpointer.nudge()
+            return result
         }
     }
 
@@ -123,7 +132,8 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     public func close() async {
-        for connection in readers.connections + [writer] { try? await connection.close() }
+        await checkpointer.stop()
+        for connection in readers.connections + [writer, checkpointConnection] { try? await connection.close() }
         try? await threads.shutdownGracefully()
     }
 }

@@ -24,16 +24,30 @@ struct SQLiteExecutor: SQLExecutor {
 
     /// `$12` → `?12`: SQLite binds `?NNN` to parameter NNN, exactly as PostgreSQL binds `$NNN`.
     /// Statements are the project's own constants; none has a `$` inside a string literal.
+    /// A `$` right after a word character (an identifier's own `$`) stays; bytes of non-ASCII
+    /// characters count as word characters. Runs over bytes: this is on every statement of
+    /// the serial flush, and a bulk INSERT's text is kilobytes long.
     static func rewritePlaceholders(_ sql: String) -> String {
-        guard sql.contains("$") else { return sql }
-        var out = ""
-        out.reserveCapacity(sql.utf8.count)
-        var previous: Character = " "
-        for c in sql {
-            out.append(c == "$" && !(previous.isLetter || previous.isNumber || previous == "_") ? "?" : c)
-            previous = c
+        var bytes = Array(sql.utf8)
+        var previous = UInt8(ascii: " ")
+        var changed = false
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "$") && !isWordByte(previous) {
+                bytes[index] = UInt8(ascii: "?")
+                changed = true
+            }
+            previous = byte
         }
-        return out
+        return changed ? String(decoding: bytes, as: UTF8.self) : sql
+    }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "_"), 0x80...: true
+        default: false
+        }
     }
 
     static func encode(_ value: SQLValue) -> SQLiteData {

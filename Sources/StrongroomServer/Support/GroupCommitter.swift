@@ -63,13 +63,15 @@ final class GroupCommitter: Sendable {
     private let persistence: Persistence
     private let engine: PostingEngine
     let settings: Settings
+    private let metrics: CommitMetrics
     private let state = Mutex(State())
 
-    init(persistence: Persistence, engine: PostingEngine, settings: Settings) {
+    init(persistence: Persistence, engine: PostingEngine, metrics: CommitMetrics, settings: Settings) {
         precondition(settings.maxBatch >= 1 && settings.flushes >= 1 && settings.maxWaitMicroseconds >= 0)
         self.persistence = persistence
         self.engine = engine
         self.settings = settings
+        self.metrics = metrics
     }
 
     var statistics: Statistics { state.withLock { $0.statistics } }
@@ -106,7 +108,9 @@ final class GroupCommitter: Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
+            let start = ContinuousClock.now
             await flush(batch)
+            metrics.recordFlush(items: batch.count, duration: .now - start)
         }
     }
 

@@ -13,11 +13,13 @@ struct ServerMetrics: Sendable {
 
     private let registry: PrometheusCollectorRegistry
     let security: SecurityMetrics
+    let commit: CommitMetrics
 
     init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         self.security = SecurityMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        self.commit = CommitMetrics(registry: registry)
     }
 
     /// Every series as Prometheus text, one line per series with a `# TYPE` line per family.

@@ -19,7 +19,8 @@ struct MetricsTests {
     /// The exposition's series, `name{labels}` → value, from lines as Prometheus writes them.
     static func series(_ text: String) -> [String: Int] {
         var values: [String: Int] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+        // The group-commit histograms are the ledger's and are checked by its own tests.
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("strongroom_group_commit_") {
             guard let space = line.lastIndex(of: " "), let value = Int(line[line.index(after: space)...]) else { continue }
             values[String(line[..<space])] = value
         }

@@ -49,19 +49,31 @@ struct GroupCommitTests {
         }
     }
 
+    /// One series' value in the server's metrics exposition.
+    static func series(_ name: String, _ prepared: ServerApp.Prepared) -> Double? {
+        String(decoding: prepared.metrics.exposition(), as: UTF8.self).split(separator: "\n")
+            .first { $0.hasPrefix(name + " ") }.flatMap { Double($0.dropFirst(name.count + 1)) }
+    }
+
     @Test(arguments: TestBackend.available)
     func concurrentPostingsShareOneUnitOfWorkAndFailAlone(backend: TestBackend) async throws {
         try await TestServer.with(backend) { client, prepared, _ in
             let ledger = try await TransactionBatchTests.funded(client)
             let committer = GroupCommitter(
-                persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock),
+                persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock), metrics: prepared.metrics.commit,
                 settings: .init(maxBatch: 8, flushes: 1, maxWaitMicroseconds: 300_000)
             )
+            let flushesBefore = try #require(Self.series("strongroom_group_commit_flush_seconds_count", prepared))
+            let itemsBefore = try #require(Self.series("strongroom_group_commit_batch_size_sum", prepared))
             var bodies = (0..<7).map { _ in LedgerFixture.transfer("@a", "@b", "10.00") }
             bodies.insert(LedgerFixture.transfer("@c", "@b", "1.00"), at: 3)  // @c holds nothing
             let results = await Self.submitTogether(try bodies.map { try Self.command($0, ledger) }, to: committer)
 
             #expect(committer.statistics == .init(batches: 1, items: 8, largestBatch: 8))
+            // The operator sees the same flush (the set-up's postings went through the server's
+            // own committer, which counts into the same registry): one more flush, 8 more items.
+            #expect(Self.series("strongroom_group_commit_flush_seconds_count", prepared) == flushesBefore + 1)
+            #expect(Self.series("strongroom_group_commit_batch_size_sum", prepared) == itemsBefore + 8)
             for (index, result) in results.enumerated() {
                 switch result {
                 case .success: #expect(index != 3)
@@ -79,7 +91,7 @@ struct GroupCommitTests {
         try await TestServer.with(backend) { client, prepared, _ in
             let ledger = try await TransactionBatchTests.funded(client)
             let committer = GroupCommitter(
-                persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock),
+                persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock), metrics: prepared.metrics.commit,
                 settings: .init(maxBatch: 4, flushes: 1, maxWaitMicroseconds: 300_000)
             )
             let commands = try (0..<4).map { _ in try Self.command(LedgerFixture.transfer("@a", "@b", "10.00"), ledger) }
@@ -102,7 +114,7 @@ struct GroupCommitTests {
         try await TestServer.with(.sqlite) { client, prepared, _ in
             let ledger = try await TransactionBatchTests.funded(client)
             let committer = GroupCommitter(
-                persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock),
+                persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock), metrics: prepared.metrics.commit,
                 settings: .init(maxBatch: 3, flushes: 1, maxWaitMicroseconds: 200_000)
             )
             let commands = try (0..<10).map { _ in try Self.command(LedgerFixture.transfer("@a", "@b", "1.00"), ledger) }

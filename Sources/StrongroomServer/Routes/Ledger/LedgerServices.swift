@@ -14,12 +14,14 @@ struct LedgerServices: Sendable {
     let committer: GroupCommitter
     let bodyLimit: Int
 
-    init(persistence: Persistence, clock: any WallClock, bodyLimit: Int, groupCommit: GroupCommitter.Settings) {
+    init(
+        persistence: Persistence, clock: any WallClock, bodyLimit: Int, groupCommit: GroupCommitter.Settings, metrics: CommitMetrics
+    ) {
         self.persistence = persistence
         self.onboarding = Onboarding(clock: clock)
         self.engine = PostingEngine(clock: clock)
         self.gate = IdempotencyGate(persistence: persistence, clock: clock)
-        self.committer = GroupCommitter(persistence: persistence, engine: engine, settings: groupCommit)
+        self.committer = GroupCommitter(persistence: persistence, engine: engine, metrics: metrics, settings: groupCommit)
         self.bodyLimit = bodyLimit
     }
 

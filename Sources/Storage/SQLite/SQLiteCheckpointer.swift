@@ -1,0 +1,46 @@
+import SQLiteNIO
+
+/// Copies committed WAL frames back into the database file on a connection and thread of
+/// its own, so that the writer's commits do not.
+///
+/// By default SQLite checkpoints inside the commit that takes the WAL past 1,000 pages: the
+/// committing connection copies those pages into the database file and fsyncs it, and on
+/// this backend that commit is the group-commit flush, the serial section every posting
+/// waits on. Here the writer's automatic checkpoint is moved far out (`fallbackPages`, a
+/// bound on the WAL should this connection ever fall behind) and each commit nudges this
+/// one instead: a PASSIVE checkpoint copies what is committed and not in use by a reader,
+/// without taking the write lock, while the writer goes on with its next transaction.
+/// Nudges while a checkpoint runs collapse into one more run. Durability is unchanged: a
+/// commit is durable once its WAL frames are fsynced, which the writer still does itself
+/// (`synchronous=FULL`).
+final class SQLiteCheckpointer: Sendable {
+    /// The writer's own automatic checkpoint, kept as a backstop: 16,384 pages (64 MiB).
+    static let fallbackPages = 16_384
+
+    private let nudges: AsyncStream<Void>.Continuation
+    private let worker: Task<Void, Never>
+
+    init(connection: SQLiteConnection) {
+        let (stream, nudges) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.nudges = nudges
+        self.worker = Task {
+            let executor = SQLiteExecutor(connection: connection)
+            for await _ in stream {
+                // A failed checkpoint loses nothing (the frames stay in the WAL, readable and
+                // durable); the next nudge, or the writer's backstop, copies them.
+                try? await executor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            }
+        }
+    }
+
+    /// A transaction committed: copy its frames back soon.
+    func nudge() {
+        nudges.yield()
+    }
+
+    /// Stops after the checkpoint in progress, if any.
+    func stop() async {
+        nudges.finish()
+        await worker.value
+    }
+}
