@@ -8,14 +8,17 @@ public struct LoginService: Sendable {
     private let hasher: PasswordHasher
     private let executor: any BlockingExecutor
     private let clock: any WallClock
-    private let decoy: PasswordHash
+    let checkTime: PasswordCheckTime
 
-    /// Hashes the decoy once, here: create one service per process, not one per request.
+    /// Times one hash at the configured cost as the first estimate of a password check:
+    /// create one service per process, not one per request.
     public init(hasher: PasswordHasher, executor: any BlockingExecutor, clock: any WallClock) {
         self.hasher = hasher
         self.executor = executor
         self.clock = clock
-        self.decoy = hasher.decoyHash()
+        let start = ContinuousClock.now
+        _ = hasher.hash(UUID().uuidString)
+        self.checkTime = PasswordCheckTime(initial: .now - start)
     }
 
     /// The active user whose password this is; `invalidCredentials` for anything else.
@@ -24,11 +27,29 @@ public struct LoginService: Sendable {
         guard password.utf8.count <= PasswordPolicy.maximumLength * 4 else { throw StrongroomError.invalidCredentials }
         let username = try? Username(rawUsername)
         let user = if let username { try await store.user(username: username) } else { User?.none }
-        let hash = user?.passwordHash ?? decoy
-        let hasher = self.hasher
-        let matches = try await executor.run { hasher.verify(password, against: hash) }
-        guard let user, matches, user.status == .active else { throw StrongroomError.invalidCredentials }
+        guard try await check(password, of: user), let user, user.status == .active else { throw StrongroomError.invalidCredentials }
         return user
+    }
+
+    /// Whether `password` is `user`'s. For a name that does not exist (`user` nil) the answer
+    /// is no, given after as long as a real check takes here, on the same hashing threads so
+    /// that it queues like one, but without hashing: the wait is a sleep. The name's existence
+    /// does not show in the time, and a flood of invented names costs no CPU (docs/SECURITY.md,
+    /// "Who can log in").
+    func check(_ password: String, of user: User?) async throws -> Bool {
+        let hasher = self.hasher
+        let checkTime = self.checkTime
+        guard let user else {
+            let wait = checkTime.seconds
+            try await executor.run { Thread.sleep(forTimeInterval: wait) }
+            return false
+        }
+        return try await executor.run {
+            let start = ContinuousClock.now
+            let matches = hasher.verify(password, against: user.passwordHash)
+            checkTime.observe(.now - start)
+            return matches
+        }
     }
 
     /// Changes the caller's own password. `store` must be bound to a unit of work.
@@ -38,9 +59,7 @@ public struct LoginService: Sendable {
         guard currentPassword.utf8.count <= PasswordPolicy.maximumLength * 4,
             let user = try await store.user(id: userID), user.status == .active
         else { throw StrongroomError.invalidCredentials }
-        let hasher = self.hasher
-        let matches = try await executor.run { hasher.verify(currentPassword, against: user.passwordHash) }
-        guard matches else { throw StrongroomError.invalidCredentials }
+        guard try await check(currentPassword, of: user) else { throw StrongroomError.invalidCredentials }
         try PasswordPolicy.check(newPassword, username: user.username)
         guard newPassword != currentPassword else {
             throw StrongroomError(
@@ -48,6 +67,7 @@ public struct LoginService: Sendable {
                 fields: [.init(field: "new_password", message: "must differ from the current password")]
             )
         }
+        let hasher = self.hasher
         let newHash = try await executor.run { hasher.hash(newPassword) }
         try await store.updatePassword(userID: user.id, hash: newHash, mustChangePassword: false, at: clock.now())
     }

@@ -34,12 +34,6 @@ public struct PasswordHasher: Sendable {
         return Bcrypt.verify(Self.prehash(password), hash: String(hash.encoded.dropFirst(Self.scheme.count)))
     }
 
-    /// A hash of a random password, verified against when the username does not exist so
-    /// that a wrong username costs the same time as a wrong password.
-    public func decoyHash() -> PasswordHash {
-        hash(UUID().uuidString)
-    }
-
     static func prehash(_ password: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(
             for: Array(password.utf8),
