@@ -28,18 +28,15 @@ struct SQLiteExecutor: SQLExecutor {
     /// characters count as word characters. Runs over bytes: this is on every statement of
     /// the serial flush, and a bulk INSERT's text is kilobytes long.
     static func rewritePlaceholders(_ sql: String) -> String {
+        guard sql.utf8.contains(UInt8(ascii: "$")) else { return sql }
         var bytes = Array(sql.utf8)
         var previous = UInt8(ascii: " ")
-        var changed = false
         for index in bytes.indices {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "$") && !isWordByte(previous) {
-                bytes[index] = UInt8(ascii: "?")
-                changed = true
-            }
+            if byte == UInt8(ascii: "$") && !isWordByte(previous) { bytes[index] = UInt8(ascii: "?") }
             previous = byte
         }
-        return changed ? String(decoding: bytes, as: UTF8.self) : sql
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func isWordByte(_ byte: UInt8) -> Bool {
