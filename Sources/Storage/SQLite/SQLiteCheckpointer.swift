@@ -1,4 +1,5 @@
 import SQLiteNIO
+import Synchronization
 
 /// Copies committed WAL frames back into the database file on a connection and thread of
 /// its own, so that the writer's commits do not.
@@ -7,16 +8,21 @@ import SQLiteNIO
 /// committing connection copies those pages into the database file and fsyncs it, and on
 /// this backend that commit is the group-commit flush, the serial section every posting
 /// waits on. Here the writer's automatic checkpoint is moved far out (`fallbackPages`, a
-/// bound on the WAL should this connection ever fall behind) and each commit nudges this
-/// one instead: a PASSIVE checkpoint copies what is committed and not in use by a reader,
-/// without taking the write lock, while the writer goes on with its next transaction.
-/// Nudges while a checkpoint runs collapse into one more run. Durability is unchanged: a
-/// commit is durable once its WAL frames are fsynced, which the writer still does itself
-/// (`synchronous=FULL`).
+/// bound on the WAL should this connection ever fall behind) and every `commitsPerRun`-th
+/// commit nudges this one instead: a PASSIVE checkpoint copies what is committed and not in
+/// use by a reader, without taking the write lock, while the writer goes on with its next
+/// transaction. Nudges while a checkpoint runs collapse into one more run. Not every commit:
+/// a checkpoint fsyncs the database file, and one per commit would double a quiet server's
+/// fsyncs for nothing. Durability is unchanged: a commit is durable once its WAL frames are
+/// fsynced, which the writer still does itself (`synchronous=FULL`).
 final class SQLiteCheckpointer: Sendable {
     /// The writer's own automatic checkpoint, kept as a backstop: 16,384 pages (64 MiB).
     static let fallbackPages = 16_384
+    /// How many commits one checkpoint run follows: a flush under load writes a few hundred
+    /// pages, so a run copies about as much as SQLite's own 1,000-page checkpoint would.
+    static let commitsPerRun = 8
 
+    private let commits = Atomic<Int>(0)
     private let nudges: AsyncStream<Void>.Continuation
     private let worker: Task<Void, Never>
 
@@ -33,9 +39,9 @@ final class SQLiteCheckpointer: Sendable {
         }
     }
 
-    /// A transaction committed: copy its frames back soon.
-    func nudge() {
-        nudges.yield()
+    /// A transaction committed: every `commitsPerRun`-th time, copy the frames back.
+    func committed() {
+        if commits.add(1, ordering: .relaxed).newValue % Self.commitsPerRun == 0 { nudges.yield() }
     }
 
     /// Stops after the checkpoint in progress, if any.
