@@ -53,15 +53,19 @@ public final class Persistence: Sendable {
         }
     }
 
-    /// Opens the database a URL names.
+    /// Opens the database a URL names. `postgresLeaseTimeout` bounds each wait for a pooled
+    /// PostgreSQL connection; only test set-ups that are not about that bound change it.
     public static func open(
-        _ url: DatabaseURL, maximumConnections: Int, logger: Logger
+        _ url: DatabaseURL, maximumConnections: Int, logger: Logger,
+        postgresLeaseTimeout: Duration = PostgresDatabase.defaultLeaseTimeout
     ) async throws -> any SQLDatabase {
         switch url {
         case .sqlite(let path):
             return try await SQLiteDatabase.open(path: path, logger: logger)
         case .postgres(let target):
-            return try await PostgresDatabase.open(target: target, maximumConnections: maximumConnections, logger: logger)
+            return try await PostgresDatabase.open(
+                target: target, maximumConnections: maximumConnections, logger: logger, leaseTimeout: postgresLeaseTimeout
+            )
         }
     }
 

@@ -24,6 +24,13 @@ public enum TestBackend: String, Sendable, CaseIterable, CustomStringConvertible
 /// reach it. PostgreSQL gets a new database per test, created by the owner role, migrated
 /// by it, and used through the separate service role, as production runs.
 public struct TestDatabase: Sendable {
+    /// The wait for a pooled PostgreSQL connection in the databases this opens for store
+    /// tests: the server's 3 s bound is about answering 503 when the database is gone (its
+    /// own tests keep it), and at the start of a full run, with dozens of tests creating
+    /// databases and opening first connections on two cores at once, a healthy first
+    /// connection has taken longer than that.
+    public static let leaseTimeout = Duration.seconds(30)
+
     public let backend: TestBackend
     public let serviceURL: DatabaseURL
     public let ownerURL: DatabaseURL
@@ -59,7 +66,7 @@ public struct TestDatabase: Sendable {
                 case .postgres(var service) = try DatabaseURL(parsing: serviceText)
             else { throw TestDatabaseError("the test PostgreSQL URLs must be postgres:// URLs") }
             let name = "sr_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            let admin = try await PostgresDatabase.open(target: owner, maximumConnections: 1, logger: logger)
+            let admin = try await PostgresDatabase.open(target: owner, maximumConnections: 1, logger: logger, leaseTimeout: Self.leaseTimeout)
             do {
                 try await admin.direct.execute("CREATE DATABASE \(name)")
                 await admin.close()
@@ -78,7 +85,7 @@ public struct TestDatabase: Sendable {
 
     /// Migrates as the owner (granting the service role), then opens as the service.
     public func openMigrated(maximumConnections: Int = 8) async throws -> Persistence {
-        let owner = try await Persistence.open(ownerURL, maximumConnections: 1, logger: Self.logger)
+        let owner = try await Persistence.open(ownerURL, maximumConnections: 1, logger: Self.logger, postgresLeaseTimeout: Self.leaseTimeout)
         do {
             try await Migrator().migrate(owner, serviceRole: serviceURL.serviceRole(ownedBy: ownerURL), logger: Self.logger)
             await owner.close()
@@ -86,19 +93,23 @@ public struct TestDatabase: Sendable {
             await owner.close()
             throw error
         }
-        return Persistence(database: try await Persistence.open(serviceURL, maximumConnections: maximumConnections, logger: Self.logger))
+        return Persistence(database: try await Persistence.open(
+            serviceURL, maximumConnections: maximumConnections, logger: Self.logger, postgresLeaseTimeout: Self.leaseTimeout
+        ))
     }
 
     /// Opens the database as its owner, unmigrated, for tests of the migrator itself.
     public func openAsOwner(maximumConnections: Int = 2) async throws -> any SQLDatabase {
-        try await Persistence.open(ownerURL, maximumConnections: maximumConnections, logger: Self.logger)
+        try await Persistence.open(ownerURL, maximumConnections: maximumConnections, logger: Self.logger, postgresLeaseTimeout: Self.leaseTimeout)
     }
 
     /// Drops the PostgreSQL database and removes the scratch directory.
     public func destroy() async {
         if let postgresName, case .postgres(var owner) = ownerURL {
             owner.database = "postgres"
-            if let admin = try? await PostgresDatabase.open(target: owner, maximumConnections: 1, logger: Self.logger) {
+            if let admin = try? await PostgresDatabase.open(
+                target: owner, maximumConnections: 1, logger: Self.logger, leaseTimeout: Self.leaseTimeout
+            ) {
                 try? await admin.direct.execute("DROP DATABASE IF EXISTS \(postgresName) WITH (FORCE)")
                 await admin.close()
             }

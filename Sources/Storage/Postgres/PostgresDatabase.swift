@@ -10,24 +10,32 @@ public final class PostgresDatabase: SQLDatabase {
     /// An arbitrary constant naming Strongroom's migration lock among advisory locks.
     static let migrationLockKey: Int64 = 0x5354_524f_4e47  // "STRONG"
 
+    /// How long a request waits for a pooled connection before the database counts as
+    /// unreachable. The pool alone would queue a request for as long as it keeps failing to
+    /// connect (a minute before its circuit breaker opens); a client must hear 503 sooner.
+    public static let defaultLeaseTimeout = Duration.seconds(3)
+
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    private let leaseTimeout: Duration
     public let direct: any SQLExecutor
 
     public var dialect: SQLDialect { .postgres }
 
     /// Connects lazily: the pool opens connections as queries need them. Returns once the
     /// client's run loop has started, so no query is queued before it.
-    public static func open(target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger) async throws -> PostgresDatabase {
-        let database = try PostgresDatabase(target: target, maximumConnections: maximumConnections, logger: logger)
+    public static func open(
+        target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger, leaseTimeout: Duration = defaultLeaseTimeout
+    ) async throws -> PostgresDatabase {
+        let database = try PostgresDatabase(target: target, maximumConnections: maximumConnections, logger: logger, leaseTimeout: leaseTimeout)
         for await _ in database.started {}
         return database
     }
 
     private let started: AsyncStream<Void>
 
-    private init(target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger) throws {
+    private init(target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger, leaseTimeout: Duration) throws {
         var configuration = PostgresClient.Configuration(
             host: target.host, port: target.port, username: target.username, password: target.password?.revealed,
             database: target.database,
@@ -38,6 +46,7 @@ public final class PostgresDatabase: SQLDatabase {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
+        self.leaseTimeout = leaseTimeout
         // The client is a service: its queries hang unless it runs. It runs for as long as
         // this database object is open.
         let (started, signal) = AsyncStream<Void>.makeStream()
@@ -46,7 +55,7 @@ public final class PostgresDatabase: SQLDatabase {
             signal.finish()
             await client.run()
         }
-        self.direct = ClientExecutor(client: client, logger: logger)
+        self.direct = ClientExecutor(client: client, logger: logger, leaseTimeout: leaseTimeout)
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
@@ -70,7 +79,7 @@ public final class PostgresDatabase: SQLDatabase {
     private func runTransaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         // The lease runs `body` in a child task that ends before this returns.
         try await withoutActuallyEscaping(body) { body in
-            try await client.withLeasedConnection { [logger] connection in
+            try await client.withLeasedConnection(within: leaseTimeout) { [logger] connection in
                 try await PostgresExecutor(connection: connection, logger: logger).inTransaction(body)
             }
         }
@@ -81,7 +90,7 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     private func withMigrationLock<T: Sendable>(escaping body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await client.withLeasedConnection { [logger] connection in
+        try await client.withLeasedConnection(within: leaseTimeout) { [logger] connection in
             let executor = PostgresExecutor(connection: connection, logger: logger)
             // A session-level advisory lock: a second process starting at the same moment
             // waits here, then finds the migrations applied.
@@ -111,11 +120,12 @@ public final class PostgresDatabase: SQLDatabase {
 private struct ClientExecutor: SQLExecutor {
     let client: PostgresClient
     let logger: Logger
+    let leaseTimeout: Duration
 
     var dialect: SQLDialect { .postgres }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await client.withLeasedConnection { [logger] connection in
+        try await client.withLeasedConnection(within: leaseTimeout) { [logger] connection in
             try await PostgresExecutor(connection: connection, logger: logger).query(sql, binds)
         }
     }

@@ -3,16 +3,13 @@ import Synchronization
 import _ConnectionPoolModule
 
 extension PostgresClient {
-    /// How long a request waits for a pooled connection before the database counts as
-    /// unreachable. The pool alone would queue a request for as long as it keeps failing to
-    /// connect (a minute before its circuit breaker opens); a client must hear 503 sooner.
-    static let leaseTimeout = Duration.seconds(3)
-
-    /// Runs `body` on a pooled connection, waiting at most `leaseTimeout` for one, with the
+    /// Runs `body` on a pooled connection, waiting at most `timeout` for one, with the
     /// driver's and the pool's failures translated (`PostgresErrors.translate`): a database
     /// that is down or restarting surfaces as `StorageError.unavailable`, never as a hang.
     /// Only the wait is bounded: once `body` holds a connection it runs to its end.
-    func withLeasedConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func withLeasedConnection<T: Sendable>(
+        within timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let lease = LeaseState()
         do {
             return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -23,7 +20,7 @@ extension PostgresClient {
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: Self.leaseTimeout)
+                    try await Task.sleep(for: timeout)
                     return nil
                 }
                 // The timer yields nil; `body`'s task yields its value wrapped (even a nil one).
@@ -34,7 +31,7 @@ extension PostgresClient {
                     }
                     if !lease.started.load(ordering: .relaxed) {
                         group.cancelAll()  // withdraws the waiting lease request
-                        throw StorageError.unavailable("no database connection within \(Self.leaseTimeout)")
+                        throw StorageError.unavailable("no database connection within \(timeout)")
                     }
                 }
                 throw StorageError.unavailable("the database connection ended without an answer")
