@@ -65,7 +65,9 @@ public enum ServerApp {
 
     /// `strongroom migrate`: applies migrations as the owner role and grants the service role.
     public static func migrate(_ config: ServerConfiguration, logger: Logger) async throws -> [Int64] {
-        let owner = try await Persistence.open(config.databaseOwnerURL, maximumConnections: 2, logger: logger)
+        let owner = try await Persistence.open(
+            config.databaseOwnerURL, maximumConnections: 2, logger: logger, postgresLeaseTimeout: config.databaseLeaseTimeout
+        )
         do {
             let applied = try await Migrator().migrate(
                 owner, serviceRole: config.databaseURL.serviceRole(ownedBy: config.databaseOwnerURL), logger: logger
@@ -93,7 +95,8 @@ public enum ServerApp {
 
         _ = try await migrate(config, logger: logger)
         let database = try await Persistence.open(
-            config.databaseURL, maximumConnections: config.databaseMaxConnections, logger: logger
+            config.databaseURL, maximumConnections: config.databaseMaxConnections, logger: logger,
+            postgresLeaseTimeout: config.databaseLeaseTimeout
         )
         let persistence = Persistence(database: database, clock: clock)
         let hasher = PasswordHasher(cost: config.passwordHashCost)

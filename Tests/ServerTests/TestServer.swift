@@ -18,7 +18,7 @@ struct TestServer {
     static let adminPassword = "a fresh strong passphrase"
 
     static func configuration(for database: TestDatabase, adminPassword: String?) -> ServerConfiguration {
-        ServerConfiguration(
+        var configuration = ServerConfiguration(
             environment: .development, host: "127.0.0.1", port: 0, dataDirectory: database.directory + "/data",
             databaseURL: database.serviceURL, databaseOwnerURL: database.ownerURL, databaseMaxConnections: 8,
             tlsCertificatePath: nil, tlsKeyPath: nil, tlsTerminatedUpstream: false, masterKey: nil,
@@ -28,6 +28,8 @@ struct TestServer {
             auditCheckpointDirectory: database.directory + "/checkpoints", auditCheckpointIntervalSeconds: 60, auditCheckpointKey: nil,
             auditOrigin: "test.example/audit"
         )
+        configuration.databaseLeaseTimeout = TestDatabase.leaseTimeout
+        return configuration
     }
 
     /// Runs `body` against a prepared server; always closes and drops the database.

@@ -19,6 +19,10 @@ public struct ServerConfiguration: Sendable {
     public var databaseURL: DatabaseURL
     public var databaseOwnerURL: DatabaseURL
     public var databaseMaxConnections: Int
+    /// How long a request waits for a pooled PostgreSQL connection before it is answered 503.
+    /// Not an operator setting: the in-process test servers lengthen it (`TestServer`), since
+    /// their many databases open first connections all at once on two cores.
+    public var databaseLeaseTimeout: Duration = PostgresDatabase.defaultLeaseTimeout
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
     public var tlsTerminatedUpstream: Bool
