@@ -1,3 +1,4 @@
+import StrongroomKernel
 import Synchronization
 
 /// How long checking a password takes on this machine now: a moving average of the real
@@ -10,18 +11,14 @@ final class PasswordCheckTime: Sendable {
     private let average: Mutex<Double>
 
     init(initial: Duration) {
-        average = Mutex(Self.seconds(initial))
+        average = Mutex(initial.inSeconds)
     }
 
     /// The current estimate, in seconds.
     var seconds: Double { average.withLock { $0 } }
 
     func observe(_ check: Duration) {
-        let sample = Self.seconds(check)
+        let sample = check.inSeconds
         average.withLock { $0 += Self.weight * (sample - $0) }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

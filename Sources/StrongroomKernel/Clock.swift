@@ -12,3 +12,11 @@ public struct FixedClock: WallClock {
 
     public func now() -> Timestamp { instant }
 }
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number (for averages and sleeps, never
+    /// for money or stored times).
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

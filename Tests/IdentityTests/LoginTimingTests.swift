@@ -15,8 +15,7 @@ struct LoginTimingTests {
             let cpu = Self.threadCPUSeconds()
             let wall = ContinuousClock.now
             let result = try work()
-            let elapsed = ContinuousClock.now - wall
-            let run = (Self.threadCPUSeconds() - cpu, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            let run = (Self.threadCPUSeconds() - cpu, (ContinuousClock.now - wall).inSeconds)
             runs.withLock { $0.append(run) }
             return result
         }

@@ -22,11 +22,14 @@ final class SQLiteCheckpointer: Sendable {
     /// pages, so a run copies about as much as SQLite's own 1,000-page checkpoint would.
     static let commitsPerRun = 8
 
+    private let connection: SQLiteConnection
     private let commits = Atomic<Int>(0)
     private let nudges: AsyncStream<Void>.Continuation
     private let worker: Task<Void, Never>
 
+    /// Takes `connection` over: it is this checkpointer's alone, and `stop` closes it.
     init(connection: SQLiteConnection) {
+        self.connection = connection
         let (stream, nudges) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.nudges = nudges
         self.worker = Task {
@@ -44,9 +47,10 @@ final class SQLiteCheckpointer: Sendable {
         if commits.add(1, ordering: .relaxed).newValue % Self.commitsPerRun == 0 { nudges.yield() }
     }
 
-    /// Stops after the checkpoint in progress, if any.
+    /// Stops after the checkpoint in progress, if any, and closes the connection.
     func stop() async {
         nudges.finish()
         await worker.value
+        try? await connection.close()
     }
 }

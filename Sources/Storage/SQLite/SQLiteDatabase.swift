@@ -24,7 +24,6 @@ public final class SQLiteDatabase: SQLDatabase {
     private let writer: SQLiteConnection
     private let writeLock = AsyncLock()
     private let readers: ReaderPool
-    private let checkpointConnection: SQLiteConnection
     private let checkpointer: SQLiteCheckpointer
     public let direct: any SQLExecutor
 
@@ -35,7 +34,6 @@ public final class SQLiteDatabase: SQLDatabase {
         self.writer = writer
         self.readers = ReaderPool(connections: readers)
         self.direct = ReaderExecutor(pool: self.readers)
-        self.checkpointConnection = checkpointConnection
         self.checkpointer = SQLiteCheckpointer(connection: checkpointConnection)
     }
 
@@ -133,7 +131,7 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public func close() async {
         await checkpointer.stop()
-        for connection in readers.connections + [writer, checkpointConnection] { try? await connection.close() }
+        for connection in readers.connections + [writer] { try? await connection.close() }
         try? await threads.shutdownGracefully()
     }
 }
