@@ -5,8 +5,6 @@ import Prometheus
 /// commit. The two together say whether the serial flush is the bottleneck (flush time × flushes
 /// per second near 1 s per second) or the requests reach it too slowly (small batches, idle gaps).
 struct CommitMetrics: Sendable {
-    static let batchSizeName = "strongroom_group_commit_batch_size"
-    static let flushSecondsName = "strongroom_group_commit_flush_seconds"
     static let batchSizeBuckets: [Double] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
     static let flushBuckets: [Duration] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500].map { .milliseconds($0) }
 
@@ -15,10 +13,18 @@ struct CommitMetrics: Sendable {
 
     init(registry: PrometheusCollectorRegistry) {
         batchSize = registry.makeValueHistogram(
-            name: Self.batchSizeName, buckets: Self.batchSizeBuckets, help: "Postings carried by one group-commit flush."
+            descriptor: MetricNameDescriptor(
+                namespace: "strongroom", subsystem: "group_commit", metricName: "batch", unitName: "size",
+                helpText: "Postings carried by one group-commit flush."
+            ),
+            buckets: Self.batchSizeBuckets
         )
         flushDuration = registry.makeDurationHistogram(
-            name: Self.flushSecondsName, buckets: Self.flushBuckets, help: "One group-commit flush, first statement to durable commit."
+            descriptor: MetricNameDescriptor(
+                namespace: "strongroom", subsystem: "group_commit", metricName: "flush", unitName: "seconds",
+                helpText: "One group-commit flush, first statement to durable commit."
+            ),
+            buckets: Self.flushBuckets
         )
     }
 
