@@ -6,7 +6,10 @@ import NIOHTTP1
 /// server, drives the measured load, then checks the books through the API.
 public enum Bench {
     public static func run(_ plan: BenchPlan, log: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
-        let client = BenchClient(base: plan.url, connections: plan.httpConnections, credentials: plan.credentials)
+        if plan.loginFloodRate != nil, FloodSender.Target(url: plan.url) == nil {
+            throw BenchClient.Failure(description: "the login flood needs an http:// or https:// URL with a host, not \(plan.url)")
+        }
+        let client = BenchClient(base: plan.url, connections: plan.connections, credentials: plan.credentials)
         do {
             let report = try await run(plan, client: client, log: log)
             await client.shutdown()

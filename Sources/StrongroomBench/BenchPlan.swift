@@ -31,9 +31,8 @@ public struct BenchPlan: Sendable {
     /// flood costs the ledger. None when nil.
     public var loginFloodRate: Double?
 
-    /// Connections the flood's senders use, on top of `connections`.
+    /// Connections the flood's senders open, beside the HTTP client's `connections`.
     static let floodSenders = 8
-    var httpConnections: Int { connections + (loginFloodRate == nil ? 0 : Self.floodSenders) }
 
     public init(
         url: String, credentials: Credentials, connections: Int, accounts: Int, duration: Double, rate: Double?, zipf: Double?,

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 import Synchronization
 
@@ -47,24 +48,18 @@ struct LoadRun: Sendable {
             for worker in 0..<plan.connections {
                 group.addTask { await work(worker, start: start, deadline: deadline, schedule: schedule) }
             }
-            if let rate = plan.loginFloodRate {
-                let floodSchedule = Schedule()
-                for sender in 0..<BenchPlan.floodSenders {
-                    group.addTask {
-                        Outcome(flood: await flood(sender, rate: rate, start: start, deadline: deadline, schedule: floodSchedule))
-                    }
+            if let rate = plan.loginFloodRate, let target = FloodSender.Target(url: plan.url) {  // checked by Bench.run
+                group.addTask {
+                    let flood = FloodSender(target: target, username: plan.credentials.username, seed: plan.seed)
+                    let duration = TimeAmount.nanoseconds(Int64(plan.duration * 1e9))
+                    return Outcome(flood: await flood.run(rate: rate, duration: duration, connections: BenchPlan.floodSenders))
                 }
             }
             var total = Outcome()
             for await part in group {
                 total.recorder.merge(part.recorder)
                 total.acknowledged += part.acknowledged
-                if let flood = part.flood {
-                    total.flood = BenchReport.LoginFlood(
-                        sent: (total.flood?.sent ?? 0) + flood.sent,
-                        answers: (total.flood?.answers ?? [:]).merging(flood.answers, uniquingKeysWith: +)
-                    )
-                }
+                if let flood = part.flood { total.flood = flood }
             }
             return total
         }
@@ -111,27 +106,6 @@ struct LoadRun: Sendable {
             }
         }
         return outcome
-    }
-
-    /// One sender of the login flood: failed logins at its share of `rate` per second (open
-    /// loop), nine in ten for names that do not exist and one in ten for the run's own user
-    /// with a wrong password. Its answers are counted, not judged.
-    private func flood(
-        _ sender: Int, rate: Double, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant, schedule: Schedule
-    ) async -> BenchReport.LoginFlood {
-        var tally = BenchReport.LoginFlood(sent: 0, answers: [:])
-        while true {
-            let number = schedule.take()
-            let due = start + .microseconds(Int64(Double(number) * 1_000_000 / rate))
-            guard due < deadline else { break }
-            if due > .now { try? await Task.sleep(until: due, clock: .continuous) }
-            let username = number % 10 == 0 ? plan.credentials.username ?? "flood" : "flood-\(plan.seed)-\(number)"
-            let body = #"{"username":"\#(username)","password":"not-the-password-\#(number)"}"#
-            let status = try? await client.raw(.POST, "/v1/auth/login", body: Data(body.utf8)).status
-            tally.sent += 1
-            tally.answers[status.map(String.init) ?? "transport", default: 0] += 1
-        }
-        return tally
     }
 
     private func requestBody(_ transfers: [Transfer]) -> Data {
