@@ -56,7 +56,8 @@ final class GroupCommitter: Sendable {
 
     private struct State {
         var queue: [Item] = []
-        var running = 0
+        /// Flush slots with no flush running, by index into `executors`.
+        var idleSlots: [Int]
         var statistics = Statistics()
     }
 
@@ -64,7 +65,9 @@ final class GroupCommitter: Sendable {
     private let engine: PostingEngine
     let settings: Settings
     private let metrics: CommitMetrics
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+    /// Each flush slot's thread.
+    private let executors: [FlushExecutor]
 
     init(persistence: Persistence, engine: PostingEngine, metrics: CommitMetrics, settings: Settings) {
         precondition(settings.maxBatch >= 1 && settings.flushes >= 1 && settings.maxWaitMicroseconds >= 0)
@@ -72,6 +75,8 @@ final class GroupCommitter: Sendable {
         self.engine = engine
         self.settings = settings
         self.metrics = metrics
+        self.executors = (0..<settings.flushes).map { _ in FlushExecutor() }
+        self.state = Mutex(State(idleSlots: Array(0..<settings.flushes)))
     }
 
     var statistics: Statistics { state.withLock { $0.statistics } }
@@ -79,18 +84,16 @@ final class GroupCommitter: Sendable {
     /// Runs `command` in the next batch; returns once that batch has committed.
     func submit(_ command: PostingCommand, complete: @escaping Completion) async throws -> Committed {
         try await withCheckedThrowingContinuation { reply in
-            let startFlush = state.withLock { state in
+            let slot = state.withLock { state in
                 state.queue.append(Item(command: command, complete: complete, reply: reply))
-                guard state.running < settings.flushes else { return false }
-                state.running += 1
-                return true
+                return state.idleSlots.popLast()
             }
-            if startFlush { Task { await self.drain() } }
+            if let slot { Task(executorPreference: executors[slot]) { await self.drain(slot: slot) } }
         }
     }
 
     /// One flush slot: takes batches off the queue until it is empty, then frees the slot.
-    private func drain() async {
+    private func drain(slot: Int) async {
         while true {
             if settings.maxWaitMicroseconds > 0, state.withLock({ (1..<settings.maxBatch).contains($0.queue.count) }) {
                 try? await Task.sleep(for: .microseconds(settings.maxWaitMicroseconds))
@@ -99,7 +102,7 @@ final class GroupCommitter: Sendable {
                 let batch = Array(state.queue.prefix(settings.maxBatch))
                 state.queue.removeFirst(batch.count)
                 if batch.isEmpty {
-                    state.running -= 1
+                    state.idleSlots.append(slot)
                 } else {
                     state.statistics.batches += 1
                     state.statistics.items += batch.count
