@@ -37,6 +37,13 @@ struct FloodSender: Sendable {
             self.tls = scheme == "https"
             self.port = components.port ?? (tls ? 443 : 80)
         }
+
+        /// The `Host` header: the port only when it is not the scheme's own.
+        var hostHeader: String { port == (tls ? 443 : 80) ? host : "\(host):\(port)" }
+
+        /// The name TLS sends (SNI) and checks the certificate against: a host name, never an
+        /// address (for an address, the certificate is checked against the address).
+        var serverName: String? { host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host }
     }
 
     /// What every connection shares: the request numbers and when each is due.
@@ -88,17 +95,14 @@ struct FloodSender: Sendable {
         while NIODeadline.now() < schedule.deadline {
             let session = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: FloodConnection.Session.self)
             do {
-                let request = requestWriter(host: target.port == (target.tls ? 443 : 80) ? target.host : "\(target.host):\(target.port)")
-                let host = target.host
+                let request = requestWriter(host: target.hostHeader)
+                let serverName = target.serverName
                 _ = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .connectTimeout(.seconds(10))
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
                             if let tls {
-                                // SNI and the certificate's name take a host name, not an
-                                // address; for an address the certificate is checked against it.
-                                let name = host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
-                                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: name))
+                                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                             }
                             try channel.pipeline.syncOperations.addHTTPClientHandlers()
                             try channel.pipeline.syncOperations.addHandler(FloodConnection(schedule: schedule, request: request, session: session))

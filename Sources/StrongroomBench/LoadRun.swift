@@ -48,7 +48,8 @@ struct LoadRun: Sendable {
             for worker in 0..<plan.connections {
                 group.addTask { await work(worker, start: start, deadline: deadline, schedule: schedule) }
             }
-            if let rate = plan.loginFloodRate, let target = FloodSender.Target(url: plan.url) {  // checked by Bench.run
+            // Bench.run has refused a flood whose URL gives no target.
+            if let rate = plan.loginFloodRate, let target = FloodSender.Target(url: plan.url) {
                 group.addTask {
                     let flood = FloodSender(target: target, username: plan.credentials.username, seed: plan.seed)
                     let duration = TimeAmount.nanoseconds(Int64(plan.duration * 1e9))
