@@ -22,22 +22,6 @@ struct FloodSender: Sendable {
         let port: Int
         let tls: Bool
 
-        init(host: String, port: Int, tls: Bool) {
-            self.host = host
-            self.port = port
-            self.tls = tls
-        }
-
-        /// `http://host[:port]` or `https://…`; nil for anything else.
-        init?(url: String) {
-            guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-                scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
-            else { return nil }
-            self.host = host
-            self.tls = scheme == "https"
-            self.port = components.port ?? (tls ? 443 : 80)
-        }
-
         /// The `Host` header: the port only when it is not the scheme's own.
         var hostHeader: String { port == (tls ? 443 : 80) ? host : "\(host):\(port)" }
 
@@ -132,6 +116,18 @@ struct FloodSender: Sendable {
             let name = number % 10 == 0 ? username : "flood-\(seed)-\(number)"
             return #"{"username":"\#(name)","password":"not-the-password-\#(number)"}"#
         }
+    }
+}
+
+extension FloodSender.Target {
+    /// `http://host[:port]` or `https://…`; nil for anything else. (In an extension, so that
+    /// the memberwise initializer stays.)
+    init?(url: String) {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else { return nil }
+        let tls = scheme == "https"
+        self.init(host: host, port: components.port ?? (tls ? 443 : 80), tls: tls)
     }
 }
 
