@@ -76,6 +76,8 @@ let package = Package(
                 "StrongroomKernel", "Secrets", "Identity", "Audit", "LedgerCore", "Bookkeeping",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                // For its build of SQLite: Storage calls SQLite's C API (VaporCSQLite) itself,
+                // on the writer's own thread (SQLiteHandle).
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -61,7 +61,7 @@ public final class Persistence: Sendable {
     ) async throws -> any SQLDatabase {
         switch url {
         case .sqlite(let path):
-            return try await SQLiteDatabase.open(path: path, logger: logger)
+            return try await SQLiteDatabase.open(path: path)
         case .postgres(let target):
             return try await PostgresDatabase.open(
                 target: target, maximumConnections: maximumConnections, logger: logger, leaseTimeout: postgresLeaseTimeout

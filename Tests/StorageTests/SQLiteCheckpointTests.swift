@@ -12,7 +12,7 @@ struct SQLiteCheckpointTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strongroom-checkpoint-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("strongroom.sqlite").path
-        let database = try await SQLiteDatabase.open(path: path, logger: TestDatabase.logger)
+        let database = try await SQLiteDatabase.open(path: path)
         try await database.transaction { try await $0.execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)") }
         let before = try Self.size(of: path)
 

@@ -1,4 +1,3 @@
-import SQLiteNIO
 import Synchronization
 
 /// Copies committed WAL frames back into the database file on a connection and thread of
@@ -22,23 +21,22 @@ final class SQLiteCheckpointer: Sendable {
     /// pages, so a run copies about as much as SQLite's own 1,000-page checkpoint would.
     static let commitsPerRun = 8
 
-    private let connection: SQLiteConnection
     private let commits = Atomic<Int>(0)
     private let nudges: AsyncStream<Void>.Continuation
     private let worker: Task<Void, Never>
 
-    /// Takes `connection` over: it is this checkpointer's alone, and `stop` closes it.
-    init(connection: SQLiteConnection) {
-        self.connection = connection
+    /// Takes `executor`'s connection over: it is this checkpointer's alone, and `stop`
+    /// closes it.
+    init(executor: SQLiteExecutor) {
         let (stream, nudges) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.nudges = nudges
         self.worker = Task {
-            let executor = SQLiteExecutor(connection: connection)
             for await _ in stream {
                 // A failed checkpoint loses nothing (the frames stay in the WAL, readable and
                 // durable); the next nudge, or the writer's backstop, copies them.
                 try? await executor.execute("PRAGMA wal_checkpoint(PASSIVE)")
             }
+            executor.handle.close()
         }
     }
 
@@ -51,6 +49,5 @@ final class SQLiteCheckpointer: Sendable {
     func stop() async {
         nudges.finish()
         await worker.value
-        try? await connection.close()
     }
 }

@@ -1,8 +1,6 @@
 import Foundation
-import Logging
 import NIOCore
 import NIOPosix
-import SQLiteNIO
 import Synchronization
 
 /// The embedded backend: one file, WAL mode, `synchronous=FULL` so that a write is on disk
@@ -10,7 +8,8 @@ import Synchronization
 ///
 /// SQLite allows one writer at a time, so there is one writer connection, held for the
 /// whole of a transaction by an async lock, and a few reader connections, which WAL lets
-/// run beside the writer without blocking it.
+/// run beside the writer without blocking it. A write transaction runs on the writer's own
+/// thread from its first statement to its commit, each statement a plain call there.
 public final class SQLiteDatabase: SQLDatabase {
     public static let readerCount = 4
     /// How long a connection waits for another process's lock before failing.
@@ -21,7 +20,7 @@ public final class SQLiteDatabase: SQLDatabase {
     static let migrationBusyTimeoutMilliseconds = 120_000
 
     private let threads: Threads
-    private let writer: SQLiteConnection
+    private let writer: SQLiteHandle
     private let writeLock = AsyncLock()
     private let readers: ReaderPool
     private let checkpointer: SQLiteCheckpointer
@@ -29,74 +28,83 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public var dialect: SQLDialect { .sqlite }
 
-    private init(threads: Threads, writer: SQLiteConnection, readers: [SQLiteConnection], checkpointConnection: SQLiteConnection) {
+    private init(threads: Threads, writer: SQLiteHandle, readers: [SQLiteHandle], checkpointConnection: SQLiteHandle) {
         self.threads = threads
         self.writer = writer
         self.readers = ReaderPool(connections: readers)
-        self.direct = ReaderExecutor(pool: self.readers)
-        self.checkpointer = SQLiteCheckpointer(connection: checkpointConnection)
+        self.direct = ReaderExecutor(pool: self.readers, threads: threads.readers)
+        self.checkpointer = SQLiteCheckpointer(executor: SQLiteExecutor(handle: checkpointConnection, pool: threads.checkpointer))
     }
 
-    public static func open(path: String, logger: Logger) async throws -> SQLiteDatabase {
+    public static func open(path: String) async throws -> SQLiteDatabase {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let threads = Threads()
         do {
-            return try await open(path: path, threads: threads, logger: logger)
+            return try await open(path: path, threads: threads)
         } catch {
             await threads.shutdown()
             throw error
         }
     }
 
-    private static func open(path: String, threads: Threads, logger: Logger) async throws -> SQLiteDatabase {
-        let writer = try await connect(path: path, threads: threads.writer, logger: logger)
-        // WAL is a property of the file: set once by the writer, seen by every connection.
-        try await SQLiteExecutor(connection: writer).execute("PRAGMA journal_mode=WAL")
-        try await SQLiteExecutor(connection: writer).execute("PRAGMA wal_autocheckpoint=\(SQLiteCheckpointer.fallbackPages)")
-        let checkpointConnection = try await connect(path: path, threads: threads.checkpointer, logger: logger)
-        var readers: [SQLiteConnection] = []
-        for _ in 0..<readerCount {
-            let reader = try await connect(path: path, threads: threads.readers, logger: logger)
-            try await SQLiteExecutor(connection: reader).execute("PRAGMA query_only=ON")
-            readers.append(reader)
-        }
+    private static func open(path: String, threads: Threads) async throws -> SQLiteDatabase {
+        // Opening and setting up connections blocks (it may wait on another process's lock):
+        // on the checkpointer's thread, idle until the database is open.
+        try await threads.checkpointer.runIfActive {
+            let writer = try connect(path: path)
+            // WAL is a property of the file: set once by the writer, seen by every connection.
+            _ = try writer.query("PRAGMA journal_mode=WAL", [])
+            _ = try writer.query("PRAGMA wal_autocheckpoint=\(SQLiteCheckpointer.fallbackPages)", [])
+            let checkpointConnection = try connect(path: path)
+            var readers: [SQLiteHandle] = []
+            for _ in 0..<readerCount {
+                let reader = try connect(path: path)
+                _ = try reader.query("PRAGMA query_only=ON", [])
+                readers.append(reader)
+            }
         // The database file holds secrets sealed under the master key and password hashes:
         // keep it (and its WAL) readable by the service's user only.
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
-            chmod(path + suffix, 0o600)
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                chmod(path + suffix, 0o600)
+            }
+            return SQLiteDatabase(threads: threads, writer: writer, readers: readers, checkpointConnection: checkpointConnection)
         }
-        return SQLiteDatabase(threads: threads, writer: writer, readers: readers, checkpointConnection: checkpointConnection)
     }
 
-    private static func connect(path: String, threads: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
-        let connection = try await SQLiteConnection.open(
-            storage: .file(path: path), threadPool: threads, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
-        )
-        let executor = SQLiteExecutor(connection: connection)
-        // busy_timeout replaces the library's spin-forever busy handler with a bounded wait.
-        try await executor.execute("PRAGMA busy_timeout=\(busyTimeoutMilliseconds)")
-        try await executor.execute("PRAGMA synchronous=FULL")
-        try await executor.execute("PRAGMA foreign_keys=ON")
+    private static func connect(path: String) throws -> SQLiteHandle {
+        let connection = try SQLiteHandle.open(path: path)
+        // A bounded wait for another process's lock, where SQLite's default is to fail at once.
+        _ = try connection.query("PRAGMA busy_timeout=\(busyTimeoutMilliseconds)", [])
+        _ = try connection.query("PRAGMA synchronous=FULL", [])
+        _ = try connection.query("PRAGMA foreign_keys=ON", [])
         // Statement journals (a statement's undo inside a transaction) in memory, not in a
         // temporary file written on every multi-row statement: they protect a statement's
         // rollback, not durability, which is the WAL's job.
-        try await executor.execute("PRAGMA temp_store=MEMORY")
+        _ = try connection.query("PRAGMA temp_store=MEMORY", [])
         // A page cache of its own large enough for the hot indexes, instead of re-reading
         // them from the operating system on every statement (the default is 2 MiB).
-        try await executor.execute("PRAGMA cache_size=-\(pageCacheKibibytes)")
+        _ = try connection.query("PRAGMA cache_size=-\(pageCacheKibibytes)", [])
         return connection
     }
 
+    /// Runs `body` as one transaction on the writer connection. The whole of it runs on the
+    /// writer's thread (`Threads.writer`, preferred by the task meanwhile): each statement
+    /// is a plain call there, its fsync included, and the code between statements (the
+    /// posting engine, the audit chain) runs there too instead of hopping back to the shared
+    /// pool after each one. This relies on the stores' async functions being nonisolated,
+    /// which run on a task's preferred executor.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await writeLock.withLock {
-            // IMMEDIATE takes the write lock up front, so a transaction never fails halfway
-            // through on a lock another process took after its first read.
-            let result = try await SQLiteExecutor(connection: writer).inTransaction(begin: "BEGIN IMMEDIATE", body)
-            checkpointer.committed()
-            return result
+        try await withTaskExecutorPreference(threads.writer) {
+            try await writeLock.withLock {
+                // IMMEDIATE takes the write lock up front, so a transaction never fails halfway
+                // through on a lock another process took after its first read.
+                let result = try await SQLiteExecutor(handle: writer, pool: nil).inTransaction(begin: "BEGIN IMMEDIATE", body)
+                checkpointer.committed()
+                return result
+            }
         }
     }
 
@@ -106,17 +114,19 @@ public final class SQLiteDatabase: SQLDatabase {
         // Another process's run may hold the lock for longer than a statement ever should
         // (a first migration on a loaded machine), so this wait is the longer one: a process
         // starting beside it waits for it to finish instead of failing its start.
-        try await writeLock.withLock {
-            let executor = SQLiteExecutor(connection: writer)
-            try await executor.execute("PRAGMA busy_timeout=\(Self.migrationBusyTimeoutMilliseconds)")
-            let result: Result<T, any Error>
-            do {
-                result = .success(try await executor.inTransaction(begin: "BEGIN IMMEDIATE", body))
-            } catch {
-                result = .failure(error)
+        try await withTaskExecutorPreference(threads.writer) {
+            try await writeLock.withLock {
+                let executor = SQLiteExecutor(handle: writer, pool: nil)
+                try await executor.execute("PRAGMA busy_timeout=\(Self.migrationBusyTimeoutMilliseconds)")
+                let result: Result<T, any Error>
+                do {
+                    result = .success(try await executor.inTransaction(begin: "BEGIN IMMEDIATE", body))
+                } catch {
+                    result = .failure(error)
+                }
+                try await executor.execute("PRAGMA busy_timeout=\(Self.busyTimeoutMilliseconds)")
+                return try result.get()
             }
-            try await executor.execute("PRAGMA busy_timeout=\(Self.busyTimeoutMilliseconds)")
-            return try result.get()
         }
     }
 
@@ -126,7 +136,11 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public func close() async {
         await checkpointer.stop()
-        for connection in readers.connections + [writer] { try? await connection.close() }
+        // After the last writer and reader: a transaction or read still running holds its
+        // connection's lock until it ends, and close waits for that lock.
+        try? await writeLock.withLock {
+            for connection in readers.connections + [writer] { connection.close() }
+        }
         await threads.shutdown()
     }
 }
@@ -134,42 +148,60 @@ public final class SQLiteDatabase: SQLDatabase {
 /// The threads SQLite's calls run on. They block their thread (a busy wait on another
 /// process's lock, an fsync), so they get threads of their own and never starve the rest of
 /// the process. The writer and the checkpointer each have one to themselves: the writer's
-/// statements are the serial group-commit flush, and on a pool shared with the readers each
-/// of them would queue behind whatever reads the requests had queued (measured: 2–8 % more
-/// single transfers per second with the writer's own thread).
+/// transactions are the serial group-commit flush, and on a pool shared with the readers
+/// each statement would queue behind whatever reads the requests had queued (measured: 2–8 %
+/// more single transfers per second with the writer's own thread).
 private struct Threads: Sendable {
-    let writer = NIOThreadPool(numberOfThreads: 1)
+    let writer = WriterThread()
     let checkpointer = NIOThreadPool(numberOfThreads: 1)
     let readers = NIOThreadPool(numberOfThreads: SQLiteDatabase.readerCount)
 
     init() {
-        for pool in [writer, checkpointer, readers] { pool.start() }
+        for pool in [checkpointer, readers] { pool.start() }
     }
 
     func shutdown() async {
-        for pool in [writer, checkpointer, readers] { try? await pool.shutdownGracefully() }
+        for pool in [checkpointer, readers] { try? await pool.shutdownGracefully() }
+        await writer.shutdown()
+    }
+}
+
+/// The writer's thread, as a task executor: a task that prefers it runs its nonisolated
+/// async code there, so a write transaction's statements and the code between them run on
+/// one thread with no hop between them.
+private final class WriterThread: TaskExecutor {
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        group.next().execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+
+    func shutdown() async {
+        try? await group.shutdownGracefully()
     }
 }
 
 /// The reader connections, handed out in turn.
 private final class ReaderPool: Sendable {
-    let connections: [SQLiteConnection]
+    let connections: [SQLiteHandle]
     private let next = Atomic<UInt>(0)
 
-    init(connections: [SQLiteConnection]) { self.connections = connections }
+    init(connections: [SQLiteHandle]) { self.connections = connections }
 
-    func pick() -> SQLiteConnection {
+    func pick() -> SQLiteHandle {
         connections[Int(next.wrappingAdd(1, ordering: .relaxed).oldValue % UInt(connections.count))]
     }
 }
 
-/// Spreads direct reads over the reader connections.
+/// Spreads direct reads over the reader connections, on the readers' threads.
 private struct ReaderExecutor: SQLExecutor {
     let pool: ReaderPool
+    let threads: NIOThreadPool
 
     var dialect: SQLDialect { .sqlite }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await SQLiteExecutor(connection: pool.pick()).query(sql, binds)
+        try await SQLiteExecutor(handle: pool.pick(), pool: threads).query(sql, binds)
     }
 }

@@ -19,8 +19,6 @@ final class GroupCommitter: Sendable {
         var flushes: Int
         /// How long a flush that is not full lingers for more items before it starts.
         var maxWaitMicroseconds: Int
-        /// Whether each flush slot runs on a thread of its own (`FlushExecutor`).
-        var ownThreads = false
 
         /// SQLite has one writer, so one flush; PostgreSQL batches wait on each other only
         /// where they share balances.
@@ -28,18 +26,6 @@ final class GroupCommitter: Sendable {
             switch url {
             case .sqlite: 1
             case .postgres: 4
-            }
-        }
-
-        /// SQLite's one flush is a chain of statements on its writer's thread, and a thread of
-        /// its own took a third off its wall time (22–25 → 13–16 ms a flush, 12 % more single
-        /// transfers). PostgreSQL's four flushes wait on the network more than on the pool: the
-        /// same change there measured 922, 910, 801 against 608, 970, 970 transfers/s, with a
-        /// worse p99, so they stay on the shared pool.
-        static func defaultOwnThreads(for url: DatabaseURL) -> Bool {
-            switch url {
-            case .sqlite: true
-            case .postgres: false
             }
         }
     }
@@ -70,8 +56,8 @@ final class GroupCommitter: Sendable {
 
     private struct State {
         var queue: [Item] = []
-        /// Flush slots with no flush running, by index into `executors`.
-        var idleSlots: [Int]
+        /// How many more flushes may start now.
+        var idleFlushes: Int
         var statistics = Statistics()
     }
 
@@ -80,8 +66,6 @@ final class GroupCommitter: Sendable {
     let settings: Settings
     private let metrics: CommitMetrics
     private let state: Mutex<State>
-    /// Each flush slot's thread, when slots have threads of their own.
-    private let executors: [FlushExecutor]?
 
     init(persistence: Persistence, engine: PostingEngine, metrics: CommitMetrics, settings: Settings) {
         precondition(settings.maxBatch >= 1 && settings.flushes >= 1 && settings.maxWaitMicroseconds >= 0)
@@ -89,8 +73,7 @@ final class GroupCommitter: Sendable {
         self.engine = engine
         self.settings = settings
         self.metrics = metrics
-        self.executors = settings.ownThreads ? (0..<settings.flushes).map { _ in FlushExecutor() } : nil
-        self.state = Mutex(State(idleSlots: Array(0..<settings.flushes)))
+        self.state = Mutex(State(idleFlushes: settings.flushes))
     }
 
     var statistics: Statistics { state.withLock { $0.statistics } }
@@ -98,16 +81,18 @@ final class GroupCommitter: Sendable {
     /// Runs `command` in the next batch; returns once that batch has committed.
     func submit(_ command: PostingCommand, complete: @escaping Completion) async throws -> Committed {
         try await withCheckedThrowingContinuation { reply in
-            let slot = state.withLock { state in
+            let startsFlush = state.withLock { state in
                 state.queue.append(Item(command: command, complete: complete, reply: reply))
-                return state.idleSlots.popLast()
+                guard state.idleFlushes > 0 else { return false }
+                state.idleFlushes -= 1
+                return true
             }
-            if let slot { Task(executorPreference: executors?[slot]) { await self.drain(slot: slot) } }
+            if startsFlush { Task { await self.drain() } }
         }
     }
 
-    /// One flush slot: takes batches off the queue until it is empty, then frees the slot.
-    private func drain(slot: Int) async {
+    /// One flush: takes batches off the queue until it is empty, then ends.
+    private func drain() async {
         while true {
             if settings.maxWaitMicroseconds > 0, state.withLock({ (1..<settings.maxBatch).contains($0.queue.count) }) {
                 try? await Task.sleep(for: .microseconds(settings.maxWaitMicroseconds))
@@ -116,7 +101,7 @@ final class GroupCommitter: Sendable {
                 let batch = Array(state.queue.prefix(settings.maxBatch))
                 state.queue.removeFirst(batch.count)
                 if batch.isEmpty {
-                    state.idleSlots.append(slot)
+                    state.idleFlushes += 1
                 } else {
                     state.statistics.batches += 1
                     state.statistics.items += batch.count
@@ -170,7 +155,7 @@ extension ServerConfiguration {
     var groupCommit: GroupCommitter.Settings {
         GroupCommitter.Settings(
             maxBatch: groupCommitMaxBatch, flushes: groupCommitFlushes ?? GroupCommitter.Settings.defaultFlushes(for: databaseURL),
-            maxWaitMicroseconds: groupCommitMaxWaitMicroseconds, ownThreads: GroupCommitter.Settings.defaultOwnThreads(for: databaseURL)
+            maxWaitMicroseconds: groupCommitMaxWaitMicroseconds
         )
     }
 }
