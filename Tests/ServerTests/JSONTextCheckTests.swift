@@ -39,7 +39,8 @@ struct JSONTextCheckTests {
     }
 }
 
-/// The walk that refuses unknown fields and nulls names the first one by its full path.
+/// The same pass refuses unknown fields and nulls against a body type's shape, naming the
+/// first one in text order by its full path, and collects the top-level member names.
 @Suite("Body shape")
 struct BodyShapeTests {
     static let shape = BodyShape.object([
@@ -49,17 +50,41 @@ struct BodyShapeTests {
         "z": nil,
     ])
 
-    @Test func violationsAreNamedByPathSmallestKeyFirst() throws {
-        func first(_ json: String, nullable: Set<String> = []) throws -> BodyShape.Violation? {
-            let object = try JSONSerialization.jsonObject(with: Data(json.utf8))
-            return Self.shape.firstViolation(in: object, nullable: nullable)
-        }
-        #expect(try first(#"{"a":{"b":1},"list":[{"x":1}],"meta":{"any":null},"z":2}"#) == nil)
-        #expect(try first(#"{"a":{"c":1}}"#) == .unknown("a.c"))
-        #expect(try first(#"{"list":[{"x":1},{"y":1}]}"#) == .unknown("list[1].y"))
-        #expect(try first(#"{"list":[{"x":null}]}"#) == .null("list[0].x"))
-        #expect(try first(#"{"z":null,"a":{"b":null},"q":1}"#) == .null("a.b"))
-        #expect(try first(#"{"z":null}"#, nullable: ["z"]) == nil)
-        #expect(try first(#"{"a":{"b":null}}"#, nullable: ["b"]) == .null("a.b"))  // top level only
+    static func first(_ json: String, nullable: Set<String> = []) -> BodyShape.Violation? {
+        JSONTextCheck.scan(Data(json.utf8), shape: shape, nullable: nullable).violation
+    }
+
+    @Test func violationsAreNamedByPathFirstInTextOrder() {
+        #expect(Self.first(#"{"a":{"b":1},"list":[{"x":1}],"meta":{"any":null},"z":2}"#) == nil)
+        #expect(Self.first(#"{"a":{"c":1}}"#) == .unknown("a.c"))
+        #expect(Self.first(#"{"list":[{"x":1},{"y":1}]}"#) == .unknown("list[1].y"))
+        #expect(Self.first(#"{"list":[{"x":null}]}"#) == .null("list[0].x"))
+        #expect(Self.first(#"{"z":null,"a":{"b":null},"q":1}"#) == .null("z"))
+        #expect(Self.first(#"{"q":1,"z":null}"#) == .unknown("q"))
+        #expect(Self.first(#"{"z":null}"#, nullable: ["z"]) == nil)
+        #expect(Self.first(#"{"a":{"b":null}}"#, nullable: ["b"]) == .null("a.b"))  // top level only
+    }
+
+    @Test func whatTheShapeLeavesToTheDecoderIsNotChecked() {
+        // Free parts, fields holding another kind than their shape, and items that are null.
+        #expect(Self.first(#"{"meta":{"q":{"r":[{"s":null}]}}}"#) == nil)
+        #expect(Self.first(#"{"z":{"unknown":1},"a":[{"c":1}],"list":{"y":1}}"#) == nil)
+        #expect(Self.first(#"{"list":[null,{"x":1}]}"#) == nil)
+        // Names and nulls inside strings are text, not fields.
+        #expect(Self.first(#"{"z":"{\"q\":null}","a":{"b":"null"}}"#) == nil)
+    }
+
+    @Test func deepPathsCountItemsAcrossNestedContainers() {
+        let shape = BodyShape.object(["rows": .array(.array(.object(["v": nil])))])
+        let scan = JSONTextCheck.scan(Data(#"{"rows":[[{"v":1}],[{"v":2},{"v":3,"w":4}]]}"#.utf8), shape: shape)
+        #expect(scan.violation == .unknown("rows[1][1].w"))
+    }
+
+    @Test func theTopLevelNamesAndKindAreReported() {
+        let scan = JSONTextCheck.scan(Data(#" {"z":1,"a":{"b":2},"meta":{"c":3}}"#.utf8), shape: Self.shape)
+        #expect(scan.isObject)
+        #expect(scan.topLevelNames == ["z", "a", "meta"])
+        #expect(!JSONTextCheck.scan(Data("[1]".utf8)).isObject)
+        #expect(!JSONTextCheck.scan(Data("".utf8)).isObject)
     }
 }

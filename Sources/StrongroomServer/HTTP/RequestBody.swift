@@ -17,17 +17,10 @@ struct RequestBody {
         _ type: T.Type, from request: Request, limit: Int
     ) async throws -> (value: T, fields: [String]) {
         let data = try await bytes(of: request, limit: limit)
-        try JSONTextCheck.validate(data)
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data, options: [])
-        } catch {
-            throw StrongroomError(.malformedJSON, .badRequest, "The request body is not valid JSON.")
-        }
-        guard let fields = object as? [String: Any] else {
-            throw StrongroomError(.malformedJSON, .badRequest, "The request body must be a JSON object.")
-        }
-        switch T.shape.firstViolation(in: fields, nullable: T.nullableFields) {
+        let scan = JSONTextCheck.scan(data, shape: T.shape, nullable: T.nullableFields)
+        if let problem = scan.problem { throw problem }
+        guard scan.isObject else { throw notAnObject(data) }
+        switch scan.violation {
         case .unknown(let path):
             let field = String(path.prefix(200))
             throw StrongroomError(.unknownField, .badRequest, "Unknown field: \(field).", fields: [.init(field: field, message: "unknown field")])
@@ -41,11 +34,22 @@ struct RequestBody {
             break
         }
         do {
-            return (try JSONDecoder().decode(T.self, from: data), fields.keys.sorted())
+            return (try JSONDecoder().decode(T.self, from: data), scan.topLevelNames.sorted())
         } catch let error as DecodingError {
+            // The scan leaves the grammar to the decoder: text that is not JSON is told apart
+            // here, on the failure path only.
+            guard (try? JSONSerialization.jsonObject(with: data, options: [])) != nil else { throw notJSON }
             let (field, message) = describe(error)
             throw StrongroomError(.invalidField, .badRequest, "Field '\(field)': \(message).", fields: [.init(field: field, message: message)])
         }
+    }
+
+    private static let notJSON = StrongroomError(.malformedJSON, .badRequest, "The request body is not valid JSON.")
+
+    /// The answer to a body that does not start as an object: JSON of another kind, or not JSON.
+    private static func notAnObject(_ data: Data) -> StrongroomError {
+        guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else { return notJSON }
+        return StrongroomError(.malformedJSON, .badRequest, "The request body must be a JSON object.")
     }
 
     /// The whole body, or 413 when it is longer than `limit`, or 400 when it ends early (the
@@ -121,61 +125,12 @@ indirect enum BodyShape: Sendable {
         return .object(fields)
     }
 
-    /// A field a body may not carry, by dotted path: one the shape does not know, or a null
-    /// where the contract allows none (a decoder would read it as "absent").
+    /// A field a body may not carry, by dotted path (`a.b`, `a[3].b`): one the shape does not
+    /// know, or a null where the contract allows none (a decoder would read it as "absent").
+    /// `JSONTextCheck` finds them.
     enum Violation: Equatable {
         case unknown(String)
         case null(String)
-
-        var path: String {
-            switch self {
-            case .unknown(let path), .null(let path): path
-            }
-        }
-
-        /// The same violation seen from one level up: under member `step` ("key") or item
-        /// `step` ("[3]"): `a.b`, `a[3].b`, `a[3][0]`.
-        func under(_ step: String) -> Violation {
-            let path = step + (path.isEmpty ? "" : path.hasPrefix("[") ? path : "." + path)
-            switch self {
-            case .unknown: return .unknown(path)
-            case .null: return .null(path)
-            }
-        }
-    }
-
-    /// The first violation, the smallest key first at each depth. `.free` parts are the
-    /// type's own decoder's to check; `nullable` names the top-level fields that may be null.
-    /// On the hot path of every request: paths are built only for the violation reported.
-    func firstViolation(in value: Any, nullable: Set<String> = []) -> Violation? {
-        switch self {
-        case .free:
-            return nil
-        case .array(let element):
-            guard let items = value as? [Any] else { return nil }
-            for (index, item) in items.enumerated() {
-                if let violation = element.firstViolation(in: item) { return violation.under("[\(index)]") }
-            }
-            return nil
-        case .object(let fields):
-            guard let object = value as? [String: Any] else { return nil }
-            var first: (key: String, violation: Violation)?
-            for (key, member) in object {
-                if let first, key > first.key { continue }  // only a smaller key can come first
-                let found: Violation?
-                if let shape = fields[key] {
-                    if member is NSNull {
-                        found = nullable.contains(key) ? nil : .null("")
-                    } else {
-                        found = shape?.firstViolation(in: member)
-                    }
-                } else {
-                    found = .unknown("")
-                }
-                if let found { first = (key, found) }
-            }
-            return first.map { $0.violation.under($0.key) }
-        }
     }
 }
 

@@ -19,9 +19,22 @@ extension BodyShape {
         ]
     )
 
-    /// A transaction body in one of its forms: inflow has no source and is never pending,
-    /// outflow has no destination.
+    /// A transaction body in one of its forms, built once each: every posting is checked
+    /// against one.
     static func transaction(_ form: TransactionForm) -> BodyShape {
+        switch form {
+        case .json: transactionJSON
+        case .inflow: transactionInflow
+        case .outflow: transactionOutflow
+        }
+    }
+
+    private static let transactionJSON = buildTransaction(.json)
+    private static let transactionInflow = buildTransaction(.inflow)
+    private static let transactionOutflow = buildTransaction(.outflow)
+
+    /// Inflow has no source and is never pending, outflow has no destination.
+    private static func buildTransaction(_ form: TransactionForm) -> BodyShape {
         var send: [String: BodyShape?] = ["asset": nil, "value": nil]
         if form != .inflow { send["source"] = .some(.object(["from": .array(.leg)])) }
         if form != .outflow { send["distribute"] = .some(.object(["to": .array(.leg)])) }

@@ -22,7 +22,7 @@ struct TransactionBatchRequest: StrictDecodable, Encodable, Sendable {
     let atomic: Bool
     let transactions: [TransactionBody]
 
-    static var shape: BodyShape { .object(["atomic": nil, "transactions": .array(.transaction(.json))]) }
+    static let shape: BodyShape = .object(["atomic": nil, "transactions": .array(.transaction(.json))])
 
     enum CodingKeys: String, CodingKey {
         case atomic, transactions
