@@ -46,8 +46,9 @@ struct UnreachableDatabaseTests {
         }
         #expect(await database.ping() == false)
         // Three statements, each bounded by the lease deadline (3 s), not by the pool's
-        // circuit breaker (a minute).
-        #expect(ContinuousClock.now - started < .seconds(15))
+        // circuit breaker (a minute). About 9 s on a quiet machine; one with half a core of
+        // steal took 15.4 s, so the bound sits between that and the breaker's minute.
+        #expect(ContinuousClock.now - started < .seconds(30))
         await database.close()
     }
 }

@@ -65,8 +65,8 @@ public final class SQLiteDatabase: SQLDatabase {
                 _ = try reader.query("PRAGMA query_only=ON", [])
                 readers.append(reader)
             }
-        // The database file holds secrets sealed under the master key and password hashes:
-        // keep it (and its WAL) readable by the service's user only.
+            // The database file holds secrets sealed under the master key and password
+            // hashes: keep it (and its WAL) readable by the service's user only.
             for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
                 chmod(path + suffix, 0o600)
             }
