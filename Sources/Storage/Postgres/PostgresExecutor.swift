@@ -12,16 +12,23 @@ struct PostgresExecutor: SQLExecutor {
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         // PostgresNIO (1.33) writes a query to its channel without a write promise: a query
-        // sent on a connection the server has already closed (a database restart in the
-        // middle of a transaction) would never be answered. Fail it here instead.
-        guard !connection.isClosed else { throw StorageError.unavailable("the database closed the connection") }
-        do {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(binds)), logger: logger)
-            var result: [SQLRow] = []
-            for try await row in rows { result.append(try Self.decode(row)) }
-            return result
-        } catch let error as PSQLError {
-            throw PostgresErrors.translate(error)
+        // written to a connection the server has already closed (a database restart in the
+        // middle of a transaction) is never answered. So fail it here when the connection is
+        // closed, and check on the connection's own event loop: the check and the driver's
+        // write then happen in one turn of the loop, where a close cannot come between them.
+        // Checked from another thread, a close could land in between; that window would
+        // explain the db-fault-test run in which four requests waited forever through a
+        // restart and held up the shutdown.
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(loop: connection.eventLoop)) {
+            guard !connection.isClosed else { throw StorageError.unavailable("the database closed the connection") }
+            do {
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(binds)), logger: logger)
+                var result: [SQLRow] = []
+                for try await row in rows { result.append(try Self.decode(row)) }
+                return result
+            } catch let error as PSQLError {
+                throw PostgresErrors.translate(error)
+            }
         }
     }
 

@@ -152,33 +152,22 @@ public final class SQLiteDatabase: SQLDatabase {
 /// each statement would queue behind whatever reads the requests had queued (measured: 2–8 %
 /// more single transfers per second with the writer's own thread).
 private struct Threads: Sendable {
-    let writer = WriterThread()
+    /// The writer's thread, as a task executor: a task that prefers it runs its nonisolated
+    /// async code there, so a write transaction's statements and the code between them run
+    /// on one thread with no hop between them.
+    let writer: EventLoopTaskExecutor
+    private let writerThread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let checkpointer = NIOThreadPool(numberOfThreads: 1)
     let readers = NIOThreadPool(numberOfThreads: SQLiteDatabase.readerCount)
 
     init() {
+        writer = EventLoopTaskExecutor(loop: writerThread.next())
         for pool in [checkpointer, readers] { pool.start() }
     }
 
     func shutdown() async {
         for pool in [checkpointer, readers] { try? await pool.shutdownGracefully() }
-        await writer.shutdown()
-    }
-}
-
-/// The writer's thread, as a task executor: a task that prefers it runs its nonisolated
-/// async code there, so a write transaction's statements and the code between them run on
-/// one thread with no hop between them.
-private final class WriterThread: TaskExecutor {
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        group.next().execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
-
-    func shutdown() async {
-        try? await group.shutdownGracefully()
+        try? await writerThread.shutdownGracefully()
     }
 }
 
