@@ -31,11 +31,16 @@ final class SQLiteHandle: Sendable {
         let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let code = sqlite_nio_sqlite3_open_v2(path, &connection, flags, nil)
         guard code == SQLITE_OK, let connection else {
-            let message = connection.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"
+            let message = errorMessage(of: connection) ?? "cannot open"
             sqlite_nio_sqlite3_close(connection)
             throw SQLiteFailure(code: code, message: message)
         }
         return SQLiteHandle(connection: connection)
+    }
+
+    /// The connection's message for its last failed call.
+    private static func errorMessage(of connection: OpaquePointer?) -> String? {
+        connection.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) }
     }
 
     /// SQLite's global set-up, once per process before the first connection.
@@ -157,7 +162,7 @@ final class SQLiteHandle: Sendable {
         /// The error for a failed call, with the connection's message for it; a unique or
         /// primary-key violation is the stores' `UniqueViolation`.
         private func failure(_ code: Int32) -> any Error {
-            let message = connection.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "unknown error"
+            let message = SQLiteHandle.errorMessage(of: connection) ?? "unknown error"
             switch code {
             case constraintUnique, constraintPrimaryKey: return UniqueViolation(detail: message)
             default: return SQLiteFailure(code: code, message: message)
