@@ -121,3 +121,7 @@ extension Amount: Encodable {
         try container.encode(description)
     }
 }
+
+extension Amount: SortedJSONWritable {
+    public func write(to json: inout SortedJSONWriter) { json.string(description) }
+}

@@ -79,10 +79,15 @@ public struct Metadata: Sendable, Equatable, Codable {
 
     /// Canonical JSON text (sorted keys), as stored.
     public var json: String {
+        guard !entries.isEmpty else { return "{}" }
+        return String(decoding: (try? Self.encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
-    }
+        return encoder
+    }()
 
     public init(json: String) throws {
         self = try JSONDecoder().decode(Metadata.self, from: Data(json.utf8))

@@ -138,6 +138,12 @@ enum LedgerHTTP {
     static func created(_ value: some Encodable) throws -> StoredResponse {
         StoredResponse(status: .created, body: try JSONResponse.encode(value))
     }
+
+    /// A posted transaction's 201, written by hand: it is rendered in the group commit's
+    /// serial section (same bytes as the `Encodable` rendering).
+    static func created(_ transaction: Transaction) -> StoredResponse {
+        StoredResponse(status: .created, body: Data(SortedJSONWriter.write(transaction, capacity: 2048)))
+    }
 }
 
 extension UInt8 {

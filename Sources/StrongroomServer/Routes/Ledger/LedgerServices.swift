@@ -36,11 +36,11 @@ struct LedgerServices: Sendable {
                     summary: ["created": .list([transaction.id] + transaction.operations.map(\.id))]
                 )
                 guard let seal else { return nil }
-                let answer = try LedgerHTTP.created(transaction)
+                let answer = LedgerHTTP.created(transaction)
                 try await seal(answer, work)
                 return answer
             }
-            return try committed.stored ?? LedgerHTTP.created(committed.transaction)
+            return committed.stored ?? LedgerHTTP.created(committed.transaction)
         }
     }
 }

@@ -1,0 +1,127 @@
+import LedgerCore
+import StrongroomKernel
+
+// Hand-written renderings of what a posting answers with, identical to the `Encodable`
+// ones under `JSONEncoder` with sorted keys (SortedJSONWriter). Members are written in
+// ascending order of their keys' UTF-8 bytes; `SortedJSONTests` holds each rendering to
+// `JSONEncoder`'s bytes.
+
+extension Transaction: SortedJSONWritable {
+    public func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.key("amount")
+        amount.write(to: &json)
+        json.member("assetCode", assetCode)
+        json.member("chartOfAccountsGroupName", ifPresent: chartOfAccountsGroupName)
+        json.member("code", ifPresent: code)
+        json.key("createdAt")
+        createdAt.write(to: &json)
+        json.member("description", ifPresent: description)
+        json.key("destination")
+        writeAliases(of: .destination, to: &json)
+        json.member("id", id)
+        json.member("ledgerId", ledgerID)
+        json.key("metadata")
+        metadata.write(to: &json)
+        json.key("operations")
+        json.beginArray()
+        for operation in operations {
+            json.element()
+            operation.write(to: &json)
+        }
+        json.endArray()
+        json.member("organizationId", organizationID)
+        json.member("parentTransactionId", ifPresent: parentTransactionID)
+        json.member("pending", pending)
+        if let pendingExpiresAt {
+            json.key("pendingExpiresAt")
+            pendingExpiresAt.write(to: &json)
+        }
+        json.member("revertedBy", ifPresent: revertedBy)
+        json.key("source")
+        writeAliases(of: .source, to: &json)
+        json.key("status")
+        EntityStatus(code: status.rawValue, description: statusDescription).write(to: &json)
+        json.key("updatedAt")
+        updatedAt.write(to: &json)
+        json.endObject()
+    }
+
+    private func writeAliases(of side: TransactionLeg.Side, to json: inout SortedJSONWriter) {
+        json.beginArray()
+        for leg in legs where leg.side == side {
+            json.element()
+            json.string(leg.alias)
+        }
+        json.endArray()
+    }
+}
+
+extension LedgerOperation: SortedJSONWritable {
+    public func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.member("accountAlias", accountAlias)
+        json.member("accountId", accountID)
+        json.key("amount")
+        json.beginObject()
+        json.key("value")
+        amount.write(to: &json)
+        json.endObject()
+        json.member("assetCode", assetCode)
+        json.key("balance")
+        before.write(to: &json)
+        json.key("balanceAfter")
+        after.write(to: &json)
+        json.member("balanceId", balanceID)
+        json.member("chartOfAccounts", ifPresent: chartOfAccounts)
+        json.key("createdAt")
+        createdAt.write(to: &json)
+        json.member("description", ifPresent: description)
+        json.member("id", id)
+        json.member("ledgerId", ledgerID)
+        json.key("metadata")
+        metadata.write(to: &json)
+        json.member("organizationId", organizationID)
+        json.key("status")
+        EntityStatus(code: status.rawValue).write(to: &json)
+        json.member("transactionId", transactionID)
+        json.member("type", type.rawValue)
+        json.key("updatedAt")
+        updatedAt.write(to: &json)
+        json.endObject()
+    }
+}
+
+extension BalanceSnapshot: SortedJSONWritable {
+    public func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.key("available")
+        available.write(to: &json)
+        json.key("onHold")
+        onHold.write(to: &json)
+        json.member("version", version)
+        json.endObject()
+    }
+}
+
+extension EntityStatus: SortedJSONWritable {
+    public func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.member("code", code)
+        json.member("description", ifPresent: description)
+        json.endObject()
+    }
+}
+
+extension Metadata: SortedJSONWritable {
+    /// Keys are the client's, so their order is `JSONEncoder`'s own: only the empty case,
+    /// the common one, is written here.
+    public func write(to json: inout SortedJSONWriter) {
+        if entries.isEmpty {
+            json.beginObject()
+            json.endObject()
+        } else {
+            json.json(self.json.utf8)
+        }
+    }
+}
