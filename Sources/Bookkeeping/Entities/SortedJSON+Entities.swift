@@ -24,12 +24,7 @@ extension Transaction: SortedJSONWritable {
         json.key("metadata")
         metadata.write(to: &json)
         json.key("operations")
-        json.beginArray()
-        for operation in operations {
-            json.element()
-            operation.write(to: &json)
-        }
-        json.endArray()
+        operations.write(to: &json)
         json.member("organizationId", organizationID)
         json.member("parentTransactionId", ifPresent: parentTransactionID)
         json.member("pending", pending)
@@ -89,6 +84,36 @@ extension LedgerOperation: SortedJSONWritable {
         json.key("updatedAt")
         updatedAt.write(to: &json)
         json.endObject()
+    }
+}
+
+extension TransactionLeg: SortedJSONWritable {
+    /// As its synthesized `Encodable` form, which names the members after the properties.
+    public func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.member("accountID", accountID)
+        json.member("alias", alias)
+        json.member("balanceID", balanceID)
+        json.member("chartOfAccounts", ifPresent: chartOfAccounts)
+        json.member("description", ifPresent: description)
+        if let metadata {
+            json.key("metadata")
+            metadata.write(to: &json)
+        }
+        json.member("minorUnits", minorUnits)
+        json.member("side", side.rawValue)
+        json.endObject()
+    }
+}
+
+extension Array: SortedJSONWritable where Element: SortedJSONWritable {
+    public func write(to json: inout SortedJSONWriter) {
+        json.beginArray()
+        for element in self {
+            json.element()
+            element.write(to: &json)
+        }
+        json.endArray()
     }
 }
 

@@ -24,7 +24,12 @@ struct PostgresExecutor: SQLExecutor {
             do {
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(binds)), logger: logger)
                 var result: [SQLRow] = []
-                for try await row in rows { result.append(try Self.decode(row)) }
+                var columns: SQLColumns?
+                for try await row in rows {
+                    let names = columns ?? SQLColumns(row.map(\.columnName))
+                    columns = names
+                    result.append(try Self.decode(row, columns: names))
+                }
                 return result
             } catch let error as PSQLError {
                 throw PostgresErrors.translate(error)
@@ -46,22 +51,23 @@ struct PostgresExecutor: SQLExecutor {
         return bindings
     }
 
-    static func decode(_ row: PostgresRow) throws -> SQLRow {
-        var columns: [String: SQLValue] = [:]
+    /// `row`'s values; `columns` names them (every row of a result has the same columns).
+    static func decode(_ row: PostgresRow, columns: SQLColumns) throws -> SQLRow {
+        var values: [SQLValue] = []
         for cell in row {
             guard cell.bytes != nil else {
-                columns[cell.columnName] = .null
+                values.append(.null)
                 continue
             }
             switch cell.dataType {
-            case .int8, .int4, .int2: columns[cell.columnName] = .int(try cell.decode(Int64.self))
-            case .bool: columns[cell.columnName] = .bool(try cell.decode(Bool.self))
-            case .bytea: columns[cell.columnName] = .bytes(Array(try cell.decode(ByteBuffer.self).readableBytesView))
-            case .uuid: columns[cell.columnName] = .text(try cell.decode(UUID.self).uuidString.lowercased())
-            default: columns[cell.columnName] = .text(try cell.decode(String.self))
+            case .int8, .int4, .int2: values.append(.int(try cell.decode(Int64.self)))
+            case .bool: values.append(.bool(try cell.decode(Bool.self)))
+            case .bytea: values.append(.bytes(Array(try cell.decode(ByteBuffer.self).readableBytesView)))
+            case .uuid: values.append(.text(try cell.decode(UUID.self).uuidString.lowercased()))
+            default: values.append(.text(try cell.decode(String.self)))
             }
         }
-        return SQLRow(columns: columns)
+        return SQLRow(columns: columns, values: values)
     }
 }
 

@@ -1,16 +1,37 @@
 import Foundation
 import StrongroomKernel
 
+/// The column names of one result, shared by all its rows: a row is its values by position,
+/// so a result of many rows builds one name table, not one dictionary a row.
+final class SQLColumns: Sendable {
+    private let positions: [String: Int]
+
+    /// Where a name appears twice, the later column is the one read, as a dictionary built
+    /// column by column would keep it.
+    init(_ names: some Sequence<String>) {
+        var positions: [String: Int] = [:]
+        for (position, name) in names.enumerated() { positions[name] = position }
+        self.positions = positions
+    }
+
+    func position(of name: String) -> Int? { positions[name] }
+}
+
 /// One result row, read by column name. Typed accessors throw `StorageError.decoding` for a
 /// missing column or an unexpected type: a schema drift is a bug, never silently a default.
 public struct SQLRow: Sendable {
-    let columns: [String: SQLValue]
+    private let columns: SQLColumns
+    private let values: [SQLValue]
 
-    init(columns: [String: SQLValue]) { self.columns = columns }
+    /// `values` in the order of the names `columns` was made from.
+    init(columns: SQLColumns, values: [SQLValue]) {
+        self.columns = columns
+        self.values = values
+    }
 
     public func value(_ name: String) throws -> SQLValue {
-        guard let value = columns[name] else { throw StorageError.decoding("no column \(name)") }
-        return value
+        guard let position = columns.position(of: name) else { throw StorageError.decoding("no column \(name)") }
+        return values[position]
     }
 
     public func isNull(_ name: String) throws -> Bool { try value(name) == .null }

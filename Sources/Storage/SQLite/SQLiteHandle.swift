@@ -62,7 +62,8 @@ final class SQLiteHandle: Sendable {
 
     private struct Prepared {
         let statement: OpaquePointer
-        let columns: [String]
+        let columns: SQLColumns
+        let columnCount: Int
     }
 
     private struct State: ~Copyable {
@@ -84,12 +85,12 @@ final class SQLiteHandle: Sendable {
                 let code = sqlite_nio_sqlite3_step(statement)
                 if code == SQLITE_DONE { return rows }
                 guard code == SQLITE_ROW else { throw failure(code) }
-                var columns: [String: SQLValue] = [:]
-                columns.reserveCapacity(prepared.columns.count)
-                for (index, name) in prepared.columns.enumerated() {
-                    columns[name] = Self.value(at: Int32(index), of: statement)
+                var values: [SQLValue] = []
+                values.reserveCapacity(prepared.columnCount)
+                for index in 0..<Int32(prepared.columnCount) {
+                    values.append(Self.value(at: index, of: statement))
                 }
-                rows.append(SQLRow(columns: columns))
+                rows.append(SQLRow(columns: prepared.columns, values: values))
             }
         }
 
@@ -105,8 +106,8 @@ final class SQLiteHandle: Sendable {
             // An empty statement (only white space or a comment) prepares to nothing.
             guard let statement else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "empty statement") }
             let count = sqlite_nio_sqlite3_column_count(statement)
-            let columns = (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
-            let prepared = Prepared(statement: statement, columns: columns)
+            let names = (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
+            let prepared = Prepared(statement: statement, columns: SQLColumns(names), columnCount: Int(count))
             statements[sql] = prepared
             return prepared
         }

@@ -6,7 +6,8 @@ import Testing
 
 /// The hand-written rendering of a posted transaction (`SortedJSONWritable`) must be the
 /// bytes `JSONEncoder` makes of its `Encodable` form: a stored idempotent answer is
-/// replayed byte for byte, and lists and reads still render through `JSONEncoder`.
+/// replayed byte for byte, and lists and reads still render through `JSONEncoder`. Its legs,
+/// stored as JSON text, are read back by `JSONDecoder`.
 @Suite("Transaction rendering")
 struct TransactionRenderingTests {
     private static let encoder: JSONEncoder = {
@@ -25,6 +26,8 @@ struct TransactionRenderingTests {
                 written == encoded,
                 "round \(round):\n\(String(decoding: written, as: UTF8.self))\n\(String(decoding: encoded, as: UTF8.self))"
             )
+            // The legs as the transactions table stores them.
+            #expect(SortedJSONWriter.write(transaction.legs) == Array(try Self.encoder.encode(transaction.legs)), "round \(round)")
         }
     }
 
@@ -80,8 +83,9 @@ struct TransactionRenderingTests {
         let legs = (0..<(1 + random.next() % 4)).map { index in
             TransactionLeg(
                 side: index == 0 || random.next() % 2 == 0 ? .source : .destination, accountID: UUID().uuidString.lowercased(),
-                balanceID: UUID().uuidString.lowercased(), alias: pick(["@a", "@world", "@ü\"x", "@x/y"], &random), minorUnits: "100",
-                description: nil, chartOfAccounts: nil, metadata: nil
+                balanceID: UUID().uuidString.lowercased(), alias: pick(["@a", "@world", "@ü\"x", "@x/y"], &random),
+                minorUnits: String(random.next() % 100_000), description: maybe(text(&random), &random),
+                chartOfAccounts: maybe("2000", &random), metadata: maybe(metadata(&random), &random)
             )
         }
         let operations = try legs.map { leg in

@@ -205,7 +205,7 @@ enum LedgerRows {
     static let transactionColumnCount = 19
 
     static func transactionValues(_ t: Transaction) throws -> [SQLValue] {
-        let legs = String(decoding: try JSONEncoder().encode(t.legs), as: UTF8.self)
+        let legs = String(decoding: SortedJSONWriter.write(t.legs, capacity: 512), as: UTF8.self)
         return [
             .text(t.id), .text(t.organizationID), .text(t.ledgerID), .optional(t.parentTransactionID), .optional(t.description), .optional(t.code),
             .optional(t.chartOfAccountsGroupName), .text(t.status.rawValue), .optional(t.statusDescription), .amount(t.amount),
