@@ -54,8 +54,9 @@ final class IdempotencyGate: Sendable {
     }
 
     /// The request's key, or nil when it carries none. `canonicalBody` is the decoded body
-    /// re-encoded with sorted keys, so key order and white space do not change the hash.
-    func key(for request: Request, context: AppRequestContext, canonicalBody: Data) throws -> Key? {
+    /// re-encoded with sorted keys, so key order and white space do not change the hash; it
+    /// is rendered only for a request that carries a key.
+    func key(for request: Request, context: AppRequestContext, canonicalBody: @autoclosure () throws -> [UInt8]) throws -> Key? {
         guard let key = request.headers[.idempotencyKey] ?? request.headers[.xIdempotency] else { return nil }
         guard (1...Self.maxKeyLength).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw StrongroomError(.invalidIdempotencyKey, .badRequest, "The idempotency key must be 1 to 255 visible ASCII characters.")
@@ -69,8 +70,8 @@ final class IdempotencyGate: Sendable {
             ttl = asked
         }
         let caller = context.principal?.id.uuidString.lowercased() ?? "anonymous"
-        let scope = Self.hash([request.method.rawValue, request.uri.path, key, caller].map { Data($0.utf8) })
-        return Key(scope: scope, requestHash: Self.hash([canonicalBody]), ttlSeconds: ttl)
+        let scope = Self.hash([request.method.rawValue, request.uri.path, key, caller].map { Array($0.utf8) })
+        return Key(scope: scope, requestHash: Self.hash([try canonicalBody()]), ttlSeconds: ttl)
     }
 
     /// Stores the response under the request's key in the unit of work of its effect.
@@ -152,7 +153,7 @@ final class IdempotencyGate: Sendable {
     private func release(_ scope: String) { running.withLock { _ = $0.remove(scope) } }
 
     /// SHA-256 over length-prefixed parts, hex: no two different part lists hash alike.
-    private static func hash(_ parts: [Data]) -> String {
+    private static func hash(_ parts: [[UInt8]]) -> String {
         var hasher = SHA256()
         for part in parts {
             withUnsafeBytes(of: UInt64(part.count).bigEndian) { hasher.update(bufferPointer: $0) }

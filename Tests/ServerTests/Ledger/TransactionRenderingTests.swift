@@ -22,8 +22,9 @@ struct TransactionRenderingTests {
             let transaction = try Self.transaction(&random)
             let written = SortedJSONWriter.write(transaction)
             let encoded = Array(try Self.encoder.encode(transaction))
+            let same = written == encoded  // a Bool, so that a failure shows the two texts, not two byte arrays
             #expect(
-                written == encoded,
+                same,
                 "round \(round):\n\(String(decoding: written, as: UTF8.self))\n\(String(decoding: encoded, as: UTF8.self))"
             )
             // The legs as the transactions table stores them.
@@ -76,7 +77,7 @@ struct TransactionRenderingTests {
         BalanceSnapshot(available: try amount(scale, &random), onHold: try amount(scale, &random), version: Int64(random.next() % 1_000_000))
     }
 
-    private static func transaction(_ random: inout SeededRandom) throws -> Transaction {
+    static func transaction(_ random: inout SeededRandom) throws -> Transaction {
         let scale = pick([0, 2, 8, 18], &random)
         let id = UUID().uuidString.lowercased()
         let status = pick([TransactionStatus.approved, .pending, .canceled], &random)

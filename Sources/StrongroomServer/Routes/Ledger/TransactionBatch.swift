@@ -14,7 +14,7 @@ extension ErrorCode {
 
 /// `POST …/transactions/batch`: up to 8190 bodies of `/transactions/json` posted in one unit
 /// of work ("Group commit and the batch endpoint" in docs/ARCHITECTURE.md).
-struct TransactionBatchRequest: StrictDecodable, Encodable, Sendable {
+struct TransactionBatchRequest: StrictDecodable, Encodable, SortedJSONWritable, Sendable {
     static let maxItems = 8190
     /// API.md: the batch route takes bodies up to 8 MiB, every other route 1 MiB.
     static let bodyLimit = 8 << 20
@@ -39,10 +39,22 @@ struct TransactionBatchRequest: StrictDecodable, Encodable, Sendable {
             )
         }
     }
+
+    /// The canonical text the batch's idempotency key hashes: its `Encodable` form as
+    /// `JSONEncoder` renders it with sorted keys, written without `JSONEncoder`'s containers.
+    func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.member("atomic", atomic)
+        json.key("transactions")
+        transactions.write(to: &json)
+        json.endObject()
+    }
 }
 
-/// The answer to a batch: one result per item, in the order posted.
-struct TransactionBatchAnswer: Encodable {
+/// The answer to a batch: one result per item, in the order posted. Rendered by hand
+/// (`write(to:)`), as a posted transaction is; `TransactionBatchRenderingTests` holds it to
+/// `JSONEncoder`'s bytes for the `Encodable` form.
+struct TransactionBatchAnswer: Encodable, SortedJSONWritable {
     enum Detail: String {
         case full, compact
     }
@@ -124,6 +136,55 @@ struct TransactionBatchAnswer: Encodable {
     enum CodingKeys: String, CodingKey {
         case created, failed, items
     }
+
+    func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.member("created", Int64(created))
+        json.member("failed", Int64(failed))
+        json.key("items")
+        items.write(to: &json)
+        json.endObject()
+    }
+}
+
+extension TransactionBatchAnswer.Item: SortedJSONWritable {
+    func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        if let error {
+            json.key("error")
+            error.write(to: &json)
+        }
+        json.member("id", ifPresent: id)
+        json.member("index", Int64(index))
+        json.member("status", Int64(status))
+        if let transaction {
+            json.key("transaction")
+            transaction.write(to: &json)
+        }
+        json.endObject()
+    }
+}
+
+extension TransactionBatchAnswer.ItemError: SortedJSONWritable {
+    func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.member("code", code)
+        if let fields {
+            json.key("fields")
+            fields.write(to: &json)
+        }
+        json.member("message", message)
+        json.endObject()
+    }
+}
+
+extension TransactionBatchAnswer.ItemError.Field: SortedJSONWritable {
+    func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.member("field", field)
+        json.member("message", message)
+        json.endObject()
+    }
 }
 
 extension TransactionRoutes {
@@ -139,7 +200,7 @@ extension TransactionRoutes {
             default: throw StrongroomError.invalidQuery("response", "must be full or compact")
             }
             let ref = try LedgerHTTP.ledger(context)
-            let key = try services.gate.key(for: request, context: context, canonicalBody: try JSONResponse.encode(batch))
+            let key = try services.gate.key(for: request, context: context, canonicalBody: SortedJSONWriter.write(batch, capacity: 1 << 20))
             return try await services.gate.run(key, requestID: context.requestID) { work in
                 let outcomes = try await services.engine.run(
                     batch.transactions.map { .create($0, form: .json, ledger: ref) }, store: work.ledger
@@ -153,7 +214,7 @@ extension TransactionRoutes {
                         "failed": .number(Int64(answer.failed)), "created_sha256": .text(TransactionBatchAnswer.createdDigest(outcomes)),
                     ]
                 )
-                return StoredResponse(status: .ok, body: try JSONResponse.encode(answer))
+                return StoredResponse(status: .ok, body: Data(SortedJSONWriter.write(answer, capacity: (detail == .compact ? 80 : 2048) * outcomes.count)))
             }
         }
     }

@@ -21,7 +21,7 @@ enum TransactionRoutes {
                 request, context in
                 let body = try await RequestBody.decode(Body.self, from: request, limit: services.bodyLimit).body
                 let ref = try LedgerHTTP.ledger(context)
-                let key = try services.gate.key(for: request, context: context, canonicalBody: try JSONResponse.encode(body))
+                let key = try services.gate.key(for: request, context: context, canonicalBody: SortedJSONWriter.write(body))
                 return try await services.post(.create(body, form: Body.form, ledger: ref), key: key, context)
             }
         }
@@ -36,7 +36,7 @@ enum TransactionRoutes {
             ) { request, context in
                 let id = try LedgerHTTP.id(context, "transaction_id", "The transaction")
                 let ref = try LedgerHTTP.ledger(context)
-                let key = try services.gate.key(for: request, context: context, canonicalBody: Data())
+                let key = try services.gate.key(for: request, context: context, canonicalBody: [])
                 return try await services.post(command(id, ref), key: key, context)
             }
         }
