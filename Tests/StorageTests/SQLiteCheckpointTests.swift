@@ -6,8 +6,9 @@ import Testing
 @Suite("SQLite checkpoints off the writer")
 struct SQLiteCheckpointTests {
     /// The writer's own automatic checkpoint starts only at 64 MiB of WAL (SQLite's default
-    /// is 4 MiB), so the 1.3 MiB committed here reaches the database file only if the
-    /// checkpointer, nudged every eighth commit, copies it there.
+    /// is 4 MiB), so the 19.7 MiB committed here reaches the database file only if the
+    /// checkpointer, nudged once commits have written 4,096 pages, copies it there. Six
+    /// large commits, as batches make: counted in commits, they would not have nudged it.
     @Test func committedPagesReachTheDatabaseFileWithoutTheWriter() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strongroom-checkpoint-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -16,20 +17,24 @@ struct SQLiteCheckpointTests {
         try await database.transaction { try await $0.execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)") }
         let before = try Self.size(of: path)
 
-        // 40 commits after the CREATE: nudges after commits 8, 16, 24, 32 and 40.
-        for id in 0..<40 {
+        // Each commit: 100 rows of 32 KiB, about 820 pages; the nudge follows the fifth or sixth.
+        for commit in 0..<6 {
             try await database.transaction { executor in
-                try await executor.execute(
-                    "INSERT INTO filler (id, body) VALUES ($1, $2)", [.int(Int64(id)), .bytes([UInt8](repeating: UInt8(id), count: 32 * 1024))]
-                )
+                for row in 0..<100 {
+                    let id = commit * 100 + row
+                    try await executor.execute(
+                        "INSERT INTO filler (id, body) VALUES ($1, $2)",
+                        [.int(Int64(id)), .bytes([UInt8](repeating: UInt8(id % 256), count: 32 * 1024))]
+                    )
+                }
             }
         }
         let deadline = ContinuousClock.now + .seconds(10)
-        while try Self.size(of: path) < before + 1_000_000, ContinuousClock.now < deadline {
+        while try Self.size(of: path) < before + 16_000_000, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(try Self.size(of: path) >= before + 1_000_000, "the committed pages were copied into the database file")
-        #expect(try await database.direct.queryOne("SELECT count(*) AS n FROM filler")?.int("n") == 40)
+        #expect(try Self.size(of: path) >= before + 16_000_000, "the committed pages were copied into the database file")
+        #expect(try await database.direct.queryOne("SELECT count(*) AS n FROM filler")?.int("n") == 600)
         await database.close()
     }
 

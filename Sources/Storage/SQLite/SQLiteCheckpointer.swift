@@ -7,21 +7,25 @@ import Synchronization
 /// committing connection copies those pages into the database file and fsyncs it, and on
 /// this backend that commit is the group-commit flush, the serial section every posting
 /// waits on. Here the writer's automatic checkpoint is moved far out (`fallbackPages`, a
-/// bound on the WAL should this connection ever fall behind) and every `commitsPerRun`-th
-/// commit nudges this one instead: a PASSIVE checkpoint copies what is committed and not in
-/// use by a reader, without taking the write lock, while the writer goes on with its next
-/// transaction. Nudges while a checkpoint runs collapse into one more run. Not every commit:
-/// a checkpoint fsyncs the database file, and one per commit would double a quiet server's
-/// fsyncs for nothing. Durability is unchanged: a commit is durable once its WAL frames are
-/// fsynced, which the writer still does itself (`synchronous=FULL`).
+/// bound on the WAL should this connection ever fall behind) and the writer's commits nudge
+/// this one instead, once they have written `pagesPerRun` pages since the last nudge: a
+/// PASSIVE checkpoint copies what is committed and not in use by a reader, without taking
+/// the write lock, while the writer goes on with its next transaction. Nudges while a
+/// checkpoint runs collapse into one more run. Not after every commit: a checkpoint fsyncs
+/// the database file, and one per small commit would double a quiet server's fsyncs for
+/// nothing. Pages, not commits, because a flush of single transfers writes about 400 pages
+/// and a batch of 1,000 transfers 1,500 to 4,600 (more as the indexes grow): counted in
+/// commits, batches reached the backstop first and the writer did the copying itself. Durability is unchanged: a commit
+/// is durable once its WAL frames are fsynced, which the writer still does itself
+/// (`synchronous=FULL`).
 final class SQLiteCheckpointer: Sendable {
     /// The writer's own automatic checkpoint, kept as a backstop: 16,384 pages (64 MiB).
     static let fallbackPages = 16_384
-    /// How many commits one checkpoint run follows: a flush under load writes a few hundred
-    /// pages, so a run copies about as much as SQLite's own 1,000-page checkpoint would.
-    static let commitsPerRun = 8
+    /// How many pages written to the WAL one checkpoint run follows (16 MiB of 4 KiB pages):
+    /// about ten flushes of single transfers under load, one to three batches of 1,000.
+    static let pagesPerRun = 4_096
 
-    private let commits = Atomic<Int>(0)
+    private let pagesSinceRun = Atomic<Int>(0)
     private let nudges: AsyncStream<Void>.Continuation
     private let worker: Task<Void, Never>
 
@@ -40,9 +44,13 @@ final class SQLiteCheckpointer: Sendable {
         }
     }
 
-    /// A transaction committed: every `commitsPerRun`-th time, copy the frames back.
-    func committed() {
-        if commits.add(1, ordering: .relaxed).newValue % Self.commitsPerRun == 0 { nudges.yield() }
+    /// A transaction committed, having written `pages` pages to the WAL: once they add up
+    /// to `pagesPerRun`, copy the frames back. Called by the writer only, one commit at a time.
+    func committed(pages: Int) {
+        let pending = pagesSinceRun.add(pages, ordering: .relaxed).newValue
+        guard pending >= Self.pagesPerRun else { return }
+        pagesSinceRun.store(0, ordering: .relaxed)
+        nudges.yield()
     }
 
     /// Stops after the checkpoint in progress, if any, and closes the connection.

@@ -102,7 +102,7 @@ public final class SQLiteDatabase: SQLDatabase {
                 // IMMEDIATE takes the write lock up front, so a transaction never fails halfway
                 // through on a lock another process took after its first read.
                 let result = try await SQLiteExecutor(handle: writer, pool: nil).inTransaction(begin: "BEGIN IMMEDIATE", body)
-                checkpointer.committed()
+                checkpointer.committed(pages: writer.takePagesWritten())
                 return result
             }
         }

@@ -51,6 +51,20 @@ final class SQLiteHandle: Sendable {
         try state.withLock { try $0.run(sql, binds) }
     }
 
+    /// The pages this connection has written to the WAL since the last call (SQLite's
+    /// `SQLITE_DBSTATUS_CACHE_WRITE`, read and reset).
+    func takePagesWritten() -> Int {
+        state.withLock { state in
+            guard let connection = state.connection else { return 0 }
+            var current: Int32 = 0
+            var highwater: Int32 = 0
+            guard sqlite_nio_sqlite3_db_status(connection, SQLITE_DBSTATUS_CACHE_WRITE, &current, &highwater, 1) == SQLITE_OK else {
+                return 0
+            }
+            return Int(current)
+        }
+    }
+
     /// Finalizes the statements and closes the connection; later queries fail.
     func close() {
         state.withLock { $0.close() }
