@@ -110,6 +110,16 @@ struct AuthenticationTests {
 
 @Suite("Route declarations")
 struct RouteDeclarationTests {
+    @Test func theBearerCredentialsLoseOnlyTheSpacesAndTabsAroundThem() {
+        #expect(Authenticator.credentials(afterScheme: "Bearer abc.def-ghi") == "abc.def-ghi")
+        #expect(Authenticator.credentials(afterScheme: "bearer \t  abc.def \t") == "abc.def")
+        #expect(Authenticator.credentials(afterScheme: "Bearer a b") == "a b")
+        #expect(Authenticator.credentials(afterScheme: "Bearer    ") == "")
+        // Other white space is not HTTP's optional white space: it stays, and the token fails.
+        #expect(Authenticator.credentials(afterScheme: "Bearer abc\u{00A0}") == "abc\u{00A0}")
+        #expect(Authenticator.credentials(afterScheme: "Bearer abc\n") == "abc\n")
+    }
+
     @Test func aRouteRegisteredWithoutAPermissionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
             let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: false)

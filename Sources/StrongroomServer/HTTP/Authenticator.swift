@@ -67,7 +67,7 @@ struct Authenticator: Sendable {
         guard let header = request.headers[.authorization], header.count > 7,
             header.prefix(7).lowercased() == "bearer "
         else { return nil }
-        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        let token = Self.credentials(afterScheme: header)
         let verifiedToken: VerifiedToken
         do {
             verifiedToken = try await verify(token)
@@ -88,6 +88,18 @@ struct Authenticator: Sendable {
         guard let principal else { return nil }
         principals.store(principal, for: verifiedToken.tokenID, until: verifiedToken.expiresAt)
         return principal
+    }
+
+    /// What follows `Bearer `, without the spaces and tabs around it (HTTP's optional white
+    /// space). A token is ASCII, so bytes suffice; Foundation's `trimmingCharacters` went
+    /// through `NSString` and was 3 % of the request handlers' samples.
+    static func credentials(afterScheme header: String) -> String {
+        let utf8 = header.utf8.dropFirst(7)
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = utf8.firstIndex(where: { !isBlank($0) }), let last = utf8.lastIndex(where: { !isBlank($0) }) else {
+            return ""
+        }
+        return String(Substring(utf8[first...last]))
     }
 
     /// Our verifier, or the outside issuer's when the token says it is theirs; a token
