@@ -3,7 +3,7 @@ import StrongroomKernel
 // A transaction body's canonical text, hashed for its idempotency key on every keyed post
 // and, for a batch, once per item: written by hand (SortedJSONWriter), identical to
 // `JSONEncoder`'s sorted-keys rendering of the `Encodable` form, so the hashes of keys
-// stored before it still match. `TransactionBodyRenderingTests` holds it to those bytes.
+// stored before it still match. `RequestRenderingTests` holds it to those bytes.
 
 extension TransactionBody: SortedJSONWritable {
     public func write(to json: inout SortedJSONWriter) {
@@ -29,19 +29,31 @@ extension TransactionBody.Send: SortedJSONWritable {
         json.member("asset", asset)
         if let distribute {
             json.key("distribute")
-            json.beginObject()
-            json.key("to")
-            distribute.to.write(to: &json)
-            json.endObject()
+            distribute.write(to: &json)
         }
         if let source {
             json.key("source")
-            json.beginObject()
-            json.key("from")
-            source.from.write(to: &json)
-            json.endObject()
+            source.write(to: &json)
         }
         json.member("value", value)
+        json.endObject()
+    }
+}
+
+extension TransactionBody.Source: SortedJSONWritable {
+    public func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.key("from")
+        from.write(to: &json)
+        json.endObject()
+    }
+}
+
+extension TransactionBody.Distribute: SortedJSONWritable {
+    public func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.key("to")
+        to.write(to: &json)
         json.endObject()
     }
 }
@@ -52,10 +64,7 @@ extension TransactionBody.Leg: SortedJSONWritable {
         json.member("accountAlias", accountAlias)
         if let amount {
             json.key("amount")
-            json.beginObject()
-            json.member("asset", amount.asset)
-            json.member("value", amount.value)
-            json.endObject()
+            amount.write(to: &json)
         }
         json.member("balanceKey", ifPresent: balanceKey)
         json.member("chartOfAccounts", ifPresent: chartOfAccounts)
@@ -67,13 +76,26 @@ extension TransactionBody.Leg: SortedJSONWritable {
         json.member("remaining", ifPresent: remaining)
         if let share {
             json.key("share")
-            json.beginObject()
-            json.member("percentage", Int64(share.percentage))
-            if let percentageOfPercentage = share.percentageOfPercentage {
-                json.member("percentageOfPercentage", Int64(percentageOfPercentage))
-            }
-            json.endObject()
+            share.write(to: &json)
         }
+        json.endObject()
+    }
+}
+
+extension TransactionBody.LegAmount: SortedJSONWritable {
+    public func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.member("asset", asset)
+        json.member("value", value)
+        json.endObject()
+    }
+}
+
+extension TransactionBody.Share: SortedJSONWritable {
+    public func write(to json: inout SortedJSONWriter) {
+        json.beginObject()
+        json.member("percentage", Int64(percentage))
+        if let percentageOfPercentage { json.member("percentageOfPercentage", Int64(percentageOfPercentage)) }
         json.endObject()
     }
 }

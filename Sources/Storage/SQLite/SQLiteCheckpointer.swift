@@ -15,15 +15,19 @@ import Synchronization
 /// the database file, and one per small commit would double a quiet server's fsyncs for
 /// nothing. Pages, not commits, because a flush of single transfers writes about 400 pages
 /// and a batch of 1,000 transfers 1,500 to 4,600 (more as the indexes grow): counted in
-/// commits, batches reached the backstop first and the writer did the copying itself. Durability is unchanged: a commit
-/// is durable once its WAL frames are fsynced, which the writer still does itself
-/// (`synchronous=FULL`).
+/// commits, batches reached the backstop first and the writer did the copying itself.
+/// Durability is unchanged: a commit is durable once its WAL frames are fsynced, which the
+/// writer still does itself (`synchronous=FULL`).
 final class SQLiteCheckpointer: Sendable {
     /// The writer's own automatic checkpoint, kept as a backstop: 16,384 pages (64 MiB).
     static let fallbackPages = 16_384
-    /// How many pages written to the WAL one checkpoint run follows (16 MiB of 4 KiB pages):
-    /// about ten flushes of single transfers under load, one to three batches of 1,000.
-    static let pagesPerRun = 4_096
+    /// How many pages written to the WAL one checkpoint run follows (4 MiB of 4 KiB pages,
+    /// SQLite's own threshold): about three flushes of single transfers under load, every
+    /// batch of 1,000. Smaller runs mean shorter fsyncs of the database file, which share
+    /// the disk with the writer's fsyncs of the WAL: against 2,048 and 4,096 pages, single
+    /// transfers' p99 fell from 51-80 ms to 46-49 ms; batches lost about a tenth against
+    /// 4,096 (docs/PERFORMANCE.md, "Eighth measurement").
+    static let pagesPerRun = 1_024
 
     private let pagesSinceRun = Atomic<Int>(0)
     private let nudges: AsyncStream<Void>.Continuation

@@ -52,7 +52,7 @@ struct TransactionBatchRequest: StrictDecodable, Encodable, SortedJSONWritable, 
 }
 
 /// The answer to a batch: one result per item, in the order posted. Rendered by hand
-/// (`write(to:)`), as a posted transaction is; `TransactionBatchRenderingTests` holds it to
+/// (`write(to:)`), as a posted transaction is; `RequestRenderingTests` holds it to
 /// `JSONEncoder`'s bytes for the `Encodable` form.
 struct TransactionBatchAnswer: Encodable, SortedJSONWritable {
     enum Detail: String {
@@ -214,7 +214,8 @@ extension TransactionRoutes {
                         "failed": .number(Int64(answer.failed)), "created_sha256": .text(TransactionBatchAnswer.createdDigest(outcomes)),
                     ]
                 )
-                return StoredResponse(status: .ok, body: Data(SortedJSONWriter.write(answer, capacity: (detail == .compact ? 80 : 2048) * outcomes.count)))
+                let capacity = (detail == .compact ? 80 : 2048) * outcomes.count
+                return StoredResponse(status: .ok, body: Data(SortedJSONWriter.write(answer, capacity: capacity)))
             }
         }
     }
