@@ -11,26 +11,10 @@ import Testing
 /// replay is what the first answer was.
 @Suite("Request rendering")
 struct RequestRenderingTests {
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    private static func expectSameBytes(_ value: some SortedJSONWritable & Encodable, _ comment: String) throws {
-        let written = SortedJSONWriter.write(value)
-        let encoded = Array(try encoder.encode(value))
-        let same = written == encoded  // a Bool, so that a failure shows the two texts, not two byte arrays
-        #expect(
-            same,
-            "\(comment):\n\(String(decoding: written, as: UTF8.self))\n\(String(decoding: encoded, as: UTF8.self))"
-        )
-    }
-
     @Test func writtenBodiesAreJSONEncodersBytes() throws {
         var random = SeededRandom(seed: 20_261_206)
         for round in 0..<400 {
-            try Self.expectSameBytes(try Self.body(&random), "round \(round)")
+            try SortedJSONExpectation.expectSameBytes(try Self.body(&random), "round \(round)")
         }
     }
 
@@ -48,9 +32,9 @@ struct RequestRenderingTests {
         for round in 0..<20 {
             let bodies = try (0..<(1 + random.next() % 6)).map { _ in try Self.body(&random) }
             let text = #"{"atomic":\#(random.next() % 2 == 0),"transactions":"#
-                + String(decoding: try Self.encoder.encode(bodies), as: UTF8.self) + "}"
+                + String(decoding: try SortedJSONExpectation.encoder.encode(bodies), as: UTF8.self) + "}"
             let batch = try JSONDecoder().decode(TransactionBatchRequest.self, from: Data(text.utf8))
-            try Self.expectSameBytes(batch, "round \(round)")
+            try SortedJSONExpectation.expectSameBytes(batch, "round \(round)")
         }
     }
 
@@ -67,7 +51,7 @@ struct RequestRenderingTests {
                 }
             }
             for detail in [TransactionBatchAnswer.Detail.full, .compact] {
-                try Self.expectSameBytes(TransactionBatchAnswer(outcomes, detail: detail), "round \(round), \(detail)")
+                try SortedJSONExpectation.expectSameBytes(TransactionBatchAnswer(outcomes, detail: detail), "round \(round), \(detail)")
             }
         }
     }
@@ -76,46 +60,47 @@ struct RequestRenderingTests {
 
     private static let texts = ["plain", "with \"quotes\" and \\", "line\nbreak\t\u{0001}", "slash/ü", "😀 \u{2028}", ""]
 
-    private static func pick<T>(_ items: [T], _ random: inout SeededRandom) -> T { items[Int(random.next() % UInt64(items.count))] }
 
-    private static func coin(_ random: inout SeededRandom) -> Bool { random.next() % 2 == 0 }
 
     private static func metadata(_ random: inout SeededRandom) -> [String: Any] {
         switch random.next() % 3 {
         case 0: return [:]
-        case 1: return ["tier": pick(texts, &random), "n": -12.5, "ok": true]
-        default: return ["Z": "z", "a_b": 7, "é": pick(texts, &random)]
+        case 1: return ["tier": texts.randomElement(using: &random)!, "n": -12.5, "ok": true]
+        default: return ["Z": "z", "a_b": 7, "é": texts.randomElement(using: &random)!]
         }
     }
 
     private static func leg(_ random: inout SeededRandom) -> [String: Any] {
-        var leg: [String: Any] = ["accountAlias": pick(["@a", "@world", "@ü\"x", "@x/y"], &random)]
+        var leg: [String: Any] = ["accountAlias": ["@a", "@world", "@ü\"x", "@x/y"].randomElement(using: &random)!]
         switch random.next() % 3 {
         case 0: leg["amount"] = ["asset": "USD", "value": "12.50"]
         case 1:
             var share: [String: Any] = ["percentage": Int(random.next() % 101)]
-            if coin(&random) { share["percentageOfPercentage"] = Int(random.next() % 101) }
+            if Bool.random(using: &random) { share["percentageOfPercentage"] = Int(random.next() % 101) }
             leg["share"] = share
         default: leg["remaining"] = "remaining"
         }
-        if coin(&random) { leg["balanceKey"] = pick(["default", "savings"], &random) }
-        if coin(&random) { leg["description"] = pick(texts, &random) }
-        if coin(&random) { leg["chartOfAccounts"] = "1000.10" }
-        if coin(&random) { leg["metadata"] = metadata(&random) }
+        if Bool.random(using: &random) { leg["balanceKey"] = ["default", "savings"].randomElement(using: &random)! }
+        if Bool.random(using: &random) { leg["description"] = texts.randomElement(using: &random)! }
+        if Bool.random(using: &random) { leg["chartOfAccounts"] = "1000.10" }
+        if Bool.random(using: &random) { leg["metadata"] = metadata(&random) }
         return leg
     }
 
     private static func body(_ random: inout SeededRandom) throws -> TransactionBody {
-        var send: [String: Any] = ["asset": pick(["USD", "BTC"], &random), "value": pick(["0.01", "100", "12345678.123456"], &random)]
-        if coin(&random) { send["source"] = ["from": (0...(random.next() % 3)).map { _ in leg(&random) }] }
-        if coin(&random) { send["distribute"] = ["to": (0...(random.next() % 3)).map { _ in leg(&random) }] }
+        var send: [String: Any] = [
+            "asset": ["USD", "BTC"].randomElement(using: &random)!,
+            "value": ["0.01", "100", "12345678.123456"].randomElement(using: &random)!,
+        ]
+        if Bool.random(using: &random) { send["source"] = ["from": (0...(random.next() % 3)).map { _ in leg(&random) }] }
+        if Bool.random(using: &random) { send["distribute"] = ["to": (0...(random.next() % 3)).map { _ in leg(&random) }] }
         var body: [String: Any] = ["send": send]
-        if coin(&random) { body["description"] = pick(texts, &random) }
-        if coin(&random) { body["code"] = "PIX" }
-        if coin(&random) { body["chartOfAccountsGroupName"] = pick(texts, &random) }
-        if coin(&random) { body["metadata"] = metadata(&random) }
-        if coin(&random) { body["pending"] = coin(&random) }
-        if coin(&random) { body["pendingExpiresAt"] = "2026-12-06T10:00:00Z" }
+        if Bool.random(using: &random) { body["description"] = texts.randomElement(using: &random)! }
+        if Bool.random(using: &random) { body["code"] = "PIX" }
+        if Bool.random(using: &random) { body["chartOfAccountsGroupName"] = texts.randomElement(using: &random)! }
+        if Bool.random(using: &random) { body["metadata"] = metadata(&random) }
+        if Bool.random(using: &random) { body["pending"] = Bool.random(using: &random) }
+        if Bool.random(using: &random) { body["pendingExpiresAt"] = "2026-12-06T10:00:00Z" }
         return try JSONDecoder().decode(TransactionBody.self, from: try JSONSerialization.data(withJSONObject: body))
     }
 }

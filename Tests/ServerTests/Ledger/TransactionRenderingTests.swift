@@ -10,25 +10,13 @@ import Testing
 /// stored as JSON text, are read back by `JSONDecoder`.
 @Suite("Transaction rendering")
 struct TransactionRenderingTests {
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     @Test func writtenTransactionsAreJSONEncodersBytes() throws {
         var random = SeededRandom(seed: 20_261_203)
         for round in 0..<400 {
             let transaction = try Self.transaction(&random)
-            let written = SortedJSONWriter.write(transaction)
-            let encoded = Array(try Self.encoder.encode(transaction))
-            let same = written == encoded  // a Bool, so that a failure shows the two texts, not two byte arrays
-            #expect(
-                same,
-                "round \(round):\n\(String(decoding: written, as: UTF8.self))\n\(String(decoding: encoded, as: UTF8.self))"
-            )
+            try SortedJSONExpectation.expectSameBytes(transaction, "round \(round)")
             // The legs as the transactions table stores them.
-            #expect(SortedJSONWriter.write(transaction.legs) == Array(try Self.encoder.encode(transaction.legs)), "round \(round)")
+            try SortedJSONExpectation.expectSameBytes(transaction.legs, "round \(round), legs")
         }
     }
 
@@ -49,11 +37,10 @@ struct TransactionRenderingTests {
         "", "plain", "with \"quotes\" and \\ backslash", "line\nbreak\ttab\u{0001}\u{001F}", "slash/and/ü", "😀 \u{2028}",
     ]
 
-    private static func pick<T>(_ items: [T], _ random: inout SeededRandom) -> T { items[Int(random.next() % UInt64(items.count))] }
 
-    private static func maybe<T>(_ value: T, _ random: inout SeededRandom) -> T? { random.next() % 2 == 0 ? value : nil }
+    private static func maybe<T>(_ value: T, _ random: inout SeededRandom) -> T? { Bool.random(using: &random) ? value : nil }
 
-    private static func text(_ random: inout SeededRandom) -> String { pick(texts, &random) }
+    private static func text(_ random: inout SeededRandom) -> String { texts.randomElement(using: &random)! }
 
     private static func metadata(_ random: inout SeededRandom) -> Metadata {
         switch random.next() % 4 {
@@ -78,13 +65,13 @@ struct TransactionRenderingTests {
     }
 
     static func transaction(_ random: inout SeededRandom) throws -> Transaction {
-        let scale = pick([0, 2, 8, 18], &random)
+        let scale = [0, 2, 8, 18].randomElement(using: &random)!
         let id = UUID().uuidString.lowercased()
-        let status = pick([TransactionStatus.approved, .pending, .canceled], &random)
+        let status = [TransactionStatus.approved, .pending, .canceled].randomElement(using: &random)!
         let legs = (0..<(1 + random.next() % 4)).map { index in
             TransactionLeg(
                 side: index == 0 || random.next() % 2 == 0 ? .source : .destination, accountID: UUID().uuidString.lowercased(),
-                balanceID: UUID().uuidString.lowercased(), alias: pick(["@a", "@world", "@ü\"x", "@x/y"], &random),
+                balanceID: UUID().uuidString.lowercased(), alias: ["@a", "@world", "@ü\"x", "@x/y"].randomElement(using: &random)!,
                 minorUnits: String(random.next() % 100_000), description: maybe(text(&random), &random),
                 chartOfAccounts: maybe("2000", &random), metadata: maybe(metadata(&random), &random)
             )
@@ -93,7 +80,7 @@ struct TransactionRenderingTests {
             LedgerOperation(
                 id: UUID().uuidString.lowercased(), transactionID: id, organizationID: "org", ledgerID: "led", accountID: leg.accountID,
                 accountAlias: leg.alias, balanceID: leg.balanceID, assetCode: "USD",
-                type: pick([MovementKind.debit, .credit, .onHold, .release], &random), description: maybe(text(&random), &random),
+                type: [MovementKind.debit, .credit, .onHold, .release].randomElement(using: &random)!, description: maybe(text(&random), &random),
                 chartOfAccounts: maybe("1000.10", &random), amount: try amount(scale, &random), before: try snapshot(scale, &random),
                 after: try snapshot(scale, &random), status: status, metadata: metadata(&random), createdAt: time(&random),
                 updatedAt: time(&random)
@@ -103,7 +90,7 @@ struct TransactionRenderingTests {
             id: id, organizationID: UUID().uuidString.lowercased(), ledgerID: UUID().uuidString.lowercased(),
             parentTransactionID: maybe(UUID().uuidString.lowercased(), &random), description: maybe(text(&random), &random),
             code: maybe("PIX", &random), chartOfAccountsGroupName: maybe(text(&random), &random), status: status,
-            statusDescription: maybe(text(&random), &random), amount: try amount(scale, &random), assetCode: pick(["USD", "BTC", "X"], &random),
+            statusDescription: maybe(text(&random), &random), amount: try amount(scale, &random), assetCode: ["USD", "BTC", "X"].randomElement(using: &random)!,
             legs: legs, pending: random.next() % 2 == 0, pendingExpiresAt: maybe(time(&random), &random),
             revertedBy: maybe(UUID().uuidString.lowercased(), &random), metadata: metadata(&random), createdAt: time(&random),
             updatedAt: time(&random), operations: operations
