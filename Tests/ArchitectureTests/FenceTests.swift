@@ -5,11 +5,11 @@ import Testing
     // MARK: The real package
 
     @Test("the real package respects its fences")
-    func realPackage() throws {
+    func realPackage() async throws {
         let root = try PackageGraph.packageRoot()
         let markdown = try String(contentsOf: root.appending(path: "docs/ARCHITECTURE.md"), encoding: .utf8)
         let table = try FenceTable(markdown: markdown)
-        let graph = try PackageGraph.load(packageRoot: root)
+        let graph = try await PackageGraph.load(packageRoot: root)
         let files = try graph.targets.filter { !$0.isTest }.flatMap { try Self.sourceFiles(of: $0, in: root) }
         // Guards against a vacuous pass if target paths were resolved wrongly.
         #expect(!files.isEmpty, "no Swift sources found under any target")

@@ -1,4 +1,6 @@
 import Foundation
+import Subprocess
+import SystemPackage
 
 /// The package's targets and their declared dependencies, as SwiftPM itself reads the manifest.
 ///
@@ -78,26 +80,24 @@ struct PackageGraph: Equatable, Sendable, Decodable {
     }
 
     /// Runs `swift package dump-package` in `packageRoot` and decodes its output.
-    static func load(packageRoot: URL) throws -> PackageGraph {
+    static func load(packageRoot: URL) async throws -> PackageGraph {
         // A scratch path of its own: under `swift test`, the outer SwiftPM holds the lock on the
         // package's `.build` while the tests run, and a nested command using it would wait forever.
         // A fixed one, because SwiftPM leaves a lock file in the temporary directory per scratch path.
         let scratch = FileManager.default.temporaryDirectory.appending(path: "strongroom-architecture-tests-scratch")
-        let process = Process()
-        process.executableURL = swiftExecutable()
-        process.arguments = ["package", "--scratch-path", scratch.path(percentEncoded: false), "dump-package"]
-        process.currentDirectoryURL = packageRoot
-        let output = Pipe()
-        process.standardOutput = output
-        // Standard error stays inherited, so SwiftPM's own explanation of a failure lands in the test log.
-        try process.run()
-        // Read before waiting: a child blocked on a full pipe would never exit.
-        let json = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw LoadError(description: "swift package dump-package exited with status \(process.terminationStatus)")
+        // `swift` from PATH, normally the toolchain running these tests. Standard error stays
+        // inherited, so SwiftPM's own explanation of a failure lands in the test log.
+        let result = try await Subprocess.run(
+            .name("swift"),
+            arguments: ["package", "--scratch-path", scratch.path(percentEncoded: false), "dump-package"],
+            workingDirectory: FilePath(packageRoot.path(percentEncoded: false)),
+            output: .bytes(limit: 16 << 20),
+            error: .currentStandardError
+        )
+        guard result.terminationStatus == .exited(0) else {
+            throw LoadError(description: "swift package dump-package ended with \(result.terminationStatus)")
         }
-        return try JSONDecoder().decode(PackageGraph.self, from: json)
+        return try JSONDecoder().decode(PackageGraph.self, from: Data(result.standardOutput))
     }
 
     /// The nearest directory above `filePath` that holds a `Package.swift`.
@@ -111,17 +111,5 @@ struct PackageGraph: Equatable, Sendable, Decodable {
             }
         }
         throw LoadError(description: "no Package.swift in any directory above \(filePath)")
-    }
-
-    /// The `swift` on PATH, which is normally the toolchain running these tests; else the image's toolchain.
-    private static func swiftExecutable() -> URL {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/swift"
-            if FileManager.default.isExecutableFile(atPath: candidate) {
-                return URL(filePath: candidate)
-            }
-        }
-        return URL(filePath: "/opt/swift/usr/bin/swift")
     }
 }

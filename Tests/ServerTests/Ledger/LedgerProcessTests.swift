@@ -5,6 +5,8 @@ import NIOCore
 import Storage
 import StrongroomKernel
 import StrongroomTestSupport
+import Subprocess
+import SystemPackage
 import Testing
 
 /// Two `strongroom` processes on one PostgreSQL database, raced over loopback: the posting
@@ -86,8 +88,9 @@ struct LedgerProcessTests {
         let directory = try ServerProcessTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let verify = ["audit", "verify", "--data-dir", directory, "--database-url", try Self.text(database.serviceURL)]
-        let valid = try ServerProcessTests.run(ServerProcessTests.binary, verify)
-        #expect(valid.status == 0, "\(valid.stdout) \(valid.stderr)")
+        let strongroom = Executable.path(FilePath(ServerProcessTests.binary))
+        let valid = try await ServerProcessTests.run(strongroom, verify)
+        #expect(valid.status == .exited(0), "\(valid.stdout) \(valid.stderr)")
         #expect(valid.stdout.contains("valid: "), "\(valid.stdout)")
 
         let owner = try await Persistence.open(database.ownerURL, maximumConnections: 1, logger: TestDatabase.logger)
@@ -110,8 +113,8 @@ struct LedgerProcessTests {
             await owner.close()
             throw error
         }
-        let broken = try ServerProcessTests.run(ServerProcessTests.binary, verify)
-        #expect(broken.status == 1, "\(broken.stdout) \(broken.stderr)")
+        let broken = try await ServerProcessTests.run(strongroom, verify)
+        #expect(broken.status == .exited(1), "\(broken.stdout) \(broken.stderr)")
         #expect(broken.stdout.contains("first bad seq 7:"), "\(broken.stdout)")
     }
 
@@ -133,17 +136,18 @@ struct LedgerProcessTests {
             // test is about (the resource suite and ServerProcessTests cover them).
             "STRONGROOM_HEADER_TIMEOUT": "120",
         ]
-        let first = try ServerProcessTests.Running(
-            arguments: ["--data-dir", directory + "/a", "--log-level", "warning"], environment: environment, directory: directory
-        )
-        defer { first.stop() }
-        let second = try ServerProcessTests.Running(
-            arguments: ["--data-dir", directory + "/b", "--log-level", "warning"], environment: environment, directory: directory
-        )
-        defer { second.stop() }
+        let arguments = { (name: String) in ["--data-dir", directory + "/" + name, "--log-level", "warning"] }
+        return try await ServerProcessTests.withServer(arguments: arguments("a"), environment: environment, directory: directory) { first in
+            try await ServerProcessTests.withServer(arguments: arguments("b"), environment: environment, directory: directory) { second in
+                try await race(first: first.port, second: second.port)
+            }.value
+        }.value
+    }
 
-        let token = try await Connection.adminToken(port: first.port)
-        let setup = try await Connection.open(port: second.port, token: token)
+    /// The race itself, between the servers on ports `first` and `second`.
+    private func race(first: Int, second: Int) async throws -> Int {
+        let token = try await Connection.adminToken(port: first)
+        let setup = try await Connection.open(port: second, token: token)
         let base = try await setup.books(funding: "100.00")
 
         // Sixteen connections, half to each process, each sending five transfers of 2.50:
@@ -152,9 +156,9 @@ struct LedgerProcessTests {
         // servers: their records reach the same chain through each process's outbox. They
         // share one source address, so past its 20th failure the throttle answers 429.
         var connections: [Connection] = []
-        for index in 0..<16 { connections.append(try await Connection.open(port: index % 2 == 0 ? first.port : second.port, token: token)) }
+        for index in 0..<16 { connections.append(try await Connection.open(port: index % 2 == 0 ? first : second, token: token)) }
         var intruders: [Connection] = []
-        for index in 0..<4 { intruders.append(try await Connection.open(port: index % 2 == 0 ? first.port : second.port, token: "")) }
+        for index in 0..<4 { intruders.append(try await Connection.open(port: index % 2 == 0 ? first : second, token: "")) }
         let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
             for intruder in intruders {
                 group.addTask {
@@ -207,34 +211,38 @@ struct LedgerProcessTests {
         let arguments = ["--data-dir", directory + "/data", "--log-level", "warning"]
         let environment = ["STRONGROOM_BOOTSTRAP_ADMIN_PASSWORD": Self.password]
 
-        var server = try ServerProcessTests.Running(arguments: arguments, environment: environment, directory: directory)
-        let token = try await Connection.adminToken(port: server.port)
-        var connection = try await Connection.open(port: server.port, token: token)
-        let base = try await connection.books(funding: "10.00")
-        let expiry = RFC3339.format(SystemClock().now().adding(seconds: 2))
-        let held = try await connection.created(
-            "\(base)/transactions/json", LedgerFixture.transfer("@alice", "@bob", "4.00", extra: #""pending":true,"pendingExpiresAt":"\#(expiry)","#)
-        )
-        try? await connection.client.shutdown()
-        #expect(server.stop() == 0)
+        let first = try await ServerProcessTests.withServer(arguments: arguments, environment: environment, directory: directory) { server in
+            let token = try await Connection.adminToken(port: server.port)
+            let connection = try await Connection.open(port: server.port, token: token)
+            let base = try await connection.books(funding: "10.00")
+            let expiry = RFC3339.format(SystemClock().now().adding(seconds: 2))
+            let held = try await connection.created(
+                "\(base)/transactions/json", LedgerFixture.transfer("@alice", "@bob", "4.00", extra: #""pending":true,"pendingExpiresAt":"\#(expiry)","#)
+            )
+            try? await connection.client.shutdown()
+            return (base, held, token)
+        }
+        #expect(first.status == .exited(0))
+        let (base, held, token) = first.value
 
         // Stopped past the expiry; the restarted process's sweeper finds it due.
         try await Task.sleep(for: .seconds(3))
-        server = try ServerProcessTests.Running(arguments: arguments, environment: environment, directory: directory)
-        defer { server.stop() }
-        connection = try await Connection.open(port: server.port, token: token)
-        var status = "PENDING"
-        let deadline = Date().addingTimeInterval(10)
-        while status == "PENDING", Date() < deadline {
-            let answer = try await connection.send(.get, "\(base)/transactions/\(held)")
-            status = ((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["status"] as? [String: Any])?["code"] as? String ?? "?"
-            if status == "PENDING" { try await Task.sleep(for: .milliseconds(200)) }
+        let restarted = try await ServerProcessTests.withServer(arguments: arguments, environment: environment, directory: directory) { server in
+            let connection = try await Connection.open(port: server.port, token: token)
+            var status = "PENDING"
+            let deadline = Date().addingTimeInterval(10)
+            while status == "PENDING", Date() < deadline {
+                let answer = try await connection.send(.get, "\(base)/transactions/\(held)")
+                status = ((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["status"] as? [String: Any])?["code"] as? String ?? "?"
+                if status == "PENDING" { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(status == "CANCELED")
+            let alice = try await connection.send(.get, "\(base)/accounts/alias/@alice/balances")
+            let balance = ((try JSONSerialization.jsonObject(with: alice.body) as? [String: Any])?["items"] as? [[String: Any]])?.first
+            #expect(balance?["available"] as? String == "10.00")
+            #expect(balance?["onHold"] as? String == "0.00")
+            try? await connection.client.shutdown()
         }
-        #expect(status == "CANCELED")
-        let alice = try await connection.send(.get, "\(base)/accounts/alias/@alice/balances")
-        let balance = ((try JSONSerialization.jsonObject(with: alice.body) as? [String: Any])?["items"] as? [[String: Any]])?.first
-        #expect(balance?["available"] as? String == "10.00")
-        #expect(balance?["onHold"] as? String == "0.00")
-        try? await connection.client.shutdown()
+        #expect(restarted.status == .exited(0))
     }
 }
