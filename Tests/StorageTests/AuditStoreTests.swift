@@ -87,6 +87,55 @@ struct AuditStoreTests {
         }
     }
 
+    /// Inserts `record` as it is, past the appender, as a buggy or hostile writer would.
+    static func insertAsIs(_ record: AuditRecord, _ executor: any SQLExecutor) async throws {
+        try await executor.execute(
+            """
+            INSERT INTO audit_events (seq, recorded_at, actor_kind, actor_id, actor_address, action, resource, outcome, request_id,
+            summary, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            """,
+            [
+                .int(record.seq), .int(record.time.microsecondsSinceEpoch), .text(record.actorKind), .text(record.actorID),
+                record.actorAddress.map(SQLValue.text) ?? .null, .text(record.action), .text(record.resource), .text(record.outcome),
+                .text(record.requestID), .text(record.summary), .text(record.prevHash), .text(record.hash),
+            ]
+        )
+    }
+
+    /// The database refuses a record that does not extend the chain, even one correctly
+    /// hashed and inserted past the appender: linked to the wrong record or to none, placed
+    /// past a gap, or a second record at a taken seq (a fork). The one that does extend the
+    /// head goes in, so the refusals are about the link and nothing else.
+    @Test(arguments: TestBackend.available)
+    func theDatabaseRefusesARecordThatDoesNotExtendTheChain(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { persistence, _ in
+            try await persistence.write { work in
+                work.record(Self.event("thing.create", 1))
+                work.record(Self.event("thing.create", 2))
+            }
+            let head = try #require(try await persistence.audit.head())
+            let first = try #require(try await persistence.audit.record(seq: 1))
+            func after(_ seq: Int64, linkedTo hash: String) -> AuditRecord {
+                AuditChain.extend(AuditChainHead(seq: seq - 1, hash: hash), with: [Self.event("thing.forge", 9)], at: first.time)[0]
+            }
+            let unlinked = [
+                after(3, linkedTo: first.hash),
+                after(3, linkedTo: String(repeating: "f", count: 64)),
+                after(4, linkedTo: head.hash),
+                after(2, linkedTo: first.hash),
+            ]
+            for record in unlinked {
+                await #expect(throws: (any Error).self, "seq \(record.seq) after \(record.prevHash.prefix(8))") {
+                    try await persistence.database.transaction { try await Self.insertAsIs(record, $0) }
+                }
+            }
+            let linked = after(3, linkedTo: head.hash)
+            try await persistence.database.transaction { try await Self.insertAsIs(linked, $0) }
+            guard case .valid(let count, _) = try await Self.verify(persistence) else { Issue.record("chain broken"); return }
+            #expect(count == 3)
+        }
+    }
+
     /// Neither the service role nor anyone else gets past the triggers: SQLite aborts,
     /// PostgreSQL refuses UPDATE, DELETE and TRUNCATE (the service role lacks the grants
     /// too, and holds exactly SELECT and INSERT).

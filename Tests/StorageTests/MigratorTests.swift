@@ -1,5 +1,7 @@
+import Audit
 import Foundation
-import Storage
+@testable import Storage
+import StrongroomKernel
 import StrongroomTestSupport
 import Testing
 
@@ -60,6 +62,30 @@ struct MigratorTests {
             await #expect(throws: StorageError.self) {
                 try await Migrator().migrate(owners[0], serviceRole: nil, logger: Self.logger)
             }
+        }
+    }
+
+    /// Migration 5 replaces the hash columns' unique indexes with a trigger (on SQLite by
+    /// rebuilding the table): a chain written before it keeps every record, verifies, and
+    /// takes appends after it, and the rebuilt table still refuses updates.
+    @Test(arguments: TestBackend.available)
+    func anAuditChainWrittenBeforeTheLinkMigrationSurvivesIt(backend: TestBackend) async throws {
+        try await TestDatabase.withOwners(backend) { owners in
+            let owner = owners[0]
+            try await Migrator(migrations: Schema.migrations.filter { $0.version < 5 }).migrate(owner, serviceRole: nil, logger: Self.logger)
+            let events = (1...3).map { n in
+                AuditEvent(action: "thing.create", resource: "thing:\(n)", outcome: .success,
+                           actor: AuditActor(kind: .user, id: "u\(n)", sourceAddress: n == 2 ? nil : "127.0.0.1"), requestID: "r\(n)")
+            }
+            let before = try await owner.transaction { try await AuditRecords(executor: $0).append(events, at: Timestamp(microsecondsSinceEpoch: 1_000_000)) }
+
+            #expect(try await Migrator().migrate(owner, serviceRole: nil, logger: Self.logger) == [5])
+            #expect(try await AuditRecords(executor: owner.direct).records(after: 0, limit: 10) == before)
+            let after = try await owner.transaction { try await AuditRecords(executor: $0).append(events, at: Timestamp(microsecondsSinceEpoch: 2_000_000)) }
+            var verifier = AuditChainVerifier()
+            #expect(try await AuditRecords(executor: owner.direct).records(after: 0, limit: 10).allSatisfy { verifier.consume($0) })
+            #expect(verifier.finish() == .valid(records: 6, head: AuditChainHead(seq: 6, hash: after[2].hash)))
+            await #expect(throws: (any Error).self) { try await owner.direct.execute("UPDATE audit_events SET outcome = 'failure'") }
         }
     }
 }

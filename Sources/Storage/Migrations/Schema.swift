@@ -57,5 +57,6 @@ enum Schema {
         LedgerSchema.migration,
         AuditSchema.migration,
         IdentityAccessSchema.migration,
+        AuditChainLinkSchema.migration,
     ]
 }

@@ -2,7 +2,8 @@ import Audit
 import StrongroomKernel
 
 /// The audit chain's table: appended to inside a unit of work (never updated, never
-/// deleted: the grants and triggers of migration 3 refuse both), read in `seq` order.
+/// deleted: the grants and triggers of migration 3 refuse both; migration 5's trigger refuses
+/// a record that does not link to its predecessor), read in `seq` order.
 public struct AuditRecords: Sendable {
     /// Names Strongroom's chain lock among PostgreSQL advisory locks ("AUDIT").
     static let chainLockKey: Int64 = 0x41_5544_4954

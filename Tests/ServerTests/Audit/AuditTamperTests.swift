@@ -45,7 +45,7 @@ struct AuditTamperTests {
             )], at: Timestamp(microsecondsSinceEpoch: 1))[0]
             try await owner.execute("UPDATE audit_events SET seq = seq + 1000000 WHERE seq > 4")
             try await owner.execute("UPDATE audit_events SET seq = seq - 999999 WHERE seq > 1000000")
-            // `prev_hash` is unique, so the renumbered record must be relinked to the forgery first.
+            // A careful forger relinks the renumbered record to the forgery; its own hash still tells.
             try await owner.execute("UPDATE audit_events SET prev_hash = $1 WHERE seq = 6", [.text(forged.hash)])
             try await owner.execute(
                 """
