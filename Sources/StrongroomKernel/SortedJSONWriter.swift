@@ -89,6 +89,20 @@ public struct SortedJSONWriter {
         member(name, value)
     }
 
+    /// `"name":` and the value's own rendering.
+    @inlinable
+    public mutating func member(_ name: StaticString, _ value: some SortedJSONWritable) {
+        key(name)
+        value.write(to: &self)
+    }
+
+    /// `"name":` and the value's own rendering, or nothing when `value` is nil.
+    @inlinable
+    public mutating func member(_ name: StaticString, ifPresent value: (some SortedJSONWritable)?) {
+        guard let value else { return }
+        member(name, value)
+    }
+
     public mutating func member(_ name: StaticString, _ value: Int64) {
         key(name)
         integer(value)

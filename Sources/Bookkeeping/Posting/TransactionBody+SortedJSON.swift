@@ -11,14 +11,10 @@ extension TransactionBody: SortedJSONWritable {
         json.member("chartOfAccountsGroupName", ifPresent: chartOfAccountsGroupName)
         json.member("code", ifPresent: code)
         json.member("description", ifPresent: description)
-        if let metadata {
-            json.key("metadata")
-            metadata.write(to: &json)
-        }
+        json.member("metadata", ifPresent: metadata)
         if let pending { json.member("pending", pending) }
         json.member("pendingExpiresAt", ifPresent: pendingExpiresAt)
-        json.key("send")
-        send.write(to: &json)
+        json.member("send", send)
         json.endObject()
     }
 }
@@ -27,14 +23,8 @@ extension TransactionBody.Send: SortedJSONWritable {
     public func write(to json: inout SortedJSONWriter) {
         json.beginObject()
         json.member("asset", asset)
-        if let distribute {
-            json.key("distribute")
-            distribute.write(to: &json)
-        }
-        if let source {
-            json.key("source")
-            source.write(to: &json)
-        }
+        json.member("distribute", ifPresent: distribute)
+        json.member("source", ifPresent: source)
         json.member("value", value)
         json.endObject()
     }
@@ -43,8 +33,7 @@ extension TransactionBody.Send: SortedJSONWritable {
 extension TransactionBody.Source: SortedJSONWritable {
     public func write(to json: inout SortedJSONWriter) {
         json.beginObject()
-        json.key("from")
-        from.write(to: &json)
+        json.member("from", from)
         json.endObject()
     }
 }
@@ -52,8 +41,7 @@ extension TransactionBody.Source: SortedJSONWritable {
 extension TransactionBody.Distribute: SortedJSONWritable {
     public func write(to json: inout SortedJSONWriter) {
         json.beginObject()
-        json.key("to")
-        to.write(to: &json)
+        json.member("to", to)
         json.endObject()
     }
 }
@@ -62,22 +50,13 @@ extension TransactionBody.Leg: SortedJSONWritable {
     public func write(to json: inout SortedJSONWriter) {
         json.beginObject()
         json.member("accountAlias", accountAlias)
-        if let amount {
-            json.key("amount")
-            amount.write(to: &json)
-        }
+        json.member("amount", ifPresent: amount)
         json.member("balanceKey", ifPresent: balanceKey)
         json.member("chartOfAccounts", ifPresent: chartOfAccounts)
         json.member("description", ifPresent: description)
-        if let metadata {
-            json.key("metadata")
-            metadata.write(to: &json)
-        }
+        json.member("metadata", ifPresent: metadata)
         json.member("remaining", ifPresent: remaining)
-        if let share {
-            json.key("share")
-            share.write(to: &json)
-        }
+        json.member("share", ifPresent: share)
         json.endObject()
     }
 }

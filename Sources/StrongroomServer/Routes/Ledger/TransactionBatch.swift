@@ -45,8 +45,7 @@ struct TransactionBatchRequest: StrictDecodable, Encodable, SortedJSONWritable, 
     func write(to json: inout SortedJSONWriter) {
         json.beginObject()
         json.member("atomic", atomic)
-        json.key("transactions")
-        transactions.write(to: &json)
+        json.member("transactions", transactions)
         json.endObject()
     }
 }
@@ -141,8 +140,7 @@ struct TransactionBatchAnswer: Encodable, SortedJSONWritable {
         json.beginObject()
         json.member("created", Int64(created))
         json.member("failed", Int64(failed))
-        json.key("items")
-        items.write(to: &json)
+        json.member("items", items)
         json.endObject()
     }
 }
@@ -150,17 +148,11 @@ struct TransactionBatchAnswer: Encodable, SortedJSONWritable {
 extension TransactionBatchAnswer.Item: SortedJSONWritable {
     func write(to json: inout SortedJSONWriter) {
         json.beginObject()
-        if let error {
-            json.key("error")
-            error.write(to: &json)
-        }
+        json.member("error", ifPresent: error)
         json.member("id", ifPresent: id)
         json.member("index", Int64(index))
         json.member("status", Int64(status))
-        if let transaction {
-            json.key("transaction")
-            transaction.write(to: &json)
-        }
+        json.member("transaction", ifPresent: transaction)
         json.endObject()
     }
 }
@@ -169,10 +161,7 @@ extension TransactionBatchAnswer.ItemError: SortedJSONWritable {
     func write(to json: inout SortedJSONWriter) {
         json.beginObject()
         json.member("code", code)
-        if let fields {
-            json.key("fields")
-            fields.write(to: &json)
-        }
+        json.member("fields", ifPresent: fields)
         json.member("message", message)
         json.endObject()
     }
