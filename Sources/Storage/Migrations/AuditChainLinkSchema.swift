@@ -18,7 +18,11 @@ import Audit
 /// takes time in proportion to the chain's length.
 enum AuditChainLinkSchema {
     static let refusal = "audit records must extend the chain"
-    static let genesisHash = AuditChainHead.genesis.hash
+    /// The `hash` a new record's `prev_hash` must equal, in both dialects' SQL.
+    static let predecessorHash = """
+        CASE WHEN NEW.seq = 1 THEN '\(AuditChainHead.genesis.hash)'
+        ELSE (SELECT hash FROM audit_events WHERE seq = NEW.seq - 1) END
+        """
 
     static let migration = Migration(
         version: 5,
@@ -31,10 +35,7 @@ enum AuditChainLinkSchema {
                 """
                 CREATE FUNCTION audit_refuse_unlinked() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF NEW.prev_hash IS DISTINCT FROM (
-                        CASE WHEN NEW.seq = 1 THEN '\(genesisHash)'
-                        ELSE (SELECT hash FROM audit_events WHERE seq = NEW.seq - 1) END
-                    ) THEN
+                    IF NEW.prev_hash IS DISTINCT FROM (\(predecessorHash)) THEN
                         RAISE EXCEPTION '\(refusal): seq % does not follow its predecessor', NEW.seq
                             USING ERRCODE = 'integrity_constraint_violation';
                     END IF;
@@ -87,10 +88,7 @@ enum AuditChainLinkSchema {
                 """,
                 """
                 CREATE TRIGGER audit_events_linked BEFORE INSERT ON audit_events
-                WHEN NEW.prev_hash IS NOT (
-                    CASE WHEN NEW.seq = 1 THEN '\(genesisHash)'
-                    ELSE (SELECT hash FROM audit_events WHERE seq = NEW.seq - 1) END
-                )
+                WHEN NEW.prev_hash IS NOT (\(predecessorHash))
                 BEGIN SELECT RAISE(ABORT, '\(refusal)'); END
                 """,
             ],
