@@ -3,15 +3,15 @@ import Foundation
 import Testing
 
 /// The SQLite connection the backend drives through SQLite's C API: values round-trip
-/// exactly, a reused (cached) statement answers for its new binds, and a failed statement
-/// leaves it usable.
+/// exactly, a reused (cached) statement answers for its new binds, the cache keeps the most
+/// recently used statements, and a failed statement leaves it usable.
 @Suite("SQLite connection handle")
 struct SQLiteHandleTests {
-    private static func withHandle(_ body: (SQLiteHandle) throws -> Void) throws {
+    private static func withHandle(statementCapacity: Int = SQLiteHandle.cachedStatements, _ body: (SQLiteHandle) throws -> Void) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strongroom-handle-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let handle = try SQLiteHandle.open(path: directory.appendingPathComponent("h.sqlite").path)
+        let handle = try SQLiteHandle.open(path: directory.appendingPathComponent("h.sqlite").path, statementCapacity: statementCapacity)
         defer { handle.close() }
         try body(handle)
     }
@@ -75,6 +75,31 @@ struct SQLiteHandleTests {
             }
             let row = try #require(try handle.query("SELECT 3 AS n", []).first)
             #expect(try row.int("n") == 3)
+        }
+    }
+
+    /// A full cache finalizes the statement that ran longest ago and keeps the rest, so a
+    /// flush's usual shapes stay prepared however many rare ones pass through.
+    @Test func aFullCacheEvictsTheLeastRecentlyUsedStatement() throws {
+        try Self.withHandle(statementCapacity: 3) { handle in
+            func run(_ number: Int) throws {
+                let row = try #require(try handle.query("SELECT \(number) AS n", []).first)
+                #expect(try row.int("n") == Int64(number))
+            }
+            try run(1)
+            try run(2)
+            try run(3)
+            #expect(handle.statementsPrepared == 3)
+            try run(1)
+            #expect(handle.statementsPrepared == 3, "a hit prepares nothing, and makes 1 the most recent")
+            try run(4)
+            #expect(handle.statementsPrepared == 4)
+            try run(1)
+            try run(3)
+            try run(4)
+            #expect(handle.statementsPrepared == 4, "only 2, the least recently used, made room for 4")
+            try run(2)
+            #expect(handle.statementsPrepared == 5)
         }
     }
 

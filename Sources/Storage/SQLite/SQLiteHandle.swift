@@ -15,17 +15,21 @@ import VaporCSQLite
 /// lock, which also guards the statement cache.
 final class SQLiteHandle: Sendable {
     /// The most prepared statements one connection keeps. The stores' statements are a few
-    /// dozen, and bulk inserts one more per row count; past this the cache starts over.
-    static let cachedStatements = 256
+    /// dozen, but a bulk statement has one shape per row count, and a group commit's flush
+    /// sizes vary: the writer meets several hundred shapes. Past the bound the least
+    /// recently used statement is finalized, so the shapes of the usual flush sizes stay
+    /// prepared (docs/PERFORMANCE.md, "the statement cache keeps the most recently used").
+    static let cachedStatements = 512
 
     private let state: Mutex<State>
 
-    private init(connection: sending OpaquePointer) {
-        self.state = Mutex(State(connection: connection))
+    private init(connection: sending OpaquePointer, statementCapacity: Int) {
+        self.state = Mutex(State(connection: connection, capacity: statementCapacity))
     }
 
     /// Opens (creating if need be) the database file at `path`.
-    static func open(path: String) throws -> SQLiteHandle {
+    static func open(path: String, statementCapacity: Int = cachedStatements) throws -> SQLiteHandle {
+        precondition(statementCapacity >= 1)
         _ = initialized
         var connection: OpaquePointer?
         let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -35,7 +39,7 @@ final class SQLiteHandle: Sendable {
             sqlite_nio_sqlite3_close(connection)
             throw SQLiteFailure(code: code, message: message)
         }
-        return SQLiteHandle(connection: connection)
+        return SQLiteHandle(connection: connection, statementCapacity: statementCapacity)
     }
 
     /// The connection's message for its last failed call.
@@ -65,6 +69,11 @@ final class SQLiteHandle: Sendable {
         }
     }
 
+    /// How many statements this connection has prepared (cache misses) since it opened.
+    var statementsPrepared: Int {
+        state.withLock { $0.preparations }
+    }
+
     /// Finalizes the statements and closes the connection; later queries fail.
     func close() {
         state.withLock { $0.close() }
@@ -80,9 +89,25 @@ final class SQLiteHandle: Sendable {
         let columnCount: Int
     }
 
+    private struct Cached {
+        let prepared: Prepared
+        /// `State.uses` when the statement last ran: the eviction order.
+        var lastUse: UInt64
+    }
+
     private struct State: ~Copyable {
         var connection: OpaquePointer?
-        var statements: [String: Prepared] = [:]
+        let capacity: Int
+        var statements: [String: Cached] = [:]
+        /// Statements run so far: the clock of the cache's recency.
+        var uses: UInt64 = 0
+        /// Statements prepared so far.
+        var preparations = 0
+
+        init(connection: OpaquePointer, capacity: Int) {
+            self.connection = connection
+            self.capacity = capacity
+        }
 
         mutating func run(_ sql: String, _ binds: [SQLValue]) throws -> [SQLRow] {
             let prepared = try prepare(sql)
@@ -108,11 +133,16 @@ final class SQLiteHandle: Sendable {
             }
         }
 
-        /// The statement for `sql`, prepared once and then reused.
+        /// The statement for `sql`, prepared once and then reused while it stays among the
+        /// `capacity` most recently used.
         private mutating func prepare(_ sql: String) throws -> Prepared {
-            if let prepared = statements[sql] { return prepared }
+            uses += 1
+            if let index = statements.index(forKey: sql) {
+                statements.values[index].lastUse = uses
+                return statements.values[index].prepared
+            }
             guard let connection else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed") }
-            if statements.count >= SQLiteHandle.cachedStatements { finalizeAll() }
+            if statements.count >= capacity { evictLeastRecentlyUsed() }
             var statement: OpaquePointer?
             let text = SQLiteExecutor.rewritePlaceholders(sql)
             let code = sqlite_nio_sqlite3_prepare_v3(connection, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
@@ -122,8 +152,17 @@ final class SQLiteHandle: Sendable {
             let count = sqlite_nio_sqlite3_column_count(statement)
             let names = (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
             let prepared = Prepared(statement: statement, columns: SQLColumns(names), columnCount: Int(count))
-            statements[sql] = prepared
+            statements[sql] = Cached(prepared: prepared, lastUse: uses)
+            preparations += 1
             return prepared
+        }
+
+        /// Finalizes the statement that ran longest ago. A scan of the cache, paid only by a
+        /// miss when it is full.
+        private mutating func evictLeastRecentlyUsed() {
+            guard let oldest = statements.min(by: { $0.value.lastUse < $1.value.lastUse }) else { return }
+            sqlite_nio_sqlite3_finalize(oldest.value.prepared.statement)
+            statements.removeValue(forKey: oldest.key)
         }
 
         private static func bind(_ value: SQLValue, at index: Int32, to statement: OpaquePointer) -> Int32 {
@@ -185,7 +224,7 @@ final class SQLiteHandle: Sendable {
         }
 
         private mutating func finalizeAll() {
-            for prepared in statements.values { sqlite_nio_sqlite3_finalize(prepared.statement) }
+            for cached in statements.values { sqlite_nio_sqlite3_finalize(cached.prepared.statement) }
             statements.removeAll()
         }
 
