@@ -11,6 +11,10 @@ struct PostgresExecutor: SQLExecutor {
     var dialect: SQLDialect { .postgres }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await run(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(binds)))
+    }
+
+    private func run(_ query: PostgresQuery) async throws -> [SQLRow] {
         // PostgresNIO (1.33) writes a query to its channel without a write promise: a query
         // written to a connection the server has already closed (a database restart in the
         // middle of a transaction) is never answered. So fail it here when the connection is
@@ -22,7 +26,7 @@ struct PostgresExecutor: SQLExecutor {
         try await withTaskExecutorPreference(EventLoopTaskExecutor(loop: connection.eventLoop)) {
             guard !connection.isClosed else { throw StorageError.unavailable("the database closed the connection") }
             do {
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(binds)), logger: logger)
+                let rows = try await connection.query(query, logger: logger)
                 var result: [SQLRow] = []
                 var columns: SQLColumns?
                 for try await row in rows {
@@ -35,6 +39,40 @@ struct PostgresExecutor: SQLExecutor {
                 throw PostgresErrors.translate(error)
             }
         }
+    }
+
+    /// One statement whatever the number of rows: each column bound as one array and the
+    /// rows selected with `unnest`, so the text (and PostgreSQL's parse and plan of it) does
+    /// not grow with the rows, as a multi-row VALUES list's hundreds of parameters do. A
+    /// column that is NULL in every row is selected as a NULL literal. (`rowsPerStatement`
+    /// bounds SQLite's bind count; arrays have no such bound.)
+    func insert(into table: String, columns: String, values: [SQLValue], rowsPerStatement: Int) async throws {
+        let names = SQLBulk.columnNames(columns)
+        precondition(!names.isEmpty && values.count % names.count == 0)
+        var bindings = PostgresBindings(capacity: names.count)
+        var selected: [String] = []
+        var unnested: [String] = []
+        var aliases: [String] = []
+        for column in names.indices {
+            switch PostgresColumnArray.content(of: values, column: column, columnCount: names.count) {
+            case .allNull:
+                selected.append("NULL")
+            case .array(let element):
+                let array = PostgresColumnArray(values, column: column, columnCount: names.count, element: element)
+                try bindings.append(array)
+                unnested.append("$\(bindings.count)::\(array.sqlType)")
+                aliases.append("c\(column)")
+                selected.append("u.c\(column)")
+            case nil:
+                // Mixed kinds in one column: no array type holds them.
+                return try await insertValues(into: table, columns: columns, values: values, rowsPerStatement: rowsPerStatement)
+            }
+        }
+        let sql = """
+            INSERT INTO \(table) (\(columns)) SELECT \(selected.joined(separator: ", ")) \
+            FROM unnest(\(unnested.joined(separator: ", "))) AS u(\(aliases.joined(separator: ", ")))
+            """
+        _ = try await run(PostgresQuery(unsafeSQL: sql, binds: bindings))
     }
 
     static func bindings(_ values: [SQLValue]) -> PostgresBindings {

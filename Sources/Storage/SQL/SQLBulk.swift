@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Statements over many values, each kept under both backends' bind limits (SQLite's
@@ -34,6 +35,11 @@ enum SQLBulk {
 
     private static let shapes = Mutex<[Shape: String]>([:])
 
+    /// The names in a comma-separated column list, trimmed.
+    static func columnNames(_ columns: String) -> [String] {
+        columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
     /// `items` in consecutive runs of at most `size`.
     static func runs<T>(_ items: [T], of size: Int) -> [ArraySlice<T>] {
         precondition(size > 0)
@@ -42,16 +48,22 @@ enum SQLBulk {
 }
 
 extension SQLExecutor {
-    /// Inserts `rows` with multi-row INSERTs of at most `rowsPerStatement` rows (by default as
-    /// many as `SQLBulk.maxBinds` allows).
+    /// Inserts `rows`, each given by `values` as `columnCount` values in the order of
+    /// `columns`: through the backend's `insert(into:columns:values:rowsPerStatement:)`,
+    /// where SQLite writes multi-row INSERTs of at most `rowsPerStatement` rows (by default
+    /// as many as `SQLBulk.maxBinds` allows) and PostgreSQL one statement of arrays.
     func insertRows<Row>(
         into table: String, columns: String, columnCount: Int, _ rows: [Row], rowsPerStatement: Int? = nil,
         values: (Row) throws -> [SQLValue]
     ) async throws {
-        for run in SQLBulk.runs(rows, of: rowsPerStatement ?? SQLBulk.maxBinds / columnCount) {
-            try await execute(
-                "INSERT INTO \(table) (\(columns)) VALUES \(SQLBulk.rows(run.count, columns: columnCount))", try run.flatMap(values)
-            )
+        guard !rows.isEmpty else { return }
+        var flat: [SQLValue] = []
+        flat.reserveCapacity(rows.count * columnCount)
+        for row in rows {
+            let rowValues = try values(row)
+            precondition(rowValues.count == columnCount, "a row of \(table) has \(rowValues.count) values for \(columnCount) columns")
+            flat += rowValues
         }
+        try await insert(into: table, columns: columns, values: flat, rowsPerStatement: rowsPerStatement ?? SQLBulk.maxBinds / columnCount)
     }
 }
