@@ -46,26 +46,26 @@ struct PostgresExecutor: SQLExecutor {
     /// not grow with the rows, as a multi-row VALUES list's hundreds of parameters do. A
     /// column that is NULL in every row is selected as a NULL literal. (`rowsPerStatement`
     /// bounds SQLite's bind count; arrays have no such bound.)
-    func insert(into table: String, columns: String, values: [SQLValue], rowsPerStatement: Int) async throws {
-        let names = SQLBulk.columnNames(columns)
-        precondition(!names.isEmpty && values.count % names.count == 0)
-        var bindings = PostgresBindings(capacity: names.count)
+    func insert(into table: String, columns: String, columnCount: Int, values: [SQLValue], rowsPerStatement: Int) async throws {
+        var bindings = PostgresBindings(capacity: columnCount)
         var selected: [String] = []
         var unnested: [String] = []
         var aliases: [String] = []
-        for column in names.indices {
-            switch PostgresColumnArray.content(of: values, column: column, columnCount: names.count) {
+        for column in 0..<columnCount {
+            switch PostgresColumnArray.content(of: values, column: column, columnCount: columnCount) {
             case .allNull:
                 selected.append("NULL")
             case .array(let element):
-                let array = PostgresColumnArray(values, column: column, columnCount: names.count, element: element)
+                let array = PostgresColumnArray(values, column: column, columnCount: columnCount, element: element)
                 try bindings.append(array)
                 unnested.append("$\(bindings.count)::\(array.sqlType)")
                 aliases.append("c\(column)")
                 selected.append("u.c\(column)")
             case nil:
                 // Mixed kinds in one column: no array type holds them.
-                return try await insertValues(into: table, columns: columns, values: values, rowsPerStatement: rowsPerStatement)
+                return try await insertValues(
+                    into: table, columns: columns, columnCount: columnCount, values: values, rowsPerStatement: rowsPerStatement
+                )
             }
         }
         let sql = """

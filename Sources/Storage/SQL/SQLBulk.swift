@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 /// Statements over many values, each kept under both backends' bind limits (SQLite's
@@ -35,11 +34,6 @@ enum SQLBulk {
 
     private static let shapes = Mutex<[Shape: String]>([:])
 
-    /// The names in a comma-separated column list, trimmed.
-    static func columnNames(_ columns: String) -> [String] {
-        columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-    }
-
     /// `items` in consecutive runs of at most `size`.
     static func runs<T>(_ items: [T], of size: Int) -> [ArraySlice<T>] {
         precondition(size > 0)
@@ -49,7 +43,7 @@ enum SQLBulk {
 
 extension SQLExecutor {
     /// Inserts `rows`, each given by `values` as `columnCount` values in the order of
-    /// `columns`: through the backend's `insert(into:columns:values:rowsPerStatement:)`,
+    /// `columns`: through the backend's `insert(into:columns:columnCount:values:rowsPerStatement:)`,
     /// where SQLite writes multi-row INSERTs of at most `rowsPerStatement` rows (by default
     /// as many as `SQLBulk.maxBinds` allows) and PostgreSQL one statement of arrays.
     func insertRows<Row>(
@@ -57,6 +51,8 @@ extension SQLExecutor {
         values: (Row) throws -> [SQLValue]
     ) async throws {
         guard !rows.isEmpty else { return }
+        let rowsPerStatement = rowsPerStatement ?? SQLBulk.maxBinds / columnCount
+        precondition(columnCount > 0 && rowsPerStatement > 0)
         var flat: [SQLValue] = []
         flat.reserveCapacity(rows.count * columnCount)
         for row in rows {
@@ -64,6 +60,6 @@ extension SQLExecutor {
             precondition(rowValues.count == columnCount, "a row of \(table) has \(rowValues.count) values for \(columnCount) columns")
             flat += rowValues
         }
-        try await insert(into: table, columns: columns, values: flat, rowsPerStatement: rowsPerStatement ?? SQLBulk.maxBinds / columnCount)
+        try await insert(into: table, columns: columns, columnCount: columnCount, values: flat, rowsPerStatement: rowsPerStatement)
     }
 }

@@ -7,22 +7,20 @@ public protocol SQLExecutor: Sendable {
     var dialect: SQLDialect { get }
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
 
-    /// Inserts rows into `table`: `values` holds them one after the other, one value per
-    /// name in `columns` (comma-separated), in that order. By default multi-row INSERTs of
-    /// at most `rowsPerStatement` rows; a backend with a cheaper form for many rows has its
-    /// own.
-    func insert(into table: String, columns: String, values: [SQLValue], rowsPerStatement: Int) async throws
+    /// Inserts rows into `table`: `values` holds them one after the other, `columnCount`
+    /// values each, in the order of `columns` (comma-separated). By default multi-row
+    /// INSERTs of at most `rowsPerStatement` rows; a backend with a cheaper form for many
+    /// rows has its own. Called through `insertRows`, which checks the counts.
+    func insert(into table: String, columns: String, columnCount: Int, values: [SQLValue], rowsPerStatement: Int) async throws
 }
 
 extension SQLExecutor {
-    public func insert(into table: String, columns: String, values: [SQLValue], rowsPerStatement: Int) async throws {
-        try await insertValues(into: table, columns: columns, values: values, rowsPerStatement: rowsPerStatement)
+    public func insert(into table: String, columns: String, columnCount: Int, values: [SQLValue], rowsPerStatement: Int) async throws {
+        try await insertValues(into: table, columns: columns, columnCount: columnCount, values: values, rowsPerStatement: rowsPerStatement)
     }
 
     /// `INSERT … VALUES (…), (…)` in runs of at most `rowsPerStatement` rows.
-    func insertValues(into table: String, columns: String, values: [SQLValue], rowsPerStatement: Int) async throws {
-        let columnCount = SQLBulk.columnNames(columns).count
-        precondition(columnCount > 0 && values.count % columnCount == 0 && rowsPerStatement > 0)
+    func insertValues(into table: String, columns: String, columnCount: Int, values: [SQLValue], rowsPerStatement: Int) async throws {
         for start in stride(from: 0, to: values.count, by: rowsPerStatement * columnCount) {
             let run = values[start..<min(start + rowsPerStatement * columnCount, values.count)]
             try await execute(
