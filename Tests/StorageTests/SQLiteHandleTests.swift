@@ -103,6 +103,24 @@ struct SQLiteHandleTests {
         }
     }
 
+    /// A statement past `SQLBulk.maxBinds` parameters runs, and is finalized instead of kept:
+    /// it would hold several times a common statement's memory in the cache.
+    @Test func aStatementOfManyParametersRunsAndIsNotKept() throws {
+        try Self.withHandle { handle in
+            let last = SQLBulk.maxBinds + 1
+            let sql = "SELECT $1 AS first, $\(last) AS last"
+            let binds = (1...last).map { SQLValue.int(Int64($0)) }
+            for run in 1...2 {
+                let row = try #require(try handle.query(sql, binds).first)
+                #expect(try row.int("first") == 1 && row.int("last") == Int64(last))
+                #expect(handle.statementsPrepared == run)
+            }
+            _ = try handle.query("SELECT $\(SQLBulk.maxBinds) AS n", Array(binds.prefix(SQLBulk.maxBinds)))
+            _ = try handle.query("SELECT $\(SQLBulk.maxBinds) AS n", Array(binds.prefix(SQLBulk.maxBinds)))
+            #expect(handle.statementsPrepared == 3, "a statement within the bound is kept")
+        }
+    }
+
     @Test func aClosedConnectionRefusesStatements() throws {
         try Self.withHandle { handle in
             _ = try handle.query("SELECT 1 AS n", [])

@@ -87,6 +87,8 @@ final class SQLiteHandle: Sendable {
         let statement: OpaquePointer
         let columns: SQLColumns
         let columnCount: Int
+        /// Kept in the cache after it runs; otherwise finalized then.
+        let isCached: Bool
     }
 
     private struct Cached {
@@ -113,8 +115,12 @@ final class SQLiteHandle: Sendable {
             let prepared = try prepare(sql)
             let statement = prepared.statement
             defer {
-                sqlite_nio_sqlite3_reset(statement)
-                sqlite_nio_sqlite3_clear_bindings(statement)
+                if prepared.isCached {
+                    sqlite_nio_sqlite3_reset(statement)
+                    sqlite_nio_sqlite3_clear_bindings(statement)
+                } else {
+                    sqlite_nio_sqlite3_finalize(statement)
+                }
             }
             for (offset, value) in binds.enumerated() {
                 try check(Self.bind(value, at: Int32(offset + 1), to: statement))
@@ -134,7 +140,10 @@ final class SQLiteHandle: Sendable {
         }
 
         /// The statement for `sql`, prepared once and then reused while it stays among the
-        /// `capacity` most recently used.
+        /// `capacity` most recently used. A statement of more than `SQLBulk.maxBinds`
+        /// parameters (the audit chain's 500-record INSERT, about 750 KB of SQLite's memory
+        /// where the stores' bulk statements take at most about 110 KB) is rare and not kept,
+        /// so the cache's memory stays bounded by the common shapes.
         private mutating func prepare(_ sql: String) throws -> Prepared {
             uses += 1
             if let index = statements.index(forKey: sql) {
@@ -142,7 +151,6 @@ final class SQLiteHandle: Sendable {
                 return statements.values[index].prepared
             }
             guard let connection else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed") }
-            if statements.count >= capacity { evictLeastRecentlyUsed() }
             var statement: OpaquePointer?
             let text = SQLiteExecutor.rewritePlaceholders(sql)
             let code = sqlite_nio_sqlite3_prepare_v3(connection, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
@@ -151,8 +159,12 @@ final class SQLiteHandle: Sendable {
             guard let statement else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "empty statement") }
             let count = sqlite_nio_sqlite3_column_count(statement)
             let names = (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
-            let prepared = Prepared(statement: statement, columns: SQLColumns(names), columnCount: Int(count))
-            statements[sql] = Cached(prepared: prepared, lastUse: uses)
+            let isCached = sqlite_nio_sqlite3_bind_parameter_count(statement) <= SQLBulk.maxBinds
+            let prepared = Prepared(statement: statement, columns: SQLColumns(names), columnCount: Int(count), isCached: isCached)
+            if isCached {
+                if statements.count >= capacity { evictLeastRecentlyUsed() }
+                statements[sql] = Cached(prepared: prepared, lastUse: uses)
+            }
             preparations += 1
             return prepared
         }
