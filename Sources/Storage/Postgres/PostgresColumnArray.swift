@@ -10,8 +10,8 @@ struct PostgresColumnArray: PostgresThrowingDynamicTypeEncodable {
     enum Content: Equatable {
         /// Every row is NULL: the statement selects a NULL literal instead of binding.
         case allNull
-        /// An array of this element type (NULLs allowed).
-        case array(PostgresDataType)
+        /// An array of this element type, with or without NULL elements.
+        case array(PostgresDataType, hasNull: Bool)
     }
 
     let psqlType: PostgresDataType
@@ -22,10 +22,13 @@ struct PostgresColumnArray: PostgresThrowingDynamicTypeEncodable {
     /// non-NULL values are not all of one kind (which no store writes).
     static func content(of values: [SQLValue], column: Int, columnCount: Int) -> Content? {
         var kind: PostgresDataType?
+        var hasNull = false
         for value in stride(from: column, to: values.count, by: columnCount).lazy.map({ values[$0] }) {
             let this: PostgresDataType
             switch value {
-            case .null: continue
+            case .null:
+                hasNull = true
+                continue
             case .int: this = .int8
             case .bool: this = .bool
             case .text: this = .text
@@ -34,15 +37,14 @@ struct PostgresColumnArray: PostgresThrowingDynamicTypeEncodable {
             guard kind == nil || kind == this else { return nil }
             kind = this
         }
-        return kind.map(Content.array) ?? .allNull
+        return kind.map { .array($0, hasNull: hasNull) } ?? .allNull
     }
 
-    /// Column `column` of `values` as an array of `element`, which `content(of:…)` answered.
-    init(_ values: [SQLValue], column: Int, columnCount: Int, element: PostgresDataType) {
+    /// Column `column` of `values` as an array of `element`, as `content(of:…)` answered.
+    init(_ values: [SQLValue], column: Int, columnCount: Int, element: PostgresDataType, hasNull: Bool) {
         let rows = values.count / columnCount
         var buffer = ByteBufferAllocator().buffer(capacity: 20 + rows * 16)
         buffer.writeInteger(Int32(1))  // dimensions
-        let hasNull = stride(from: column, to: values.count, by: columnCount).contains { values[$0] == .null }
         buffer.writeInteger(Int32(hasNull ? 1 : 0))
         buffer.writeInteger(element.rawValue)
         buffer.writeInteger(Int32(rows))  // length of the one dimension

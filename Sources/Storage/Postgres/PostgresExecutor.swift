@@ -55,8 +55,8 @@ struct PostgresExecutor: SQLExecutor {
             switch PostgresColumnArray.content(of: values, column: column, columnCount: columnCount) {
             case .allNull:
                 selected.append("NULL")
-            case .array(let element):
-                let array = PostgresColumnArray(values, column: column, columnCount: columnCount, element: element)
+            case .array(let element, let hasNull):
+                let array = PostgresColumnArray(values, column: column, columnCount: columnCount, element: element, hasNull: hasNull)
                 try bindings.append(array)
                 unnested.append("$\(bindings.count)::\(array.sqlType)")
                 aliases.append("c\(column)")

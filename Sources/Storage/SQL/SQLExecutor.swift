@@ -21,8 +21,7 @@ extension SQLExecutor {
 
     /// `INSERT … VALUES (…), (…)` in runs of at most `rowsPerStatement` rows.
     func insertValues(into table: String, columns: String, columnCount: Int, values: [SQLValue], rowsPerStatement: Int) async throws {
-        for start in stride(from: 0, to: values.count, by: rowsPerStatement * columnCount) {
-            let run = values[start..<min(start + rowsPerStatement * columnCount, values.count)]
+        for run in SQLBulk.runs(values, of: rowsPerStatement * columnCount) {
             try await execute(
                 "INSERT INTO \(table) (\(columns)) VALUES \(SQLBulk.rows(run.count / columnCount, columns: columnCount))", Array(run)
             )
