@@ -15,3 +15,12 @@ extension SealPurpose {
     /// The Ed25519 key that signs audit checkpoints, when no key file is given.
     public static let auditCheckpointKey = SealPurpose(rawValue: "audit.checkpoint-key")
 }
+
+extension SealPurpose {
+    /// A stored idempotent response that carries a secret (a client secret, a TOTP secret);
+    /// the record's scope is the context, so a sealed answer does not open on another row.
+    public static let idempotencyResponse = SealPurpose(rawValue: "idempotency.response")
+    /// The key of the HMAC-SHA256 that idempotency keeps of a request's body, so a stored
+    /// digest of a body that held a password cannot be checked against guesses offline.
+    public static let idempotencyRequestDigest = SealPurpose(rawValue: "idempotency.request-digest")
+}

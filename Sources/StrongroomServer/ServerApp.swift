@@ -219,21 +219,23 @@ public enum ServerApp {
             bodyLimit: config.maxBodyBytes, metrics: prepared.metrics.security
         )
         PermissionRoutes.register(on: routes)
+        // One gate for every creating POST, identity's and the ledger's.
+        let gate = IdempotencyGate(persistence: prepared.persistence, clock: prepared.clock, box: prepared.box)
         UserRoutes.register(
-            on: routes, persistence: prepared.persistence, hasher: prepared.hasher, executor: prepared.executor, clock: prepared.clock,
-            bodyLimit: config.maxBodyBytes
+            on: routes, persistence: prepared.persistence, gate: gate, hasher: prepared.hasher, executor: prepared.executor,
+            clock: prepared.clock, bodyLimit: config.maxBodyBytes
         )
-        GroupRoutes.register(on: routes, persistence: prepared.persistence, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
+        GroupRoutes.register(on: routes, persistence: prepared.persistence, gate: gate, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
         ClientRoutes.register(
-            on: routes, persistence: prepared.persistence, clock: prepared.clock, overlapSeconds: config.clientSecretOverlapSeconds,
-            bodyLimit: config.maxBodyBytes
+            on: routes, persistence: prepared.persistence, gate: gate, clock: prepared.clock,
+            overlapSeconds: config.clientSecretOverlapSeconds, bodyLimit: config.maxBodyBytes
         )
-        KeyRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens, box: prepared.box, clock: prepared.clock)
+        KeyRoutes.register(on: routes, gate: gate, tokens: prepared.tokens, box: prepared.box, clock: prepared.clock)
         AuditRoutes.register(on: routes, persistence: prepared.persistence, verification: prepared.auditVerification)
         MetricsRoutes.register(on: routes, metrics: prepared.metrics)
         let ledger = LedgerServices(
-            persistence: prepared.persistence, clock: prepared.clock, bodyLimit: config.maxBodyBytes, groupCommit: config.groupCommit,
-            metrics: prepared.metrics.commit
+            persistence: prepared.persistence, clock: prepared.clock, gate: gate, bodyLimit: config.maxBodyBytes,
+            groupCommit: config.groupCommit, metrics: prepared.metrics.commit
         )
         OnboardingRoutes.register(on: routes, services: ledger)
         BalanceRoutes.register(on: routes, services: ledger)

@@ -10,11 +10,10 @@ import StrongroomKernel
 /// Keys are camelCase (`dataDir`); the environment spells them `STRONGROOM_DATA_DIR` and the
 /// config file `{"dataDir": …}`.
 public enum ConfigurationLoader {
-    /// Keys whose values are secrets: redacted by swift-configuration's access reporting,
-    /// readable from a file through `…_FILE`, and checked against known defaults in production.
-    static let secretKeys: Set<String> = [
-        "databaseUrl", "databaseOwnerUrl", "masterKey", "bootstrapAdminPassword", "auditCheckpointKey",
-    ]
+    /// Keys whose values are secrets (`SecretSetting.all` declares them): redacted by
+    /// swift-configuration's access reporting, readable from a file through `…_FILE`, and
+    /// checked against known defaults and weak values in production.
+    static let secretKeys = Set(SecretSetting.all.map(\.key))
     static let environmentPrefix = "STRONGROOM"
 
     /// - Parameters:

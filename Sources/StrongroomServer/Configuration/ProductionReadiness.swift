@@ -1,4 +1,3 @@
-import Secrets
 import Storage
 import StrongroomKernel
 
@@ -12,19 +11,12 @@ public enum ProductionReadiness {
                 "production needs TLS: give --tls-cert and --tls-key, or --tls-terminated-upstream when a proxy terminates TLS"
             )
         }
-        guard let masterKey = config.masterKey else {
+        guard config.masterKey != nil else {
             throw ConfigurationError("production needs a master key: set STRONGROOM_MASTER_KEY or STRONGROOM_MASTER_KEY_FILE")
         }
-        let secrets: [(String, String?)] = [
-            ("STRONGROOM_MASTER_KEY", masterKey.revealed),
-            ("STRONGROOM_BOOTSTRAP_ADMIN_PASSWORD", config.bootstrapAdminPassword?.revealed),
-            ("the password in --database-url", config.databaseURL.password?.revealed),
-            ("the password in --database-owner-url", config.databaseOwnerURL.password?.revealed),
-        ]
-        for (name, value) in secrets {
-            if let value, KnownDefaultSecrets.contains(value) {
-                throw ConfigurationError("\(name) is a known default or example value; production needs a real secret")
-            }
+        // Every secret setting, from the one list that declares them.
+        for setting in SecretSetting.all {
+            if let refusal = setting.refusal(in: config) { throw ConfigurationError(refusal) }
         }
         guard config.passwordHashCost >= 12 else {
             throw ConfigurationError("production needs passwordHashCost of at least 12")

@@ -1,9 +1,11 @@
 import Crypto
 import Foundation
 import HTTPTypes
+import Bookkeeping
 import Identity
 import Hummingbird
 import NIOCore
+import Secrets
 import Storage
 import StrongroomKernel
 import Synchronization
@@ -19,11 +21,24 @@ extension ErrorCode {
 struct StoredResponse: Sendable {
     let status: HTTPResponse.Status
     let body: Data
+    /// The body carries a secret (a client secret, a TOTP secret) or personal data (a
+    /// username), as the route that made it declares: it is sealed under the master key
+    /// before it is stored, and never cached.
+    var confidential = false
+
+    /// A JSON answer; `confidential` as above.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status, confidential: Bool = false) throws -> StoredResponse {
+        StoredResponse(status: status, body: try JSONResponse.encode(value), confidential: confidential)
+    }
 
     func response(replayed: Bool = false) -> Response {
         var headers: HTTPFields = [:]
         headers[.contentType] = status.code >= 400 ? Problem.contentType : "application/json"
         if replayed { headers[.idempotencyReplayed] = "true" }
+        if confidential {
+            headers[.cacheControl] = "no-store"
+            headers[.pragma] = "no-cache"
+        }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
@@ -34,9 +49,17 @@ struct StoredResponse: Sendable {
 /// ever written, so a crash cannot leave a key stuck. A repeat while the first still runs
 /// in this process answers 409; across processes the second waits on the first's record
 /// and replays it.
+///
+/// What is stored reveals nothing a database reader should not see: the request's digest
+/// is an HMAC under a key derived from the master key (a plain hash of a body holding a
+/// password could be checked against guesses), and a response declared confidential
+/// (`StoredResponse.confidential`) is sealed under the master key, bound to its scope. Ledger
+/// answers carry no secret and stay in clear, so the posting path pays no AES-GCM.
 final class IdempotencyGate: Sendable {
     static let maxTTLSeconds: Int64 = 86_400
     static let maxKeyLength = 255
+    /// The first byte of a stored body that is sealed: no JSON text starts with NUL.
+    static let sealedMarker: UInt8 = 0x00
 
     struct Key: Sendable {
         let scope: String
@@ -46,16 +69,21 @@ final class IdempotencyGate: Sendable {
 
     private let persistence: Persistence
     private let clock: any WallClock
+    private let box: SecretBox
+    /// Derived once: every request with a key computes its digest under it.
+    private let digestKey: SymmetricKey
     private let running = Mutex<Set<String>>([])
 
-    init(persistence: Persistence, clock: any WallClock) {
+    init(persistence: Persistence, clock: any WallClock, box: SecretBox) {
         self.persistence = persistence
         self.clock = clock
+        self.box = box
+        self.digestKey = SymmetricKey(data: box.derivedSeed(purpose: .idempotencyRequestDigest))
     }
 
     /// The request's key, or nil when it carries none. `canonicalBody` is the decoded body
-    /// re-encoded with sorted keys, so key order and white space do not change the hash; it
-    /// is rendered only for a request that carries a key.
+    /// re-encoded with sorted keys, so key order and white space do not change the digest;
+    /// it is rendered only for a request that carries a key.
     func key(for request: Request, context: AppRequestContext, canonicalBody: @autoclosure () throws -> [UInt8]) throws -> Key? {
         guard let key = request.headers[.idempotencyKey] ?? request.headers[.xIdempotency] else { return nil }
         guard (1...Self.maxKeyLength).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
@@ -70,8 +98,24 @@ final class IdempotencyGate: Sendable {
             ttl = asked
         }
         let caller = context.principal?.id.uuidString.lowercased() ?? "anonymous"
-        let scope = Self.hash([request.method.rawValue, request.uri.path, key, caller].map { Array($0.utf8) })
-        return Key(scope: scope, requestHash: Self.hash([try canonicalBody()]), ttlSeconds: ttl)
+        let path = Self.scopePath(request.uri.path)
+        let scope = Self.hash([request.method.rawValue, path, key, caller].map { Array($0.utf8) })
+        return Key(scope: scope, requestHash: digest(try canonicalBody()), ttlSeconds: ttl)
+    }
+
+    /// The path as the scope sees it: every segment that is an id in lower case, so
+    /// `/v1/organizations/ABC…` and `/v1/organizations/abc…` (one organization, as the routes
+    /// read ids) are one scope.
+    static func scopePath(_ path: String) -> String {
+        guard path.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }) else { return path }
+        return path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { segment in FieldRules.normalizedID(String(segment)) ?? String(segment) }
+            .joined(separator: "/")
+    }
+
+    /// HMAC-SHA256 of the canonical body under the derived digest key, hex.
+    private func digest(_ canonicalBody: [UInt8]) -> String {
+        Hex.string(HMAC<SHA256>.authenticationCode(for: canonicalBody, using: digestKey))
     }
 
     /// Stores the response under the request's key in the unit of work of its effect.
@@ -105,7 +149,7 @@ final class IdempotencyGate: Sendable {
             return try replay(stored, key)
         }
         do {
-            return try await commit { [self] answer, work in store(answer, key, in: work) }.response()
+            return try await commit { [self] answer, work in try store(answer, key, in: work) }.response()
         } catch let error as UniqueViolation {
             // Another process stored this key first: its effect stands and ours rolled back.
             guard let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) else { throw error }
@@ -113,7 +157,7 @@ final class IdempotencyGate: Sendable {
         } catch let error as StrongroomError where Self.isStorable(error) {
             let answer = StoredResponse(status: Problem.status(for: error.kind), body: Problem.body(error, requestID: requestID))
             do {
-                try await persistence.write { [self] work in store(answer, key, in: work) }
+                try await persistence.write { [self] work in try store(answer, key, in: work) }
             } catch is UniqueViolation {
                 if let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) { return try replay(stored, key) }
             }
@@ -135,14 +179,25 @@ final class IdempotencyGate: Sendable {
                 .idempotencyKeyReused, .unprocessable, "This idempotency key was already used with a different request body."
             )
         }
-        return StoredResponse(status: HTTPResponse.Status(code: stored.status), body: Data(stored.body)).response(replayed: true)
+        let status = HTTPResponse.Status(code: stored.status)
+        guard stored.body.first == Self.sealedMarker else {
+            return StoredResponse(status: status, body: Data(stored.body)).response(replayed: true)
+        }
+        // Opens only under the master key it was sealed with, on the row it was sealed for;
+        // otherwise the failure is the operator's (a changed key) or an attack, answered 500.
+        let body = try box.open(Array(stored.body.dropFirst()), purpose: .idempotencyResponse, context: stored.scope)
+        return StoredResponse(status: status, body: Data(body), confidential: true).response(replayed: true)
     }
 
-    /// Stores `answer` under the key in the unit of work, for the key's time to live.
-    private func store(_ answer: StoredResponse, _ key: Key, in work: UnitOfWork) {
+    /// Stores `answer` under the key in the unit of work, for the key's time to live; sealed
+    /// first when it is confidential.
+    private func store(_ answer: StoredResponse, _ key: Key, in work: UnitOfWork) throws {
+        let body = answer.confidential
+            ? [Self.sealedMarker] + (try box.seal(Array(answer.body), purpose: .idempotencyResponse, context: key.scope))
+            : Array(answer.body)
         work.storeResponse(
             IdempotencyRecord(
-                scope: key.scope, requestHash: key.requestHash, status: answer.status.code, body: Array(answer.body),
+                scope: key.scope, requestHash: key.requestHash, status: answer.status.code, body: body,
                 expiresAt: clock.now().adding(seconds: key.ttlSeconds)
             )
         )
@@ -152,7 +207,8 @@ final class IdempotencyGate: Sendable {
 
     private func release(_ scope: String) { running.withLock { _ = $0.remove(scope) } }
 
-    /// SHA-256 over length-prefixed parts, hex: no two different part lists hash alike.
+    /// SHA-256 over length-prefixed parts, hex: no two different part lists hash alike. The
+    /// scope's parts (method, path, key, caller id) are not secret, so it needs no key.
     private static func hash(_ parts: [[UInt8]]) -> String {
         var hasher = SHA256()
         for part in parts {

@@ -35,20 +35,25 @@ enum Problem {
 
     /// The problem document's bytes (stored as they are by idempotency, and replayed).
     static func body(_ error: StrongroomError, requestID: String) -> Data {
+        document(error, instance: "urn:strongroom:request:\(requestID)").encoded
+    }
+
+    /// The document of `error`; `instance` nil for a problem inside another answer (a
+    /// refused item of a batch, whose request the answer's own headers name).
+    static func document(_ error: StrongroomError, instance: String?) -> Document {
         let status = status(for: error.kind)
-        let document = Document(
+        return Document(
             type: "urn:strongroom:problem:\(error.code.rawValue)", title: status.reasonPhrase, status: status.code, detail: error.detail,
-            code: error.code.rawValue, message: error.detail, instance: "urn:strongroom:request:\(requestID)",
+            code: error.code.rawValue, message: error.detail, instance: instance,
             fields: error.fields.isEmpty ? nil : error.fields.map { Document.Field(field: $0.field, message: $0.message) }
         )
-        return (try? encoder.encode(document)) ?? Data("{}".utf8)
     }
 
     /// The document as RFC 9457 and API.md name its members; `fields` only for field errors.
     /// Encoded, not built as a dictionary for `JSONSerialization`: a flood of refused logins
     /// is answered with thousands of these a second, and bridging the dictionary cost
     /// several times the encoding.
-    private struct Document: Encodable {
+    struct Document: Encodable, SortedJSONWritable {
         struct Field: Encodable {
             let field: String
             let message: String
@@ -60,8 +65,14 @@ enum Problem {
         let detail: String
         let code: String
         let message: String
-        let instance: String
+        let instance: String?
         let fields: [Field]?
+
+        var encoded: Data { (try? Problem.encoder.encode(self)) ?? Data("{}".utf8) }
+
+        /// Inside a hand-written answer (a batch's refused item): the encoder's bytes, so the
+        /// shape is written in one place only.
+        func write(to json: inout SortedJSONWriter) { json.json(encoded) }
     }
 
     private static let encoder: JSONEncoder = {

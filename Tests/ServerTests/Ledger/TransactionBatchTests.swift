@@ -41,6 +41,17 @@ struct TransactionBatchTests {
             #expect(items.map { $0["index"] as? Int } == [0, 1, 2, 3])
             #expect(items.map { $0["status"] as? Int } == [201, 422, 422, 201])
             #expect(items.map { ($0["error"] as? [String: Any])?["code"] as? String } == [nil, "SR-2010", "SR-2015", nil])
+            // Each refused item is a problem object, as any refusal is.
+            for item in items where item["status"] as? Int != 201 {
+                let problem = try #require(item["error"] as? [String: Any])
+                let code = try #require(problem["code"] as? String)
+                #expect(problem["type"] as? String == "urn:strongroom:problem:\(code)")
+                #expect(problem["title"] as? String == "Unprocessable Content")
+                #expect(problem["status"] as? Int == item["status"] as? Int)
+                #expect(problem["detail"] is String)
+                #expect(problem["message"] as? String == problem["detail"] as? String)
+                #expect(problem["instance"] == nil)
+            }
             let created = try #require(items[0]["transaction"] as? [String: Any])
             #expect((created["operations"] as? [Any])?.count == 2)
 

@@ -9,7 +9,8 @@ import StrongroomKernel
 /// `POST /v1/clients/{id}/rotate-secret`. The secret is shown in the create and rotate
 /// answers only; the store keeps its hash.
 enum ClientRoutes {
-    struct NewClient: FlatStrictDecodable {
+    /// Encodable for its idempotency digest.
+    struct NewClient: FlatStrictDecodable, Encodable {
         let name: String
         let groups: [String]?
 
@@ -58,28 +59,33 @@ enum ClientRoutes {
         }
     }
 
-    static func register(on routes: GuardedRouter, persistence: Persistence, clock: any WallClock, overlapSeconds: Int64, bodyLimit: Int) {
-        let noStore = TokenRoutes.noStore
-
+    static func register(
+        on routes: GuardedRouter, persistence: Persistence, gate: IdempotencyGate, clock: any WallClock, overlapSeconds: Int64, bodyLimit: Int
+    ) {
+        // The create and rotate answers carry the secret: confidential, so sealed when stored
+        // under an idempotency key and never cached.
         routes.add(.post, "/v1/clients", access: .permission(.clientsManage), action: "client.create") { request, context in
             let body = try await RequestBody.decode(NewClient.self, from: request, limit: bodyLimit)
-            let name = try validName(body.name)
-            let groups = try await AdminSupport.groups(named: body.groups ?? [], store: persistence.identity)
-            try AdminSupport.requireCovering(groups, by: context.principal)
-            let secret = OpaqueSecret.generate()
-            let now = clock.now()
-            let client = MachineClient(
-                id: UUID(), name: name, secretHash: OpaqueSecret.hash(secret.revealed), previousSecretHash: nil,
-                previousSecretValidUntil: nil, status: .active, createdAt: now, updatedAt: now
-            )
-            try await persistence.write { work in
+            let key = try gate.key(for: request, context: context, canonicalBody: Array(try JSONResponse.encode(body)))
+            return try await gate.run(key, requestID: context.requestID) { work in
+                let name = try validName(body.name)
+                let groups = try await AdminSupport.groups(named: body.groups ?? [], store: work.identity)
+                try AdminSupport.requireCovering(groups, by: context.principal)
+                let secret = OpaqueSecret.generate()
+                let now = clock.now()
+                let client = MachineClient(
+                    id: UUID(), name: name, secretHash: OpaqueSecret.hash(secret.revealed), previousSecretHash: nil,
+                    previousSecretValidUntil: nil, status: .active, createdAt: now, updatedAt: now
+                )
                 try await work.identity.insertClient(client)
                 try await work.identity.setMemberships(principalID: client.id, kind: .client, groupIDs: groups.map(\.id))
                 try context.recordSuccess(
                     in: work, resource: "client:\(client.id.uuidString.lowercased())", summary: ["groups": .list(groups.map(\.name))]
                 )
+                return try StoredResponse.json(
+                    ClientView(client, groups: groups, secret: secret, now: now), status: .created, confidential: true
+                )
             }
-            return try JSONResponse.make(ClientView(client, groups: groups, secret: secret, now: now), status: .created, headers: noStore)
         }
 
         routes.add(.get, "/v1/clients", access: .permission(.usersRead)) { _, _ in
@@ -134,9 +140,11 @@ enum ClientRoutes {
         }
 
         routes.add(.post, "/v1/clients/{id}/rotate-secret", access: .permission(.clientsManage), action: "client.rotate-secret") {
-            _, context in
-            let secret = OpaqueSecret.generate()
-            let view = try await persistence.write { work in
+            request, context in
+            // No body: the key alone names the rotation, so a retry cannot rotate twice.
+            let key = try gate.key(for: request, context: context, canonicalBody: [])
+            return try await gate.run(key, requestID: context.requestID) { work in
+                let secret = OpaqueSecret.generate()
                 var client = try await live(context, work.identity)
                 let groups = try await work.identity.groups(of: client.id, kind: .client)
                 try AdminSupport.requireCovering(groups, by: context.principal)
@@ -151,9 +159,8 @@ enum ClientRoutes {
                 try context.recordSuccess(
                     in: work, resource: "client:\(client.id.uuidString.lowercased())", summary: ["overlap_seconds": .number(overlapSeconds)]
                 )
-                return ClientView(client, groups: groups, secret: secret, now: now)
+                return try StoredResponse.json(ClientView(client, groups: groups, secret: secret, now: now), status: .ok, confidential: true)
             }
-            return try JSONResponse.make(view, headers: noStore)
         }
     }
 

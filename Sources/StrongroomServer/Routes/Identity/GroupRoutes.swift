@@ -18,7 +18,8 @@ enum GroupRoutes {
         }
     }
 
-    struct NewGroup: StrictDecodable {
+    /// Encodable for its idempotency digest.
+    struct NewGroup: StrictDecodable, Encodable {
         let name: String
         let permissions: [String]
         let scope: ScopeBody?
@@ -44,7 +45,6 @@ enum GroupRoutes {
         }
 
         static var shape: BodyShape { .object(CodingKeys.self, nested: ["scope": ScopeBody.shape]) }
-        static let nullableFields: Set<String> = ["scope"]
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -87,25 +87,26 @@ enum GroupRoutes {
         }
     }
 
-    static func register(on routes: GuardedRouter, persistence: Persistence, clock: any WallClock, bodyLimit: Int) {
+    static func register(on routes: GuardedRouter, persistence: Persistence, gate: IdempotencyGate, clock: any WallClock, bodyLimit: Int) {
         routes.add(.post, "/v1/groups", access: .permission(.groupsManage), action: "group.create") { request, context in
             let body = try await RequestBody.decode(NewGroup.self, from: request, limit: bodyLimit)
-            guard Group.isValidName(body.name) else {
-                throw StrongroomError.invalidIdentityValue("name", "is 1 to 64 lower-case letters, digits, '.', '_' and '-'")
-            }
-            let permissions = try permissionSet(body.permissions)
-            let scope = try accessScope(body.scope)
-            try AdminSupport.requireCovering(permissions: permissions, in: scope, by: context.principal)
-            try await requireExists(scope, persistence: persistence)
-            let group = Group(
-                id: UUID(), name: body.name, permissions: permissions, scope: scope, requiresMFA: body.requireMFA ?? false, builtIn: false,
-                createdAt: clock.now()
-            )
-            try await persistence.write { work in
+            let key = try gate.key(for: request, context: context, canonicalBody: Array(try JSONResponse.encode(body)))
+            return try await gate.run(key, requestID: context.requestID) { work in
+                guard Group.isValidName(body.name) else {
+                    throw StrongroomError.invalidIdentityValue("name", "is 1 to 64 lower-case letters, digits, '.', '_' and '-'")
+                }
+                let permissions = try permissionSet(body.permissions)
+                let scope = try accessScope(body.scope)
+                try AdminSupport.requireCovering(permissions: permissions, in: scope, by: context.principal)
+                try await requireExists(scope, persistence: persistence)
+                let group = Group(
+                    id: UUID(), name: body.name, permissions: permissions, scope: scope, requiresMFA: body.requireMFA ?? false,
+                    builtIn: false, createdAt: clock.now()
+                )
                 try await work.identity.insertGroup(group)
                 try context.recordSuccess(in: work, resource: "group:\(group.id.uuidString.lowercased())", summary: summary(group))
+                return try StoredResponse.json(GroupView(group), status: .created)
             }
-            return try JSONResponse.make(GroupView(group), status: .created)
         }
 
         routes.add(.get, "/v1/groups", access: .permission(.usersRead)) { _, _ in

@@ -7,7 +7,8 @@ import StrongroomKernel
 
 /// `POST/GET /v1/users`, `GET/PATCH /v1/users/{id}`, `DELETE /v1/users/{id}/mfa/totp`.
 enum UserRoutes {
-    struct NewUser: FlatStrictDecodable {
+    /// Encodable for its idempotency digest (keyed: it holds a password).
+    struct NewUser: FlatStrictDecodable, Encodable {
         let username: String
         let password: String
         let groups: [String]?
@@ -58,29 +59,37 @@ enum UserRoutes {
     }
 
     static func register(
-        on routes: GuardedRouter, persistence: Persistence, hasher: PasswordHasher, executor: any BlockingExecutor, clock: any WallClock,
-        bodyLimit: Int
+        on routes: GuardedRouter, persistence: Persistence, gate: IdempotencyGate, hasher: PasswordHasher, executor: any BlockingExecutor,
+        clock: any WallClock, bodyLimit: Int
     ) {
         routes.add(.post, "/v1/users", access: .permission(.usersManage), action: "user.create") { request, context in
             let body = try await RequestBody.decode(NewUser.self, from: request, limit: bodyLimit)
-            let username = try Username(body.username)
-            try PasswordPolicy.check(body.password, username: username, field: "password")
-            let groups = try await AdminSupport.groups(named: body.groups ?? [], store: persistence.identity)
-            try AdminSupport.requireCovering(groups, by: context.principal)
-            let hash = try await executor.run { hasher.hash(body.password) }
-            let now = clock.now()
-            // The administrator knows this password, so the user must replace it first.
-            let user = User(
-                id: UUID(), username: username, passwordHash: hash, status: .active, mustChangePassword: true, createdAt: now, updatedAt: now
-            )
-            try await persistence.write { work in
-                try await work.identity.insertUser(user)
-                try await work.identity.setMemberships(principalID: user.id, kind: .user, groupIDs: groups.map(\.id))
-                try context.recordSuccess(
-                    in: work, resource: "user:\(user.id.uuidString.lowercased())", summary: ["groups": .list(groups.map(\.name))]
+            let key = try gate.key(for: request, context: context, canonicalBody: Array(try JSONResponse.encode(body)))
+            // Inside the gate: a replay costs no password hash, and a refusal is stored too.
+            return try await gate.run(key, requestID: context.requestID) { seal in
+                let username = try Username(body.username)
+                try PasswordPolicy.check(body.password, username: username, field: "password")
+                let groups = try await AdminSupport.groups(named: body.groups ?? [], store: persistence.identity)
+                try AdminSupport.requireCovering(groups, by: context.principal)
+                let hash = try await executor.run { hasher.hash(body.password) }
+                let now = clock.now()
+                // The administrator knows this password, so the user must replace it first.
+                let user = User(
+                    id: UUID(), username: username, passwordHash: hash, status: .active, mustChangePassword: true, createdAt: now,
+                    updatedAt: now
                 )
+                return try await persistence.write { work in
+                    try await work.identity.insertUser(user)
+                    try await work.identity.setMemberships(principalID: user.id, kind: .user, groupIDs: groups.map(\.id))
+                    try context.recordSuccess(
+                        in: work, resource: "user:\(user.id.uuidString.lowercased())", summary: ["groups": .list(groups.map(\.name))]
+                    )
+                    // A username is personal data: the stored answer is sealed like a secret.
+                    let answer = try StoredResponse.json(UserView(user, groups: groups), status: .created, confidential: true)
+                    try await seal?(answer, work)
+                    return answer
+                }
             }
-            return try JSONResponse.make(UserView(user, groups: groups), status: .created)
         }
 
         routes.add(.get, "/v1/users", access: .permission(.usersRead)) { request, _ in

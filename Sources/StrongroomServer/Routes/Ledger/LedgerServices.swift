@@ -15,12 +15,13 @@ struct LedgerServices: Sendable {
     let bodyLimit: Int
 
     init(
-        persistence: Persistence, clock: any WallClock, bodyLimit: Int, groupCommit: GroupCommitter.Settings, metrics: CommitMetrics
+        persistence: Persistence, clock: any WallClock, gate: IdempotencyGate, bodyLimit: Int, groupCommit: GroupCommitter.Settings,
+        metrics: CommitMetrics
     ) {
         self.persistence = persistence
         self.onboarding = Onboarding(clock: clock)
         self.engine = PostingEngine(clock: clock)
-        self.gate = IdempotencyGate(persistence: persistence, clock: clock)
+        self.gate = gate
         self.committer = GroupCommitter(persistence: persistence, engine: engine, metrics: metrics, settings: groupCommit)
         self.bodyLimit = bodyLimit
     }

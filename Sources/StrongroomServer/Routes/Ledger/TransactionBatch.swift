@@ -22,7 +22,7 @@ struct TransactionBatchRequest: StrictDecodable, Encodable, SortedJSONWritable, 
     let atomic: Bool
     let transactions: [TransactionBody]
 
-    static let shape: BodyShape = .object(["atomic": nil, "transactions": .array(.transaction(.json))])
+    static let shape: BodyShape = .object(["atomic": nil, "transactions": .array(.transaction(.json))], required: ["transactions"])
 
     enum CodingKeys: String, CodingKey {
         case atomic, transactions
@@ -64,18 +64,9 @@ struct TransactionBatchAnswer: Encodable, SortedJSONWritable {
         /// Compact answers: the created transaction's id.
         let id: String?
         let transaction: Transaction?
-        let error: ItemError?
-    }
-
-    struct ItemError: Encodable {
-        let code: String
-        let message: String
-        let fields: [Field]?
-
-        struct Field: Encodable {
-            let field: String
-            let message: String
-        }
+        /// A refused item's problem document, as any refusal renders it (without `instance`:
+        /// the answer's request is the batch's).
+        let error: Problem.Document?
     }
 
     let created: Int
@@ -93,10 +84,9 @@ struct TransactionBatchAnswer: Encodable, SortedJSONWritable {
                     transaction: detail == .full ? transaction : nil, error: nil
                 ))
             case .failure(let error):
-                let fields = error.fields.map { ItemError.Field(field: $0.field, message: $0.message) }
                 items.append(Item(
                     index: index, status: Int(Problem.status(for: error.kind).code), id: nil, transaction: nil,
-                    error: ItemError(code: error.code.rawValue, message: error.detail, fields: fields.isEmpty ? nil : fields)
+                    error: Problem.document(error, instance: nil)
                 ))
             }
         }
@@ -153,25 +143,6 @@ extension TransactionBatchAnswer.Item: SortedJSONWritable {
         json.member("index", Int64(index))
         json.member("status", Int64(status))
         json.member("transaction", ifPresent: transaction)
-        json.endObject()
-    }
-}
-
-extension TransactionBatchAnswer.ItemError: SortedJSONWritable {
-    func write(to json: inout SortedJSONWriter) {
-        json.beginObject()
-        json.member("code", code)
-        json.member("fields", ifPresent: fields)
-        json.member("message", message)
-        json.endObject()
-    }
-}
-
-extension TransactionBatchAnswer.ItemError.Field: SortedJSONWritable {
-    func write(to json: inout SortedJSONWriter) {
-        json.beginObject()
-        json.member("field", field)
-        json.member("message", message)
         json.endObject()
     }
 }

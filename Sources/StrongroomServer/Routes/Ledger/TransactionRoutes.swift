@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Identity
 import LedgerCore
+import NIOCore
 import Storage
 import StrongroomKernel
 
@@ -36,6 +37,8 @@ enum TransactionRoutes {
             ) { request, context in
                 let id = try LedgerHTTP.id(context, "transaction_id", "The transaction")
                 let ref = try LedgerHTTP.ledger(context)
+                try await NoFields.check(request, limit: services.bodyLimit)
+                // No body and `{}` are one request: the key's digest is of nothing.
                 let key = try services.gate.key(for: request, context: context, canonicalBody: [])
                 return try await services.post(command(id, ref), key: key, context)
             }
@@ -111,5 +114,22 @@ enum TransactionRoutes {
             else { throw StrongroomError.notFound("The operation") }
             return try JSONResponse.make(operation)
         }
+    }
+}
+
+/// The body commit, cancel and revert take: none, or an empty JSON object (Midaz's clients
+/// send `{}`). Anything else is refused 400, as every body is, rather than ignored: a client
+/// that sent fields believed they meant something.
+private struct NoFields: StrictDecodable {
+    static var shape: BodyShape { .object([:]) }
+
+    init(from decoder: any Decoder) throws {}
+
+    static func check(_ request: Request, limit: Int) async throws {
+        let bytes = try await RequestBody.bytes(of: request, limit: limit)
+        guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return }
+        var request = request
+        request.body = .init(buffer: ByteBuffer(bytes: bytes))
+        _ = try await RequestBody.decode(Self.self, from: request, limit: limit)
     }
 }
