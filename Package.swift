@@ -42,6 +42,9 @@ let package = Package(
         // descriptors (swift-corelibs-foundation#5472); Subprocess closes them with closefrom.
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        // Tests only: property tests over the whole input space (every asset scale, values near
+        // every bound), where the hand-picked cases once missed a trapping overflow.
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
     ],
     targets: [
         // Shared vocabulary: coded errors, identifiers, clocks, limits. No I/O, no dependencies.
@@ -147,7 +150,11 @@ let package = Package(
         ),
 
         .testTarget(name: "KernelTests", dependencies: ["StrongroomKernel"], swiftSettings: strictSettings),
-        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "StrongroomKernel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "LedgerCoreTests",
+            dependencies: ["LedgerCore", "StrongroomKernel", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(name: "BenchTests", dependencies: ["StrongroomBench"], swiftSettings: strictSettings),
         .testTarget(

@@ -28,12 +28,16 @@ public struct Amount: Hashable, Sendable, CustomStringConvertible {
         self.scale = scale
     }
 
-    /// 10^20 major units at `scale`, in minor units.
-    static func limit(scale: Int) -> Int128 {
-        var v = maxMajorUnits
-        for _ in 0..<scale { v *= 10 }
-        return v
-    }
+    /// 10^20 major units at each scale 0...18, in minor units: at most 10^38, under
+    /// Int128's 1.7 × 10^38, so the table itself cannot overflow.
+    private static let limits: [Int128] = {
+        var table: [Int128] = [maxMajorUnits]
+        for _ in 0..<maxScale { table.append(table[table.count - 1] * 10) }
+        return table
+    }()
+
+    /// 10^20 major units at `scale` (0...18), in minor units.
+    static func limit(scale: Int) -> Int128 { limits[scale] }
 
     /// Parses a plain decimal string (`"100"`, `"100.5"`, `"-0.01"`) at `scale`. No exponent,
     /// no grouping, no `+`, no leading or trailing space, at most `scale` fractional digits.
@@ -64,13 +68,15 @@ public struct Amount: Hashable, Sendable, CustomStringConvertible {
             } else {
                 integerDigits += 1
             }
+            // Checked before the step: at scale 18 the limit is 10^38, and ten times a value
+            // just under it is past Int128's maximum (this trapped the process once).
+            guard value <= (limit - Int128(byte - UInt8(ascii: "0"))) / 10 else { throw .outOfRange }
             value = value * 10 + Int128(byte - UInt8(ascii: "0"))
-            guard value <= limit else { throw .outOfRange }
         }
         guard integerDigits > 0, !seenPoint || fractionDigits > 0 else { throw .malformed }
         for _ in fractionDigits..<scale {
+            guard value <= limit / 10 else { throw .outOfRange }
             value *= 10
-            guard value <= limit else { throw .outOfRange }
         }
         self.init(unchecked: negative ? -value : value, scale: scale)
     }

@@ -35,9 +35,7 @@ public enum LegResolver {
                 guard (1...100).contains(percentage), (1...100).contains(ofPercentage) else {
                     throw .ledger(.invalidShare, "A share is a whole percentage from 1 to 100.", field: "send.\(side)[\(index)].share")
                 }
-                // value × p × q / 10 000, rounded down; Int128 cannot overflow here since the
-                // value is at most 10^20 major units at scale ≤ 18.
-                let minor = value.minorUnits * Int128(percentage) * Int128(ofPercentage) / 10_000
+                let minor = Self.share(of: value.minorUnits, percentage: percentage, ofPercentage: ofPercentage)
                 guard minor > 0 else {
                     throw .ledger(.invalidShare, "That share of the value is less than the asset's smallest unit.", field: "send.\(side)[\(index)].share")
                 }
@@ -65,6 +63,19 @@ public enum LegResolver {
                 )
             }
         }
-        return resolved.map { $0! }
+        // Every nil was the remaining leg's, filled in above.
+        return resolved.map { $0 ?? rest }
+    }
+
+    /// ⌊value × p × q / 10 000⌋ for a non-negative value and p, q in 1...100, exactly and
+    /// without overflow. The plain product does not fit Int128 from scale 15 up (10^38 minor
+    /// units at scale 18, times 10^4, is past Int128's 1.7 × 10^38 — it trapped the process
+    /// once), so the value is split at 10 000: value = h × 10 000 + l, and
+    /// ⌊value × f / 10 000⌋ = h × f + ⌊l × f / 10 000⌋ with f = p × q ≤ 10 000, each term in
+    /// range since h × f ≤ value.
+    static func share(of value: Int128, percentage: Int, ofPercentage: Int) -> Int128 {
+        let factor = Int128(percentage * ofPercentage)
+        let (high, low) = value.quotientAndRemainder(dividingBy: 10_000)
+        return high * factor + low * factor / 10_000
     }
 }
