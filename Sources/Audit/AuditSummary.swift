@@ -26,11 +26,12 @@ public struct AuditSummary: Sendable, Equatable, ExpressibleByDictionaryLiteral 
     /// The canonical JSON text.
     public var canonicalText: String {
         var out = "{"
-        for (index, key) in fields.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }).enumerated() {
+        let sorted = fields.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
+        for (index, (key, value)) in sorted.enumerated() {
             if index > 0 { out += "," }
             Self.appendString(key, to: &out)
             out += ":"
-            switch fields[key]! {
+            switch value {
             case .text(let text): Self.appendString(text, to: &out)
             case .number(let number): out += String(number)
             case .list(let items):

@@ -76,12 +76,23 @@ struct BenchRun: AsyncParsableCommand {
     @Option(help: "Also send this many failed logins per second during the measured interval (an unauthenticated flood).")
     var loginFlood: Double?
 
+    static let maxDurationSeconds = 86_400.0
+    static let maxRatePerSecond = 1_000_000.0
+
     func validate() throws {
-        if let loginFlood, loginFlood <= 0 { throw ValidationError("--login-flood must be positive") }
+        // Bounded so the load generator's schedule (seconds × 10^9 as Int64 nanoseconds) cannot
+        // overflow, and NaN or infinity is refused here rather than trapping later.
+        if let loginFlood, !(loginFlood > 0 && loginFlood <= Self.maxRatePerSecond) {
+            throw ValidationError("--login-flood must be from more than 0 to 1000000")
+        }
         guard (1...4096).contains(connections) else { throw ValidationError("--connections must be from 1 to 4096") }
         guard accounts >= 2 else { throw ValidationError("--accounts must be at least 2") }
-        guard duration > 0 else { throw ValidationError("--duration must be positive") }
-        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        guard duration > 0, duration <= Self.maxDurationSeconds else {
+            throw ValidationError("--duration must be from more than 0 to 86400 seconds")
+        }
+        if let rate, !(rate > 0 && rate <= Self.maxRatePerSecond) {
+            throw ValidationError("--rate must be from more than 0 to 1000000")
+        }
         if let zipf, zipf < 0 { throw ValidationError("--zipf must not be negative") }
         if let batch, !(1...8190).contains(batch) { throw ValidationError("--batch must be from 1 to 8190") }
     }

@@ -38,9 +38,10 @@ enum ImportScanner {
     private static let hash = UInt8(ascii: "#")
     private static let backslash = UInt8(ascii: "\\")
 
-    /// Only top-level code survives; everything else becomes spaces. A stack of contexts, because
-    /// an interpolation inside a string is code again, which may hold strings and comments of its own.
-    private static func blankingCommentsAndStrings(in text: [UInt8]) -> [UInt8] {
+    /// Only top-level code survives (and, with `keepingInterpolations`, the code inside a
+    /// string's `\(...)`); everything else becomes spaces. A stack of contexts, because an
+    /// interpolation inside a string is code again, which may hold strings and comments of its own.
+    static func blankingCommentsAndStrings(in text: [UInt8], keepingInterpolations: Bool = false) -> [UInt8] {
         var result = text
         var stack: [Context] = [.code(openParens: nil)]
         var index = 0
@@ -68,7 +69,7 @@ enum ImportScanner {
                             }
                         }
                     }
-                    keep = stack.count == 1
+                    keep = stack.count == 1 || keepingInterpolations
                     index += 1
                 }
             case .string(let hashes, let multiline):

@@ -34,7 +34,10 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     ///   (a token's expiry).
     func store(_ value: Value, for key: Key, until deadline: Int64) {
         let now = clock.now().microsecondsSinceEpoch
-        let validUntil = min(now + lifetimeMicroseconds, deadline * 1_000_000)
+        // The deadline comes from a token's `exp`, already checked against the issuer's
+        // maximum lifetime; saturating all the same, so no claim can overflow it.
+        let (deadlineMicroseconds, overflow) = deadline.multipliedReportingOverflow(by: 1_000_000)
+        let validUntil = min(now + lifetimeMicroseconds, overflow ? .max : deadlineMicroseconds)
         entries.withLock { entries in
             if entries.count >= maxEntries {
                 entries = entries.filter { $0.value.validUntil > now }
