@@ -85,7 +85,7 @@ public struct BalanceChanges: Sendable, Decodable {
             do {
                 limit = try Amount(parsing: overdraftLimit, scale: state.available.scale)
             } catch {
-                throw .ledger(.invalidAmount, "The overdraft limit must be a decimal amount at the asset's scale.", field: "overdraftLimit")
+                throw .amount(error, scale: state.available.scale, field: "overdraftLimit", what: "The overdraft limit")
             }
             guard !limit.isNegative else {
                 throw .ledger(.invalidAmount, "The overdraft limit must not be negative.", field: "overdraftLimit")

@@ -109,12 +109,7 @@ struct TransactionDraft {
         do {
             amount = try Amount(parsing: text, scale: scale)
         } catch {
-            let why = switch error {
-            case .tooManyFractionDigits: "has more than \(scale) fractional digits"
-            case .outOfRange: "exceeds 10^20 major units"
-            default: "is not a decimal amount like \"100.00\""
-            }
-            throw .ledger(.invalidAmount, "The amount \(why).", field: field)
+            throw .amount(error, scale: scale, field: field, what: "The amount")
         }
         guard amount.isPositive else { throw .ledger(.invalidAmount, "The amount must be positive.", field: field) }
         return amount

@@ -39,8 +39,8 @@ struct LedgerRuleTests {
             .init(name: "negative value", form: "json", body: transfer("-5.00"), status: .unprocessableContent, code: "SR-2001"),
             .init(name: "beyond the asset's scale", form: "json", body: transfer("1.001"), status: .unprocessableContent, code: "SR-2001"),
             .init(name: "exponent", form: "json", body: transfer("1e3"), status: .unprocessableContent, code: "SR-2001"),
-            .init(name: "over 10^20", form: "json", body: transfer("100000000000000000000.01"), status: .unprocessableContent, code: "SR-2001"),
-            .init(name: "40 digits", form: "json", body: transfer(String(repeating: "9", count: 40)), status: .unprocessableContent, code: "SR-2001"),
+            .init(name: "over 10^20", form: "json", body: transfer("100000000000000000000.01"), status: .unprocessableContent, code: "SR-2014"),
+            .init(name: "40 digits", form: "json", body: transfer(String(repeating: "9", count: 40)), status: .unprocessableContent, code: "SR-2014"),
             .init(
                 name: "legs do not add up", form: "json",
                 body: body(value: "30.00", from: [amount("@alice", "10.00"), amount("@dave", "10.00")], to: [remaining("@bob")]),
