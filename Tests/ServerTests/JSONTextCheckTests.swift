@@ -39,39 +39,57 @@ struct JSONTextCheckTests {
     }
 }
 
-/// The same pass refuses unknown fields and nulls against a body type's shape, naming the
-/// first one in text order by its full path, and collects the top-level member names.
+/// The same pass refuses unknown fields and nulls for required fields against a body type's
+/// shape, naming the first one in text order by its full path, and collects the top-level
+/// member names that carry a value. A null for an optional field is absence.
 @Suite("Body shape")
 struct BodyShapeTests {
-    static let shape = BodyShape.object([
-        "a": .object(["b": nil]),
-        "list": .array(.object(["x": nil])),
-        "meta": .free,
-        "z": nil,
-    ])
+    static let shape = BodyShape.object(
+        [
+            "a": .object(["b": nil, "c": nil], required: ["b"]),
+            "list": .array(.object(["x": nil, "y": nil], required: ["y"])),
+            "meta": .free,
+            "z": nil,
+            "r": nil,
+            "old": .some(.unsupported),
+        ],
+        required: ["r"]
+    )
 
-    static func first(_ json: String, nullable: Set<String> = []) -> BodyShape.Violation? {
-        JSONTextCheck.scan(Data(json.utf8), shape: shape, nullable: nullable).violation
+    static func first(_ json: String) -> BodyShape.Violation? {
+        JSONTextCheck.scan(Data(json.utf8), shape: shape).violation
     }
 
     @Test func violationsAreNamedByPathFirstInTextOrder() {
-        #expect(Self.first(#"{"a":{"b":1},"list":[{"x":1}],"meta":{"any":null},"z":2}"#) == nil)
-        #expect(Self.first(#"{"a":{"c":1}}"#) == .unknown("a.c"))
-        #expect(Self.first(#"{"list":[{"x":1},{"y":1}]}"#) == .unknown("list[1].y"))
-        #expect(Self.first(#"{"list":[{"x":null}]}"#) == .null("list[0].x"))
-        #expect(Self.first(#"{"z":null,"a":{"b":null},"q":1}"#) == .null("z"))
-        #expect(Self.first(#"{"q":1,"z":null}"#) == .unknown("q"))
-        #expect(Self.first(#"{"z":null}"#, nullable: ["z"]) == nil)
-        #expect(Self.first(#"{"a":{"b":null}}"#, nullable: ["b"]) == .null("a.b"))  // top level only
+        #expect(Self.first(#"{"a":{"b":1},"list":[{"y":1}],"meta":{"any":null},"z":2,"r":3}"#) == nil)
+        #expect(Self.first(#"{"a":{"d":1}}"#) == .unknown("a.d"))
+        #expect(Self.first(#"{"list":[{"y":1},{"q":1}]}"#) == .unknown("list[1].q"))
+        #expect(Self.first(#"{"list":[{"y":null}]}"#) == .null("list[0].y"))
+        #expect(Self.first(#"{"r":null,"a":{"b":null},"q":1}"#) == .null("r"))
+        #expect(Self.first(#"{"q":1,"r":null}"#) == .unknown("q"))
+        #expect(Self.first(#"{"z":null,"a":{"b":null}}"#) == .null("a.b"))
+    }
+
+    @Test func aNullForAnOptionalFieldIsAbsenceAtAnyDepth() {
+        #expect(Self.first(#"{"z":null,"a":null,"list":null,"meta":null,"old":null}"#) == nil)
+        #expect(Self.first(#"{"a":{"b":1,"c":null},"list":[{"x":null,"y":1},{"y":2,"x":null}]}"#) == nil)
+        // Only the value right after a required field's name is that field's.
+        #expect(Self.first(#"{"a":{"c":null,"b":[null]}}"#) == nil)
+    }
+
+    @Test func aFieldKnownOnlyAsNullRefusesEveryValue() {
+        for value in [#""x""#, "1", "-1", "true", "false", "{}", "[]", #"{"p":1}"#] {
+            #expect(Self.first(#"{"old":\#(value)}"#) == .unsupported("old"), "\(value)")
+        }
     }
 
     @Test func whatTheShapeLeavesToTheDecoderIsNotChecked() {
         // Free parts, fields holding another kind than their shape, and items that are null.
         #expect(Self.first(#"{"meta":{"q":{"r":[{"s":null}]}}}"#) == nil)
-        #expect(Self.first(#"{"z":{"unknown":1},"a":[{"c":1}],"list":{"y":1}}"#) == nil)
-        #expect(Self.first(#"{"list":[null,{"x":1}]}"#) == nil)
+        #expect(Self.first(#"{"z":{"unknown":1},"a":[{"d":1}],"list":{"q":1}}"#) == nil)
+        #expect(Self.first(#"{"list":[null,{"y":1}]}"#) == nil)
         // Names and nulls inside strings are text, not fields.
-        #expect(Self.first(#"{"z":"{\"q\":null}","a":{"b":"null"}}"#) == nil)
+        #expect(Self.first(#"{"z":"{\"q\":null}","a":{"b":"null"},"r":"true"}"#) == nil)
     }
 
     @Test func deepPathsCountItemsAcrossNestedContainers() {
@@ -80,8 +98,9 @@ struct BodyShapeTests {
         #expect(scan.violation == .unknown("rows[1][1].w"))
     }
 
-    @Test func theTopLevelNamesAndKindAreReported() {
-        let scan = JSONTextCheck.scan(Data(#" {"z":1,"a":{"b":2},"meta":{"c":3}}"#.utf8), shape: Self.shape)
+    @Test func theTopLevelNamesThatCarryAValueAndTheKindAreReported() {
+        let scan = JSONTextCheck.scan(Data(#" {"z":1,"a":{"b":2,"c":null},"meta":{"c":3},"old":null,"list":null}"#.utf8), shape: Self.shape)
+        #expect(scan.violation == nil)
         #expect(scan.isObject)
         #expect(scan.topLevelNames == ["z", "a", "meta"])
         #expect(!JSONTextCheck.scan(Data("[1]".utf8)).isObject)

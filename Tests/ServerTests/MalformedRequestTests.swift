@@ -70,7 +70,7 @@ struct MalformedRequestTests {
                 uri: "/v1/auth/login", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: utf16)
             )
             try wide.expectProblem(.badRequest, code: "SR-0001")
-            // null reads as "absent" to a decoder: refused, except where the contract allows it.
+            // null for a required field is refused; for an optional one (totp) it is absence.
             let null = try await client.json(.post, "/v1/auth/login", body: #"{"username":null,"password":"b"}"#)
             try null.expectProblem(.badRequest, code: "SR-0002")
             #expect(try (null.object()["fields"] as? [[String: String]])?.first?["field"] == "username")

@@ -6,9 +6,10 @@ import StrongroomKernel
 /// twice in one object (decoders keep one of the two silently, and not all the same one),
 /// and no number longer than a decoder keeps exactly (they round it silently). Each is a
 /// 400 problem. The same pass checks the fields against the body type's shape (no unknown
-/// field at any depth, no null where the contract allows none) and collects the top-level
-/// member names. The grammar itself is left to the decoder; on text that is not JSON this
-/// check may stop early, and the decoder then refuses it.
+/// field at any depth, no null for a required field; a null elsewhere is absence) and
+/// collects the top-level member names that carry a value. The grammar itself is left to
+/// the decoder; on text that is not JSON this check may stop early, and the decoder then
+/// refuses it.
 ///
 /// One pass, no tree: a `JSONSerialization` tree walked for the shape cost 8 % of the
 /// server's CPU under load, most of it in dynamic casts of its Foundation objects.
@@ -25,7 +26,7 @@ struct JSONTextCheck {
         var isObject = false
         /// The first field, in text order, that the shape refuses.
         var violation: BodyShape.Violation?
-        /// The member names of the top-level object.
+        /// The member names of the top-level object whose value is not null.
         var topLevelNames: Set<String> = []
     }
 
@@ -38,13 +39,12 @@ struct JSONTextCheck {
         scan(data).problem
     }
 
-    /// Scans `data`, checking its fields against `shape` when given; `nullable` names the
-    /// top-level fields that may be null.
-    static func scan(_ data: Data, shape: BodyShape? = nil, nullable: Set<String> = []) -> Scan {
+    /// Scans `data`, checking its fields against `shape` when given.
+    static func scan(_ data: Data, shape: BodyShape? = nil) -> Scan {
         guard String(validating: data, as: UTF8.self) != nil, !data.starts(with: [0xEF, 0xBB, 0xBF]) else {
             return Scan(problem: StrongroomError(.malformedJSON, .badRequest, "The request body is not UTF-8 JSON text."))
         }
-        var scanner = Scanner(shape: shape, nullable: nullable)
+        var scanner = Scanner(shape: shape)
         data.withUnsafeBytes { scanner.run(over: $0) }
         return scanner.result
     }
@@ -68,13 +68,13 @@ struct JSONTextCheck {
 
     private struct Scanner {
         let shape: BodyShape?
-        let nullable: Set<String>
         var stack: [Container] = []
         var result = Scan()
+        /// Top-level members whose value is null: absent, so no name the body gave.
+        var topLevelNulls: Set<String> = []
 
-        init(shape: BodyShape?, nullable: Set<String>) {
+        init(shape: BodyShape?) {
             self.shape = shape
-            self.nullable = nullable
         }
 
         mutating func run(over bytes: UnsafeRawBufferPointer) {
@@ -104,20 +104,24 @@ struct JSONTextCheck {
                             return
                         }
                         member(named: name)
+                    } else {
+                        _ = valueStarts(isNull: false)
                     }
                     index = end + 1
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     let isObject = byte == UInt8(ascii: "{")
-                    var checked: BodyShape?
-                    switch nextValueShape() {
-                    case .some(.object(let fields)) where isObject: checked = .object(fields)
-                    case .some(.array(let element)) where !isObject: checked = .array(element)
+                    let next = valueStarts(isNull: false)
+                    let checked: BodyShape?
+                    switch next {
+                    case .some(.object) where isObject, .some(.array) where !isObject: checked = next
                     default: checked = nil
                     }
                     stack.append(Container(isObject: isObject, shape: checked, expectingName: isObject))
                     index += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    if let closed = stack.popLast(), stack.isEmpty, closed.isObject { result.topLevelNames = closed.names }
+                    if let closed = stack.popLast(), stack.isEmpty, closed.isObject {
+                        result.topLevelNames = closed.names.subtracting(topLevelNulls)
+                    }
                     index += 1
                 case UInt8(ascii: ","):
                     if let top = stack.indices.last {
@@ -126,14 +130,14 @@ struct JSONTextCheck {
                     index += 1
                 case UInt8(ascii: "n"):
                     // Outside a string, only `null` starts with n.
-                    if let top = stack.last, top.isObject, !top.expectingName, top.memberShape != nil,
-                        !(stack.count == 1 && nullable.contains(top.member))
-                    {
-                        record(.null(path(to: top.member)))
-                    }
-                    _ = nextValueShape()
+                    _ = valueStarts(isNull: true)
+                    index += 1
+                case UInt8(ascii: "t"), UInt8(ascii: "f"):
+                    // Outside a string, only `true` and `false` hold these letters first.
+                    _ = valueStarts(isNull: false)
                     index += 1
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    _ = valueStarts(isNull: false)
                     var digits = 0
                     var inExponent = false
                     while index < count, JSONTextCheck.isNumberByte(bytes[index]) {
@@ -155,7 +159,7 @@ struct JSONTextCheck {
                     index += 1
                 }
             }
-            if let root = stack.first, root.isObject { result.topLevelNames = root.names }
+            if let root = stack.first, root.isObject { result.topLevelNames = root.names.subtracting(topLevelNulls) }
         }
 
         /// A member name was read in the innermost object: check it against its shape.
@@ -164,7 +168,7 @@ struct JSONTextCheck {
             stack[top].expectingName = false
             stack[top].member = name
             stack[top].memberShape = nil
-            guard case .object(let fields) = stack[top].shape else { return }
+            guard case .object(let fields, _) = stack[top].shape else { return }
             if let shape = fields[name] {
                 stack[top].memberShape = .some(shape)
             } else {
@@ -172,13 +176,25 @@ struct JSONTextCheck {
             }
         }
 
-        /// The shape the value starting here must have, nil when it is not checked; the
-        /// value then no longer waits.
-        private mutating func nextValueShape() -> BodyShape? {
+        /// A value starts here: answers the shape it must have (nil when it is not checked),
+        /// after checking a member's value against its field. A null is absence, unless the
+        /// field is required; a field Strongroom does not implement may only be null. The
+        /// member then no longer waits for its value.
+        private mutating func valueStarts(isNull: Bool) -> BodyShape? {
             guard let top = stack.indices.last else { return shape }
             if stack[top].isObject {
-                defer { stack[top].memberShape = nil }
-                return stack[top].memberShape ?? nil
+                guard !stack[top].expectingName, let known = stack[top].memberShape else { return nil }
+                stack[top].memberShape = nil
+                if isNull {
+                    if case .object(_, let required) = stack[top].shape, required.contains(stack[top].member) {
+                        record(.null(path(to: stack[top].member)))
+                    } else if top == 0 {
+                        topLevelNulls.insert(stack[top].member)
+                    }
+                } else if case .some(.unsupported) = known {
+                    record(.unsupported(path(to: stack[top].member)))
+                }
+                return known
             }
             if case .array(let element) = stack[top].shape { return element }
             return nil

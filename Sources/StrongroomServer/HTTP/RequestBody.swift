@@ -12,23 +12,30 @@ struct RequestBody {
     }
 
     /// Decodes as `decode` does, and also answers the names of the top-level fields the body
-    /// gave (all known ones: an unknown field is refused): what a change's audit record lists.
+    /// gave a value (all known ones: an unknown field is refused; a null is no value): what a
+    /// change's audit record lists.
     static func decodeNamingFields<T: StrictDecodable>(
         _ type: T.Type, from request: Request, limit: Int
     ) async throws -> (value: T, fields: [String]) {
         let data = try await bytes(of: request, limit: limit)
-        let scan = JSONTextCheck.scan(data, shape: T.shape, nullable: T.nullableFields)
+        let scan = JSONTextCheck.scan(data, shape: T.shape)
         if let problem = scan.problem { throw problem }
         guard scan.isObject else { throw notAnObject(data) }
         switch scan.violation {
         case .unknown(let path):
             let field = String(path.prefix(200))
             throw StrongroomError(.unknownField, .badRequest, "Unknown field: \(field).", fields: [.init(field: field, message: "unknown field")])
+        case .unsupported(let path):
+            let field = String(path.prefix(200))
+            throw StrongroomError(
+                .unknownField, .badRequest, "Field '\(field)' is not supported: leave it out or send null.",
+                fields: [.init(field: field, message: "not supported")]
+            )
         case .null(let path):
             let field = String(path.prefix(200))
             throw StrongroomError(
-                .invalidField, .badRequest, "Field '\(field)' must not be null: leave it out instead.",
-                fields: [.init(field: field, message: "must not be null")]
+                .invalidField, .badRequest, "Field '\(field)' is required and must not be null.",
+                fields: [.init(field: field, message: "is required")]
             )
         case nil:
             break
@@ -67,9 +74,19 @@ struct RequestBody {
     }
 
     private static func describe(_ error: DecodingError) -> (String, String) {
+        // Named as `JSONTextCheck` names a field: `send.source.from[0].amount`.
         func path(_ context: DecodingError.Context, _ extra: (any CodingKey)? = nil) -> String {
             let keys = context.codingPath + (extra.map { [$0] } ?? [])
-            return keys.isEmpty ? "(body)" : keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            guard !keys.isEmpty else { return "(body)" }
+            var path = ""
+            for key in keys {
+                if let index = key.intValue {
+                    path += "[\(index)]"
+                } else {
+                    path += path.isEmpty ? key.stringValue : "." + key.stringValue
+                }
+            }
+            return path
         }
         switch error {
         case .keyNotFound(let key, let context): return (path(context, key), "is required")
@@ -92,15 +109,14 @@ struct RequestBody {
 
 /// A request body type that says which fields it accepts, at every depth, so unknown ones
 /// are refused instead of silently ignored. Flat bodies get their shape from `CodingKeys`.
-/// A field may be null only where the contract says so (`nullableFields`, top level):
-/// elsewhere a null would silently read as "absent", so it is refused.
+///
+/// `null` for an optional field is the field left out (API.md: Midaz's own clients send
+/// `"parentOrganizationId": null` and the like): on a create it is not set, on a PATCH it is
+/// unchanged, which is what a synthesized decoder's `decodeIfPresent` reads it as. `null`
+/// for a field the shape marks required is a 400 naming it. A type whose decoder gives null
+/// a meaning of its own says so in its documentation (a group's `scope`).
 protocol StrictDecodable: Decodable {
     static var shape: BodyShape { get }
-    static var nullableFields: Set<String> { get }
-}
-
-extension StrictDecodable {
-    static var nullableFields: Set<String> { [] }
 }
 
 protocol FlatStrictDecodable: StrictDecodable {
@@ -111,25 +127,43 @@ extension FlatStrictDecodable {
     static var shape: BodyShape { .object(CodingKeys.self) }
 }
 
-/// The fields a JSON body may carry, nested objects and arrays included.
+/// The fields a JSON body may carry, nested objects and arrays included, and which of them
+/// are required: declared once, here, so the one pass of `JSONTextCheck` tells a null that
+/// means "absent" from a null that is refused.
 indirect enum BodyShape: Sendable {
-    /// An object with exactly these keys; a key mapping to nil holds a scalar.
-    case object([String: BodyShape?])
+    /// An object with exactly these keys; a key mapping to nil holds a scalar. The keys in
+    /// `required` may not be null; any other may, and is then absent.
+    case object([String: BodyShape?], required: Set<String>)
     case array(BodyShape)
     /// Anything the type's decoder checks itself (metadata).
     case free
+    /// A field Midaz defines that Strongroom does not implement (a leg's `rate`, Midaz's
+    /// `route`): null is accepted, as absence is; a value is refused rather than ignored.
+    case unsupported
 
-    static func object<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type, nested: [String: BodyShape] = [:]) -> BodyShape {
+    /// An object whose keys are all optional.
+    static func object(_ fields: [String: BodyShape?]) -> BodyShape { .object(fields, required: []) }
+
+    static func object<Keys: CodingKey & CaseIterable>(
+        _ keys: Keys.Type, required: [Keys] = [], nested: [String: BodyShape] = [:]
+    ) -> BodyShape {
         var fields: [String: BodyShape?] = [:]
         for key in Keys.allCases { fields[key.stringValue] = .some(nested[key.stringValue]) }
-        return .object(fields)
+        return .object(fields, required: Set(required.map(\.stringValue)))
+    }
+
+    /// The same object with more keys: Midaz fields Strongroom does not implement, say.
+    func adding(_ more: [String: BodyShape?]) -> BodyShape {
+        guard case .object(let fields, let required) = self else { return self }
+        return .object(fields.merging(more) { old, _ in old }, required: required)
     }
 
     /// A field a body may not carry, by dotted path (`a.b`, `a[3].b`): one the shape does not
-    /// know, or a null where the contract allows none (a decoder would read it as "absent").
-    /// `JSONTextCheck` finds them.
+    /// know, one it knows only as null, or a null for a required field. `JSONTextCheck` finds
+    /// them.
     enum Violation: Equatable {
         case unknown(String)
+        case unsupported(String)
         case null(String)
     }
 }

@@ -13,10 +13,8 @@ enum AuthRoutes {
     struct LoginBody: FlatStrictDecodable {
         let username: String
         let password: String
+        /// Absent or `null` for "no code".
         let totp: String?
-
-        /// The contract lets a client send `"totp": null` for "no code".
-        static let nullableFields: Set<String> = ["totp"]
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case username, password, totp

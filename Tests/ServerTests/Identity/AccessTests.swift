@@ -242,8 +242,10 @@ struct AccessTests {
             #expect(try global.object()["scope"] == nil)
             let fetched = try await client.json(.get, "/v1/groups/\(id)", token: admin)
             #expect(try fetched.object()["scope"] == nil)
-            // null elsewhere in the body is still refused.
-            try await client.json(.patch, "/v1/groups/\(id)", token: admin, body: #"{"permissions":null}"#).expectProblem(.badRequest, code: "SR-0002")
+            // null for any other optional field is absence: the permissions stay.
+            let kept = try await client.json(.patch, "/v1/groups/\(id)", token: admin, body: #"{"permissions":null}"#)
+            #expect(kept.status == .ok)
+            #expect(try kept.object()["permissions"] as? [String] == ["transactions:read"])
         }
     }
 

@@ -1,23 +1,37 @@
 import Bookkeeping
 
 /// The shapes of the ledger's request bodies, nested fields included, so an unknown field
-/// at any depth is a 400 (the decoder alone would ignore it).
+/// at any depth is a 400 (the decoder alone would ignore it), and the fields each requires:
+/// Midaz's documents (v3.4, and v3.8 for its newer fields) mark every other one optional,
+/// and Midaz's own clients send those as `null`, which reads as absent.
 extension BodyShape {
-    static let status: BodyShape = .object(["code": nil, "description": nil])
-    static let address: BodyShape = .object(Address.CodingKeys.self)
+    static let status: BodyShape = .object(["code": nil, "description": nil], required: ["code"])
+    /// Midaz v3.8 gives an address a `description` Strongroom does not keep.
+    static let address: BodyShape = .object(Address.CodingKeys.self).adding(["description": .some(.unsupported)])
 
     /// An onboarding body: its own keys, with the shared nested ones.
-    static func entity<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type) -> BodyShape {
-        .object(keys, nested: ["status": .status, "metadata": .free, "address": .address])
+    static func entity<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type, required: [Keys] = []) -> BodyShape {
+        .object(keys, required: required, nested: ["status": .status, "metadata": .free, "address": .address])
     }
+
+    /// Fields of Midaz v3.8's transaction bodies that Strongroom does not implement (routes,
+    /// conversion rates, back-dated transactions): accepted as null, refused with a value.
+    private static let midazTransactionFields: [String: BodyShape?] = [
+        "route": .some(.unsupported), "routeId": .some(.unsupported), "transactionDate": .some(.unsupported),
+    ]
+    private static let midazLegFields: [String: BodyShape?] = [
+        "rate": .some(.unsupported), "route": .some(.unsupported), "routeId": .some(.unsupported), "isFrom": .some(.unsupported),
+    ]
 
     static let leg: BodyShape = .object(
         TransactionBody.Leg.CodingKeys.self,
+        required: [.accountAlias],
         nested: [
-            "amount": .object(TransactionBody.LegAmount.CodingKeys.self), "share": .object(TransactionBody.Share.CodingKeys.self),
+            "amount": .object(TransactionBody.LegAmount.CodingKeys.self, required: [.asset, .value]),
+            "share": .object(TransactionBody.Share.CodingKeys.self, required: [.percentage]),
             "metadata": .free,
         ]
-    )
+    ).adding(midazLegFields)
 
     /// A transaction body in one of its forms, built once each: every posting is checked
     /// against one.
@@ -33,31 +47,55 @@ extension BodyShape {
     private static let transactionInflow = buildTransaction(.inflow)
     private static let transactionOutflow = buildTransaction(.outflow)
 
-    /// Inflow has no source and is never pending, outflow has no destination.
+    /// Inflow has no source and is never pending, outflow has no destination; a form's side
+    /// is required where it has one.
     private static func buildTransaction(_ form: TransactionForm) -> BodyShape {
+        // Midaz v3.8 gives each side a `remaining` of its own; Strongroom's is on the leg.
+        let source: BodyShape = .object(["from": .array(.leg), "remaining": .some(.unsupported)], required: ["from"])
+        let distribute: BodyShape = .object(["to": .array(.leg), "remaining": .some(.unsupported)], required: ["to"])
         var send: [String: BodyShape?] = ["asset": nil, "value": nil]
-        if form != .inflow { send["source"] = .some(.object(["from": .array(.leg)])) }
-        if form != .outflow { send["distribute"] = .some(.object(["to": .array(.leg)])) }
+        var sides: Set<String> = []
+        if form != .inflow {
+            send["source"] = .some(source)
+            sides.insert("source")
+        }
+        if form != .outflow {
+            send["distribute"] = .some(distribute)
+            sides.insert("distribute")
+        }
         var top: [String: BodyShape?] = ["description": nil, "code": nil, "chartOfAccountsGroupName": nil, "metadata": .some(.free)]
-        top["send"] = .some(.object(send))
+        top["send"] = .some(.object(send, required: sides.union(["asset", "value"])))
         if form != .inflow {
             top["pending"] = .some(nil)
             top["pendingExpiresAt"] = .some(nil)
         }
-        return .object(top)
+        return BodyShape.object(top, required: ["send"]).adding(midazTransactionFields)
     }
 }
 
-extension NewOrganization: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
+extension NewOrganization: StrictDecodable {
+    static var shape: BodyShape { .entity(CodingKeys.self, required: [.legalName, .legalDocument]) }
+}
 extension OrganizationChanges: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
-extension NewNamedEntity: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
+extension NewNamedEntity: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self, required: [.name]) } }
 extension NamedEntityChanges: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
-extension NewAsset: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
+extension NewAsset: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self, required: [.name, .type, .code]) } }
 extension PortfolioInput: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
-extension NewAccount: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
+extension NewAccount: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self, required: [.assetCode, .type]) } }
 extension AccountChanges: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
 extension BalanceChanges: StrictDecodable { static var shape: BodyShape { .object(CodingKeys.self) } }
 extension AnnotationChanges: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
+
+/// `POST …/portfolios`: the body `PATCH` takes, with its name required, as Midaz has it.
+struct NewPortfolio: StrictDecodable, Encodable, Sendable {
+    let input: PortfolioInput
+
+    static var shape: BodyShape { .entity(PortfolioInput.CodingKeys.self, required: [.name]) }
+
+    init(from decoder: any Decoder) throws { input = try PortfolioInput(from: decoder) }
+
+    func encode(to encoder: any Encoder) throws { try input.encode(to: encoder) }
+}
 
 /// `POST …/transactions/json`, `/inflow` and `/outflow`: one body type, three shapes.
 protocol TransactionRequest: StrictDecodable, Sendable {

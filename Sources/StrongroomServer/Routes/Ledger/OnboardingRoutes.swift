@@ -65,10 +65,12 @@ enum OnboardingRoutes {
             delete: { id, context, store in try await onboarding.deleteAsset(id, in: try LedgerHTTP.ledger(context), store: store) }
         ).register(on: routes, services: services)
 
-        EntityRoutes<Portfolio, PortfolioInput, PortfolioInput>(
+        EntityRoutes<Portfolio, NewPortfolio, PortfolioInput>(
             collection: "\(ledger)/portfolios", idParameter: "portfolio_id", read: .portfoliosRead, write: .portfoliosWrite,
             scope: inLedger, parent: ledgerExists,
-            create: { body, context, store in try await onboarding.createPortfolio(body, in: try LedgerHTTP.ledger(context), store: store) },
+            create: { body, context, store in
+                try await onboarding.createPortfolio(body.input, in: try LedgerHTTP.ledger(context), store: store)
+            },
             update: { id, changes, context, store in
                 try await onboarding.updatePortfolio(id, in: try LedgerHTTP.ledger(context), changes, store: store)
             },
