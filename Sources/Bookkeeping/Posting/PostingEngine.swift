@@ -165,8 +165,17 @@ public struct PostingEngine: Sendable {
             guard original.revertedBy == nil else {
                 throw StrongroomError.ledger(.alreadyReverted, "The transaction was already reverted.")
             }
-            guard original.status == .approved else {
-                throw StrongroomError.ledger(.notRevertible, "Only an APPROVED transaction can be reverted; this one is \(original.status.rawValue).")
+            // Only revert sets a parent: posting the inverse of an inverse would re-post the
+            // original under a second id, so a reversal is final.
+            guard original.parentTransactionID == nil else {
+                throw StrongroomError.ledger(.reversalNotRevertible, "A reversal cannot itself be reverted.")
+            }
+            switch original.status {
+            case .approved: break
+            case .pending:
+                throw StrongroomError.ledger(.pendingNotRevertible, "A PENDING transaction cannot be reverted; cancel it instead.")
+            case .canceled:
+                throw StrongroomError.ledger(.canceledNotRevertible, "A CANCELED transaction cannot be reverted: it moved no money.")
             }
             let inverse = TransactionDraft.inverse(of: original, id: newID(), now: now)
             return Prepared(

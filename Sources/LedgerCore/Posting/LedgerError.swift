@@ -20,7 +20,10 @@ extension ErrorCode {
     public static let notPending: Self = "SR-2016"
     public static let unknownAsset: Self = "SR-2017"
     public static let alreadyReverted: Self = "SR-2018"
-    public static let notRevertible: Self = "SR-2019"
+    // A revert names a transaction that cannot be reverted, each reason with its own code.
+    public static let canceledNotRevertible: Self = "SR-2019"
+    public static let pendingNotRevertible: Self = "SR-2027"
+    public static let reversalNotRevertible: Self = "SR-2036"
     public static let invalidPendingExpiry: Self = "SR-2026"
     public static let legAllocation: Self = "SR-2035"
 }

@@ -13,6 +13,11 @@ public struct Migration: Sendable {
         public static func appendOnly(_ table: String) -> Grant { Grant(table: table, privileges: "SELECT, INSERT") }
         /// Rows are soft-deleted or annotated, never removed: the service role cannot DELETE.
         public static func noDelete(_ table: String) -> Grant { Grant(table: table, privileges: "SELECT, INSERT, UPDATE") }
+        /// Rows are added and only the named columns ever change (annotations, a status
+        /// move): PostgreSQL refuses an UPDATE that sets any other column.
+        public static func appendOnly(_ table: String, updating columns: [String]) -> Grant {
+            Grant(table: table, privileges: "SELECT, INSERT, UPDATE (\(columns.joined(separator: ", ")))")
+        }
     }
 
     public let version: Int64

@@ -97,11 +97,23 @@ public struct Migrator: Sendable {
     private static func grant(_ migrations: [Migration], to role: String, _ executor: any SQLExecutor) async throws {
         try await executor.execute("GRANT USAGE ON SCHEMA public TO \"\(role)\"")
         try await executor.execute("GRANT SELECT ON \(historyTable) TO \"\(role)\"")
-        for grant in migrations.flatMap(\.grants) {
+        for grant in effectiveGrants(migrations) {
             // Exactly these rights, on every run: whatever else was granted by hand is taken back.
             try await executor.execute("REVOKE ALL ON \(grant.table) FROM \"\(role)\"")
             try await executor.execute("GRANT \(grant.privileges) ON \(grant.table) TO \"\(role)\"")
         }
+    }
+
+    /// Each table's grant from the latest migration that names it: a later migration narrows
+    /// (or widens) what an earlier one granted, and the service role never holds the earlier
+    /// rights, not even between two statements of a run. In order of first appearance.
+    static func effectiveGrants(_ migrations: [Migration]) -> [Migration.Grant] {
+        var latest: [String: Migration.Grant] = [:]
+        var order: [String] = []
+        for grant in migrations.flatMap(\.grants) {
+            if latest.updateValue(grant, forKey: grant.table) == nil { order.append(grant.table) }
+        }
+        return order.compactMap { latest[$0] }
     }
 
     /// Role names go into GRANT statements, which take no bind parameters.

@@ -58,5 +58,6 @@ enum Schema {
         AuditSchema.migration,
         IdentityAccessSchema.migration,
         AuditChainLinkSchema.migration,
+        LedgerHistoryGuardSchema.migration,
     ]
 }

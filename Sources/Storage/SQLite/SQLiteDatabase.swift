@@ -80,6 +80,10 @@ public final class SQLiteDatabase: SQLDatabase {
         _ = try connection.query("PRAGMA busy_timeout=\(busyTimeoutMilliseconds)", [])
         _ = try connection.query("PRAGMA synchronous=FULL", [])
         _ = try connection.query("PRAGMA foreign_keys=ON", [])
+        // A row that `INSERT OR REPLACE` / `UPDATE OR REPLACE` removes to make room fires the
+        // table's DELETE triggers only with this on; otherwise a REPLACE would remove a row
+        // of the audit chain or the ledger's history past their append-only triggers.
+        _ = try connection.query("PRAGMA recursive_triggers=ON", [])
         // Statement journals (a statement's undo inside a transaction) in memory, not in a
         // temporary file written on every multi-row statement: they protect a statement's
         // rollback, not durability, which is the WAL's job.
