@@ -85,7 +85,11 @@ struct MigratorTests {
             var verifier = AuditChainVerifier()
             #expect(try await AuditRecords(executor: owner.direct).records(after: 0, limit: 10).allSatisfy { verifier.consume($0) })
             #expect(verifier.finish() == .valid(records: 6, head: AuditChainHead(seq: 6, hash: after[2].hash)))
-            await #expect(throws: (any Error).self) { try await owner.direct.execute("UPDATE audit_events SET outcome = 'failure'") }
+            // In a write transaction: SQLite's `direct` readers would refuse any write.
+            let refusal = await #expect(throws: (any Error).self) {
+                try await owner.transaction { try await $0.execute("UPDATE audit_events SET outcome = 'failure'", []) }
+            }
+            #expect(refusal.map { String(reflecting: $0).contains(AuditSchema.refusal) } == true)
         }
     }
 }

@@ -50,4 +50,46 @@ struct ServiceRoleTests {
             try await persistence.database.direct.execute("DELETE FROM ledger_idempotency")
         }
     }
+
+    /// Every start re-grants the service role's rights (REVOKE, then GRANT, per table). Other
+    /// processes serve from the same database meanwhile, so the re-grant is one transaction:
+    /// a reader must never find a table between its REVOKE and its GRANT. Before it was, a
+    /// reader polling during a few re-migrations was denied within the first run or two.
+    @Test(arguments: postgres)
+    func reGrantingAtStartNeverDeniesAServingProcess(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { persistence, database in
+            let owner = try await database.openAsOwner()
+            let serviceRole = database.serviceURL.serviceRole(ownedBy: database.ownerURL)
+            let reader = Task {
+                var denied: [String] = []
+                var reads = 0
+                while !Task.isCancelled, reads < 100_000 {
+                    do {
+                        try await persistence.database.direct.execute("SELECT COUNT(*) FROM ledger_transactions")
+                        try await persistence.database.direct.execute("SELECT COUNT(*) FROM identity_users")
+                    } catch is CancellationError {
+                        break
+                    } catch {
+                        denied.append(String(String(reflecting: error).prefix(300)))
+                    }
+                    reads += 1
+                }
+                return (reads, denied)
+            }
+            do {
+                for _ in 0..<5 {
+                    _ = try await Migrator().migrate(owner, serviceRole: serviceRole, logger: TestDatabase.logger)
+                }
+            } catch {
+                reader.cancel()
+                await owner.close()
+                throw error
+            }
+            reader.cancel()
+            await owner.close()
+            let (reads, denied) = await reader.value
+            #expect(reads > 0)
+            #expect(denied.count == 0, "\(denied.count) of \(reads) reads were refused while re-granting: \(denied.first ?? "")")
+        }
+    }
 }

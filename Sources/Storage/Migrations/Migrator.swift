@@ -95,12 +95,17 @@ public struct Migrator: Sendable {
     }
 
     private static func grant(_ migrations: [Migration], to role: String, _ executor: any SQLExecutor) async throws {
-        try await executor.execute("GRANT USAGE ON SCHEMA public TO \"\(role)\"")
-        try await executor.execute("GRANT SELECT ON \(historyTable) TO \"\(role)\"")
-        for grant in effectiveGrants(migrations) {
-            // Exactly these rights, on every run: whatever else was granted by hand is taken back.
-            try await executor.execute("REVOKE ALL ON \(grant.table) FROM \"\(role)\"")
-            try await executor.execute("GRANT \(grant.privileges) ON \(grant.table) TO \"\(role)\"")
+        // One transaction: every start re-grants, and other processes serving from the same
+        // database must never see a table between its REVOKE and its GRANT (their statements
+        // would fail with permission denied). PostgreSQL's GRANT and REVOKE are transactional.
+        try await executor.inTransaction { executor in
+            try await executor.execute("GRANT USAGE ON SCHEMA public TO \"\(role)\"")
+            try await executor.execute("GRANT SELECT ON \(historyTable) TO \"\(role)\"")
+            for grant in effectiveGrants(migrations) {
+                // Exactly these rights, on every run: whatever else was granted by hand is taken back.
+                try await executor.execute("REVOKE ALL ON \(grant.table) FROM \"\(role)\"")
+                try await executor.execute("GRANT \(grant.privileges) ON \(grant.table) TO \"\(role)\"")
+            }
         }
     }
 
