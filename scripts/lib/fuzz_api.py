@@ -4,14 +4,16 @@
 Subcommands (each prints what it does to stderr and its result to stdout):
 
   seed URL PASSWORD WORKDIR   log in as `admin`, create the data schemathesis aims at (an
-                              organization, a ledger, assets BRL and USD, accounts, funded
+                              organization, a ledger, assets BRL and USD, an asset of each
+                              scale 0, 2, 8 and 18 with six accounts each, accounts, funded
                               and pending transactions, and things the fuzzer may delete or
                               change: a second organization, ledger, asset, portfolio,
                               segment, accounts, users, a group, clients), open the token
                               sessions the later steps use, and write WORKDIR/state.json,
                               WORKDIR/sessions/*.json and WORKDIR/schemathesis.toml.
   hostile WORKDIR [--long]    send the hostile corpus (deep nesting, 10^6-element arrays,
-                              invalid UTF-8, duplicate keys, bad amounts, 40-digit numbers,
+                              invalid UTF-8, duplicate keys, bad amounts, amounts near every
+                              limit at every seeded scale, 40-digit numbers,
                               SQL and JSON injection, path traversal, overlong headers,
                               wrong content types, broken framing) and check every answer.
   check WORKDIR               the server is still alive and the books are intact: /health
@@ -42,6 +44,8 @@ import time
 import urllib.parse
 import uuid
 from decimal import Decimal
+
+from fuzz_api_amounts import SCALES, alias, code, dictionary_values
 
 TIMEOUT = 30.0  # seconds: longer than this without an answer is a hang
 
@@ -397,6 +401,8 @@ def seed(base: str, password: str, work: str) -> int:
     victim = account("@victim", "BRL")          # deleteAccount aims here (zero balance)
     victim_balance = account("@victim2", "BRL")  # deleteBalance aims at its balance
 
+    scales = seed_scales(api, lp)
+
     api.must("POST", f"{lp}/transactions/inflow", inflow("BRL", "1000000.00", "@alice"))
     api.must("POST", f"{lp}/transactions/inflow", inflow("USD", "1000000.00", "@carol"))
     tx = api.must("POST", f"{lp}/transactions/json", transfer("BRL", "10.00", "@alice", "@bob"))
@@ -452,6 +458,7 @@ def seed(base: str, password: str, work: str) -> int:
         "operation_id": alice_op,
         "user_id": victim_user["id"], "group_id": group["id"],
         "client_id": client["client_id"], "client_del": client_del["client_id"],
+        "scales": scales,
     }
     with open(os.path.join(work, "state.json"), "w") as f:
         json.dump(state, f, indent=2)
@@ -459,6 +466,28 @@ def seed(base: str, password: str, work: str) -> int:
         f.write(schemathesis_config(state))
     print(json.dumps(state, indent=2))
     return 0
+
+
+def seed_scales(api: Client, lp: str) -> dict:
+    """One asset per scale in SCALES (0, 2, 8, 18) with accounts a to f; `a` holds 1000
+    major units (hostile_bodies.scale_cases says what each account is for). Answers, per
+    scale (a string key, for JSON), the asset's code and id, and each account's alias, id
+    and balance id."""
+    scales = {}
+    for scale in SCALES:
+        asset = api.must("POST", f"{lp}/assets", {"name": f"Scale {scale}", "type": "others", "code": code(scale),
+                                                   "scale": scale})
+        if asset.get("scale") != scale:
+            raise SystemExit(f"fuzz_api: asset {code(scale)} was created with scale {asset.get('scale')!r}, not {scale}")
+        accounts = {}
+        for name in ("a", "b", "c", "d", "e", "f"):
+            created = api.must("POST", f"{lp}/accounts", {"assetCode": code(scale), "type": "deposit",
+                                                           "alias": alias(scale, name)})
+            balances = api.must("GET", f"{lp}/accounts/{created['id']}/balances", status=200)["items"]
+            accounts[name] = {"alias": alias(scale, name), "id": created["id"], "balance_id": balances[0]["id"]}
+        api.must("POST", f"{lp}/transactions/inflow", inflow(code(scale), "1000", alias(scale, "a")))
+        scales[str(scale)] = {"code": code(scale), "asset_id": asset["id"], "accounts": accounts}
+    return scales
 
 
 def toml_string(value: str) -> str:
@@ -474,19 +503,25 @@ def schemathesis_config(s: dict) -> str:
     traversal, ids of nothing). Operations that delete or change something the others need
     aim at their own copies. In bodies, the transaction legs draw the seeded aliases,
     assets and small amounts from dictionaries (fuzzing phase), so that some transactions
-    post.
+    post. The dictionaries also hold the assets of scales 0, 2, 8 and 18, their accounts and
+    amounts near 10^20 major units and Int128's limits at each scale (fuzz_api_amounts.py),
+    and shares of 1 to 100 percent: drawn among the other values, they spread the same number
+    of examples over the scales instead of multiplying it by four.
     """
     out = ["# Written by scripts/lib/fuzz_api.py seed for one run of scripts/fuzz-api.", ""]
     dictionaries = {
-        "alias": ["@alice", "@bob", "@carol", "@dave"],
-        "code": ["BRL", "USD"],
-        "amount": ["1.00", "0.01", "2.50", "10.00"],
+        "alias": ["@alice", "@bob", "@carol", "@dave"] + [alias(scale, n) for scale in SCALES for n in ("a", "b")],
+        "code": ["BRL", "USD"] + [code(scale) for scale in SCALES],
+        "amount": ["1.00", "0.01", "2.50", "10.00"] + dictionary_values(),
         "group_name": ["fuzz-readers"],
     }
     for name, values in dictionaries.items():
         out.append(f"[dictionaries.{name}]")
         out.append("values = [" + ", ".join(toml_string(v) for v in values) + "]")
         out.append("")
+    out.append("[dictionaries.percent]")
+    out.append("values = [1, 7, 33, 50, 67, 99, 100]")
+    out.append("")
 
     def binding(dictionary: str, probability: float) -> str:
         return f'{{ dictionary = "{dictionary}", probability = {probability} }}'
@@ -508,6 +543,9 @@ def schemathesis_config(s: dict) -> str:
             out.append(f'"{prefix}.{side}.accountAlias" = {binding("alias", 0.8)}')
             out.append(f'"{prefix}.{side}.amount.asset" = {binding("code", 0.8)}')
             out.append(f'"{prefix}.{side}.amount.value" = {binding("amount", 0.5)}')
+            for field in ("percentage", "percentageOfPercentage"):
+                out.append(f'"{prefix}.{side}.share.{field}" = {binding("percent", 0.5)}')
+    out.append(f'"body.overdraftLimit" = {binding("amount", 0.5)}')
     out.append(f'"body.assetCode" = {binding("code", 0.8)}')
     out.append(f'"body.groups[*]" = {binding("group_name", 0.5)}')
     out.append("")
@@ -520,6 +558,8 @@ def schemathesis_config(s: dict) -> str:
         ("deleteSegment", {"path.segment_id": s["segment_del"]}),
         ("deleteAccount", {"path.account_id": s["accounts"]["@victim"]}),
         ("deleteBalance", {"path.balance_id": s["balance_del"]}),
+        # Overdraft limits drawn near 10^20 meet the scale where 10^20 is closest to Int128.
+        ("updateBalance", {"path.balance_id": s["scales"]["18"]["accounts"]["b"]["balance_id"]}),
         ("revertTransaction", {"path.transaction_id": s["transaction_revert"]}),
         ("commitTransaction", {"path.transaction_id": s["transaction_commit"]}),
         ("cancelTransaction", {"path.transaction_id": s["transaction_cancel"]}),

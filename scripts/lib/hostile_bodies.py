@@ -14,12 +14,15 @@ and its answer is judged by one of these expectations:
             text/plain, an unknown header): any 2xx, or a 4xx problem;
   stored    the input is legal data (an SQL or JSON injection string in free text or
             metadata): 201, and reading it back gives exactly what was sent;
+  accepted  the input is legal and must succeed (a share of an amount near 10^20, an
+            overdraft limit of exactly 10^20): any 2xx, checked further where the case says;
 and always: never 5xx, an answer within 30 s, never a connection dropped without an
 answer (a 413 for an oversize body, sent before the body was read, is an answer).
 """
 
 from __future__ import annotations
 
+import decimal
 import json
 import os
 import re
@@ -32,6 +35,7 @@ from decimal import Decimal
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fuzz_api import Answer, Client, Session, inflow, leg, log, raw_request, transfer  # noqa: E402
+from fuzz_api_amounts import SCALES, SHARES, TRAP_FRACTION, TRAP_INTEGER, limit, may_accept, near_limits, render, share_of  # noqa: E402
 
 MiB = 1 << 20
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -119,6 +123,10 @@ def judge(case: Case, answer: Answer) -> str | None:
         if wrong:
             return f"{answer.status} but {wrong}"
         return case.check(answer) if case.check else None
+    if case.expect == "accepted":
+        if 200 <= answer.status < 300:
+            return case.check(answer) if case.check else None
+        return f"expected 2xx, got {answer.describe()}"
     if case.expect in ("lenient", "stored"):
         if 200 <= answer.status < 300:
             return case.check(answer) if case.check else None
@@ -143,7 +151,7 @@ def with_raw(template: dict, field: str, raw: bytes) -> bytes:
     return text.replace(json.dumps(marker).encode(), raw)
 
 
-def build_corpus(state: dict, long: bool) -> list[Case]:
+def build_corpus(state: dict, long: bool, client: Client | None = None) -> list[Case]:
     org, ledger = state["organization_id"], state["ledger_id"]
     o = f"/v1/organizations/{org}"
     lp = f"{o}/ledgers/{ledger}"
@@ -312,6 +320,8 @@ def build_corpus(state: dict, long: bool) -> list[Case]:
                                     "source": {"from": [{"accountAlias": "@alice", "share": {"percentage": 7}}]},
                                     "distribute": {"to": [leg("@bob", "BRL", "1.00")]}}}).replace(b'"percentage": 7', b'"percentage": ' + pct)
         add(Case("amount", f"share percentage {pct.decode()[:12]}", "POST", f"{lp}/transactions/json", body))
+    # Amounts near every limit, on the assets of scales 0, 2, 8 and 18.
+    cases += scale_cases(state, long, client)
     # 40-digit numbers elsewhere.
     forty = "1" + "0" * 39
     add(Case("number", "asset scale 40 digits", "POST", f"{lp}/assets",
@@ -495,6 +505,148 @@ def build_corpus(state: dict, long: bool) -> list[Case]:
     return cases
 
 
+def scale_cases(state: dict, long: bool, client: Client | None) -> list[Case]:
+    """Amounts near 10^20 major units, Int128's limits and the last fractional digit, on the
+    seeded assets of scales 0, 2, 8 and 18 (fuzz_api_amounts.py), in three parts that run in
+    this order, since each leaves balances the next must not meet:
+
+    1. Shares of 1-100 % of 1-100 % of a value near 10^20, with a remaining leg: each must
+       post with exact amounts (share = value x p x q / 10^4 rounded down, the remaining leg
+       the rest; nothing left for it is a 422), and is then reverted, so that the next
+       meets empty accounts.
+    2. Per scale, an overdraft of exactly 10^20 used to the full, then pushed past it: the
+       balance would reach -2 x 10^20 (past Int128 at scale 18) and the receiving one
+       2 x 10^20; both must be refused, never trap.
+    3. Every near-limit amount on six routes (inflow, transfer, a leg's amount, an atomic
+       batch item, an outflow share, an overdraft limit): over the limit or past the scale
+       a 4xx problem; otherwise a 2xx or a 4xx problem (the balances it meets decide).
+
+    --short spreads parts 1 and 3 over the scales, round-robin: each amount goes to one
+    scale per route, a different one on each route (scale = (amount + route) mod 4), so
+    every amount meets every scale and the corpus grows by a quarter of the product;
+    --long sends every amount to every scale.
+    """
+    scales = state.get("scales")
+    if not scales:
+        return []
+    lp = f"/v1/organizations/{state['organization_id']}/ledgers/{state['ledger_id']}"
+    cases: list[Case] = []
+
+    def spread(index: int) -> tuple[int, ...]:
+        return SCALES if long else (SCALES[index % len(SCALES)],)
+
+    def remaining(who: str) -> dict:
+        return {"accountAlias": who, "remaining": "remaining"}
+
+    def account(scale: int, name: str) -> str:
+        return scales[str(scale)]["accounts"][name]["alias"]
+
+    # 1. Shares, each reverted once it posted.
+    for i, (percentage, of_percentage) in enumerate(SHARES):
+        for scale in spread(i):
+            code, top = scales[str(scale)]["code"], limit(scale)
+            # Near 10^20, yet with room for the 1000 units the seed's inflow already took
+            # from the external account (which may not pass -10^20 either), and low digits
+            # that make the share round.
+            value = top - 2000 * 10**scale + 1 + (7919 * i) % (1000 * 10**scale)
+            share = {"percentage": percentage}
+            if of_percentage is not None:
+                share["percentageOfPercentage"] = of_percentage
+            e, f = account(scale, "e"), account(scale, "f")
+            body = {"send": {"asset": code, "value": render(value, scale),
+                             "distribute": {"to": [{"accountAlias": e, "share": share}, remaining(f)]}}}
+            first = share_of(value, percentage, of_percentage)
+            rest = value - first
+            name = f"scale {scale}: inflow {render(value, scale)} as {percentage}% of {of_percentage or 100}% + remaining"
+            if rest > 0:
+                check = _exact_legs_check(client, lp, scale, {e: first, f: rest})
+                cases.append(Case("scale", name, "POST", f"{lp}/transactions/inflow", json_bytes(body), expect="accepted",
+                                  check=check))
+            else:
+                cases.append(Case("scale", name + " (nothing remains: 422)", "POST", f"{lp}/transactions/inflow",
+                                  json_bytes(body)))
+
+    # 2. An overdraft of exactly 10^20, used up, then exceeded from both ends.
+    for scale in SCALES:
+        code, top = scales[str(scale)]["code"], render(limit(scale), scale)
+        c, d = account(scale, "c"), account(scale, "d")
+        balance_c = scales[str(scale)]["accounts"]["c"]["balance_id"]
+        steps = (
+            ("overdraftLimit 10^20 on @c", "PATCH", f"{lp}/balances/{balance_c}",
+             {"allowOverdraft": True, "overdraftLimit": top}, "accepted"),
+            ("@c -> @d 10^20 (@c at -10^20, its limit)", "POST", f"{lp}/transactions/json",
+             transfer(code, top, c, d), "accepted"),
+            ("@c -> @d 10^20 again (-2 x 10^20 and 2 x 10^20: refused)", "POST", f"{lp}/transactions/json",
+             transfer(code, top, c, d), "problem"),
+            ("@c -> @d one minor unit past the limit (refused)", "POST", f"{lp}/transactions/json",
+             transfer(code, render(1, scale), c, d), "problem"),
+            ("inflow 10^20 to @d, which holds 10^20 (refused)", "POST", f"{lp}/transactions/inflow",
+             {"send": {"asset": code, "value": top, "distribute": {"to": [remaining(d)]}}}, "problem"),
+            ("@d -> @c 10^20 (both back to zero)", "POST", f"{lp}/transactions/json",
+             transfer(code, top, d, c), "accepted"),
+        )
+        for what, method, target, body, expect in steps:
+            cases.append(Case("scale", f"scale {scale}: {what}", method, target, json_bytes(body), expect=expect))
+
+    # 3. Every near-limit amount on six routes.
+    routes = (
+        ("inflow value", "POST", "/transactions/inflow", lambda code, text, s: {
+            "send": {"asset": code, "value": text, "distribute": {"to": [remaining(account(s, "b"))]}}}),
+        ("transfer value", "POST", "/transactions/json", lambda code, text, s: transfer(code, text, account(s, "a"),
+                                                                                         account(s, "b"))),
+        ("leg amount", "POST", "/transactions/json", lambda code, text, s: {
+            "send": {"asset": code, "value": render(1, s),
+                     "source": {"from": [{"accountAlias": account(s, "a"), "amount": {"asset": code, "value": text}}]},
+                     "distribute": {"to": [remaining(account(s, "b"))]}}}),
+        ("atomic batch item", "POST", "/transactions/batch", lambda code, text, s: {
+            "atomic": True, "transactions": [{"send": {"asset": code, "value": text,
+                                                       "distribute": {"to": [remaining(account(s, "b"))]}}}]}),
+        ("outflow value", "POST", "/transactions/outflow", lambda code, text, s: {
+            "send": {"asset": code, "value": text,
+                     "source": {"from": [{"accountAlias": account(s, "a"), "share": {"percentage": 100}}]}}}),
+        ("overdraftLimit", "PATCH", None, lambda code, text, s: {"overdraftLimit": text}),
+    )
+    kinds = len(near_limits(SCALES[0]))
+    for r, (route, method, path, make) in enumerate(routes):
+        for k in range(kinds):
+            for scale in spread(k + r):
+                what, text = near_limits(scale)[k]
+                code = scales[str(scale)]["code"]
+                target = f"{lp}{path}" if path else f"{lp}/balances/{scales[str(scale)]['accounts']['b']['balance_id']}"
+                legal = may_accept(text, scale, zero=path is None)
+                cases.append(Case("scale", f"scale {scale}: {route} {text!r} ({what})", method, target,
+                                  json_bytes(make(code, text, scale)), expect="lenient" if legal else "problem"))
+
+    # The report that found the trap, as it was sent.
+    eth = scales.get("18")
+    if eth:
+        body = {"send": {"asset": eth["code"], "value": f"{TRAP_INTEGER}.{TRAP_FRACTION}",
+                         "distribute": {"to": [remaining(eth["accounts"]["b"]["alias"])]}}}
+        cases.append(Case("scale", "scale 18: the reported inflow of 999999999999999999999.123456789012345678",
+                          "POST", f"{lp}/transactions/inflow", json_bytes(body)))
+    return cases
+
+
+def _exact_legs_check(client: Client | None, lp: str, scale: int, credits: dict[str, int]):
+    """A 201 whose credits are exactly `credits` (alias -> minor units); then the
+    transaction is reverted (201), so that the accounts are empty again."""
+    def check(answer: Answer) -> str | None:
+        if answer.status != 201:
+            return f"expected 201, got {answer.describe()}"
+        body = answer.json() or {}
+        got = {op.get("accountAlias"): (op.get("amount") or {}).get("value")
+               for op in body.get("operations") or [] if op.get("type") == "CREDIT"}
+        for who, minor in credits.items():
+            if got.get(who) != render(minor, scale):
+                return f"{who} was credited {got.get(who)!r}, not {render(minor, scale)!r}: {answer.describe(400)}"
+        if client is not None:
+            reverted = client.call("POST", f"{lp}/transactions/{body.get('id')}/revert")
+            if reverted.status != 201:
+                return f"reverting it answered {reverted.describe()}"
+        return None
+    return check
+
+
 def _chunked(data: bytes, size: int = 65536) -> bytes:
     out = bytearray()
     for i in range(0, len(data), size):
@@ -597,7 +749,7 @@ def alive(base: str) -> bool:
 def run_corpus(work: str, long: bool = False) -> int:
     state, client = load(work)
     state["admin_password"] = os.environ.get("SR_FUZZ_ADMIN_PASSWORD", "")
-    cases = build_corpus(state, long)
+    cases = build_corpus(state, long, client)
     failures: list[tuple[Case, str, Answer]] = []
     started = time.monotonic()
     print(f"hostile corpus: {len(cases)} inputs against {state['url']}")
@@ -722,11 +874,14 @@ def run_check(work: str) -> int:
                 if not ok:
                     failures.append(f"balance of {alias}: expected {want}, got {answer.describe(200)}")
 
-    # The seeded ledger's books: every asset's balances add up to zero.
+    # The seeded ledger's books: every asset's balances add up to zero, the assets of every
+    # scale among them. Summed exactly: Decimal's default 28 digits would round balances
+    # near 10^20 at scale 18 (39 digits), so the sum is made at 100.
     lp = f"/v1/organizations/{state['organization_id']}/ledgers/{state['ledger_id']}"
     totals: dict[str, Decimal] = {}
     counts: dict[str, int] = {}
     cursor, pages = None, 0
+    exact = decimal.Context(prec=100, traps=[decimal.Inexact, decimal.InvalidOperation])
     while True:
         answer = client.call("GET", f"{lp}/balances?limit=100" + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else ""))
         if answer.status != 200:
@@ -736,7 +891,8 @@ def run_check(work: str) -> int:
         body = answer.json()
         for item in body["items"]:
             asset = item["assetCode"]
-            totals[asset] = totals.get(asset, Decimal(0)) + Decimal(item["available"]) + Decimal(item["onHold"])
+            total = exact.add(totals.get(asset, Decimal(0)), exact.add(Decimal(item["available"]), Decimal(item["onHold"])))
+            totals[asset] = total
             counts[asset] = counts.get(asset, 0) + 1
         cursor, pages = body.get("next_cursor"), pages + 1
         if not cursor or pages > 1000:
@@ -746,6 +902,10 @@ def run_check(work: str) -> int:
         print(f"  {'ok  ' if ok else 'FAIL'} the seeded ledger's {counts[asset]} {asset} balances add up to zero -> {total:f}")
         if not ok:
             failures.append(f"the seeded ledger's {asset} balances add up to {total}, not 0")
+    for scale, seeded in sorted((state.get("scales") or {}).items(), key=lambda item: int(item[0])):
+        if seeded["code"] not in totals:
+            print(f"  FAIL no balance of {seeded['code']} (scale {scale}) was listed")
+            failures.append(f"the books check did not meet the scale-{scale} asset {seeded['code']}")
     answer = client.call("GET", "/v1/audit/verify")
     verdict = answer.json() or {}
     ok = answer.status == 200 and verdict.get("valid") is True
