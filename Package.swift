@@ -123,6 +123,8 @@ let package = Package(
         .target(
             name: "StrongroomBench",
             dependencies: [
+                // The kernel for its seeded generator alone (SplitMix64): nothing of the server.
+                "StrongroomKernel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -156,7 +158,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "StrongroomKernel"], swiftSettings: strictSettings),
-        .testTarget(name: "BenchTests", dependencies: ["StrongroomBench"], swiftSettings: strictSettings),
+        .testTarget(name: "BenchTests", dependencies: ["StrongroomBench", "StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(
             name: "IdentityTests",
             dependencies: ["Identity", "Secrets", "StrongroomKernel"],

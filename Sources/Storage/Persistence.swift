@@ -9,15 +9,13 @@ import StrongroomKernel
 public final class Persistence: Sendable {
     public let database: any SQLDatabase
     public let migrator: Migrator
-    private let participants: [any UnitOfWorkParticipant]
     /// Stamps audit records.
     private let clock: any WallClock
 
-    public init(database: any SQLDatabase, clock: any WallClock = SystemClock(), participants: [any UnitOfWorkParticipant] = []) {
+    public init(database: any SQLDatabase, clock: any WallClock = SystemClock()) {
         self.database = database
         self.migrator = Migrator()
         self.clock = clock
-        self.participants = participants
     }
 
     /// Identity reads outside any unit of work.
@@ -38,14 +36,10 @@ public final class Persistence: Sendable {
     /// The events the work recorded are appended to the audit chain last, in the same
     /// transaction: no change commits without its record, no record without its change.
     public func write<T: Sendable>(_ body: @Sendable (UnitOfWork) async throws -> T) async throws -> T {
-        let participants = self.participants
         let clock = self.clock
         return try await database.transaction { executor in
             let work = UnitOfWork(executor: executor)
             let result = try await body(work)
-            for participant in participants {
-                try await participant.beforeCommit(work, transaction: executor)
-            }
             let responses = work.storedResponses
             if !responses.isEmpty { try await IdempotencyRecords(executor: executor).insert(responses, now: clock.now()) }
             try await AuditRecords(executor: executor).append(work.recordedEvents, at: clock.now())

@@ -6,10 +6,10 @@ import Synchronization
 /// One write: one database transaction, with every store bound to it and the audit events
 /// it produced. Everything done through a unit of work commits together or not at all.
 ///
-/// The seam for what must ride along in the same transaction: after the body has run and
-/// before the commit, each `UnitOfWorkParticipant` sees the unit of work and the
-/// transaction. The audit trail appends its records there (one chain lock per unit of
-/// work, however many events it holds), after the responses stored under idempotency keys.
+/// After the body has run and before the commit, `Persistence.write` stores the responses
+/// kept under idempotency keys, then appends the audit events to the chain (one chain lock
+/// per unit of work, however many events it holds). A later area that must commit with every
+/// change (the events outbox) joins there, as a named step rather than an open hook.
 public final class UnitOfWork: Sendable {
     public let identity: any IdentityStore
     public let ledger: any LedgerStore
@@ -39,9 +39,4 @@ public final class UnitOfWork: Sendable {
     }
 
     var storedResponses: [IdempotencyRecord] { responses.withLock { $0 } }
-}
-
-/// Work that must commit in the same transaction as every unit of work.
-public protocol UnitOfWorkParticipant: Sendable {
-    func beforeCommit(_ work: UnitOfWork, transaction: any SQLExecutor) async throws
 }

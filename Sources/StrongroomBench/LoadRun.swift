@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import StrongroomKernel
 import Synchronization
 
 /// The measured interval: `connections` workers posting transfers between the set-up

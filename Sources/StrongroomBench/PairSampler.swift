@@ -50,19 +50,3 @@ public struct PairSampler: Sendable {
         return (source, destination)
     }
 }
-
-/// A fast, seedable generator (SplitMix64): each worker has its own, so a run with a given
-/// seed draws the same pairs.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

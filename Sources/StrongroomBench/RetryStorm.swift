@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import StrongroomKernel
 
 /// `strongroom bench retry-storm`: many clients send the same transfers under the same
 /// idempotency keys at once and again and again, retrying each 409 (the first is still

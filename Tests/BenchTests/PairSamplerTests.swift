@@ -1,3 +1,4 @@
+import StrongroomKernel
 import Testing
 
 @testable import StrongroomBench

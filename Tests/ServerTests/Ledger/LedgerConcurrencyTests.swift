@@ -67,7 +67,7 @@ struct LedgerConcurrencyTests {
             let succeeded = try await withThrowingTaskGroup(of: Int.self) { group in
                 for worker in 0..<6 {
                     group.addTask {
-                        var random = SeededRandom(seed: UInt64(worker + 1))
+                        var random = SplitMix64(seed: UInt64(worker + 1))
                         var posted = 0
                         for _ in 0..<25 {
                             let from = aliases[Int(random.next() % 6)]
@@ -106,21 +106,6 @@ struct LedgerConcurrencyTests {
                 #expect((BookAudit.minor(try await ledger.money(alias).available) ?? -1) >= 0, "\(alias) went below zero")
             }
         }
-    }
-}
-
-/// SplitMix64: a small seeded generator, so a failing workload can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -12,14 +12,14 @@ import Testing
 @Suite("Request rendering")
 struct RequestRenderingTests {
     @Test func writtenBodiesAreJSONEncodersBytes() throws {
-        var random = SeededRandom(seed: 20_261_206)
+        var random = SplitMix64(seed: 20_261_206)
         for round in 0..<400 {
             try SortedJSONExpectation.expectSameBytes(try Self.body(&random), "round \(round)")
         }
     }
 
     @Test func aBodyDecodedFromItsCanonicalTextWritesTheSameText() throws {
-        var random = SeededRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<50 {
             let written = SortedJSONWriter.write(try Self.body(&random))
             let again = try JSONDecoder().decode(TransactionBody.self, from: Data(written))
@@ -28,7 +28,7 @@ struct RequestRenderingTests {
     }
 
     @Test func writtenBatchesAreJSONEncodersBytes() throws {
-        var random = SeededRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         for round in 0..<20 {
             let bodies = try (0..<(1 + random.next() % 6)).map { _ in try Self.body(&random) }
             let text = #"{"atomic":\#(random.next() % 2 == 0),"transactions":"#
@@ -39,7 +39,7 @@ struct RequestRenderingTests {
     }
 
     @Test func writtenBatchAnswersAreJSONEncodersBytes() throws {
-        var random = SeededRandom(seed: 13)
+        var random = SplitMix64(seed: 13)
         for round in 0..<40 {
             let outcomes: [PostingEngine.Outcome] = try (0..<(1 + random.next() % 8)).map { _ in
                 switch random.next() % 3 {
@@ -62,7 +62,7 @@ struct RequestRenderingTests {
 
 
 
-    private static func metadata(_ random: inout SeededRandom) -> [String: Any] {
+    private static func metadata(_ random: inout SplitMix64) -> [String: Any] {
         switch random.next() % 3 {
         case 0: return [:]
         case 1: return ["tier": texts.randomElement(using: &random)!, "n": -12.5, "ok": true]
@@ -70,7 +70,7 @@ struct RequestRenderingTests {
         }
     }
 
-    private static func leg(_ random: inout SeededRandom) -> [String: Any] {
+    private static func leg(_ random: inout SplitMix64) -> [String: Any] {
         var leg: [String: Any] = ["accountAlias": ["@a", "@world", "@ü\"x", "@x/y"].randomElement(using: &random)!]
         switch random.next() % 3 {
         case 0: leg["amount"] = ["asset": "USD", "value": "12.50"]
@@ -87,7 +87,7 @@ struct RequestRenderingTests {
         return leg
     }
 
-    private static func body(_ random: inout SeededRandom) throws -> TransactionBody {
+    private static func body(_ random: inout SplitMix64) throws -> TransactionBody {
         var send: [String: Any] = [
             "asset": ["USD", "BTC"].randomElement(using: &random)!,
             "value": ["0.01", "100", "12345678.123456"].randomElement(using: &random)!,

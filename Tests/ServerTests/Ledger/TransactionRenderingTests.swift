@@ -11,7 +11,7 @@ import Testing
 @Suite("Transaction rendering")
 struct TransactionRenderingTests {
     @Test func writtenTransactionsAreJSONEncodersBytes() throws {
-        var random = SeededRandom(seed: 20_261_203)
+        var random = SplitMix64(seed: 20_261_203)
         for round in 0..<400 {
             let transaction = try Self.transaction(&random)
             try SortedJSONExpectation.expectSameBytes(transaction, "round \(round)")
@@ -21,7 +21,7 @@ struct TransactionRenderingTests {
     }
 
     @Test func aPlainTransferRendersItsKnownShape() throws {
-        var random = SeededRandom(seed: 1)
+        var random = SplitMix64(seed: 1)
         var transaction = try Self.transaction(&random)
         transaction.operations = []
         transaction.metadata = Metadata()
@@ -38,11 +38,11 @@ struct TransactionRenderingTests {
     ]
 
 
-    private static func maybe<T>(_ value: T, _ random: inout SeededRandom) -> T? { Bool.random(using: &random) ? value : nil }
+    private static func maybe<T>(_ value: T, _ random: inout SplitMix64) -> T? { Bool.random(using: &random) ? value : nil }
 
-    private static func text(_ random: inout SeededRandom) -> String { texts.randomElement(using: &random)! }
+    private static func text(_ random: inout SplitMix64) -> String { texts.randomElement(using: &random)! }
 
-    private static func metadata(_ random: inout SeededRandom) -> Metadata {
+    private static func metadata(_ random: inout SplitMix64) -> Metadata {
         switch random.next() % 4 {
         case 0: return Metadata()
         case 1: return Metadata(["tier": .string(text(&random))])
@@ -51,20 +51,20 @@ struct TransactionRenderingTests {
         }
     }
 
-    private static func amount(_ scale: Int, _ random: inout SeededRandom) throws -> Amount {
+    private static func amount(_ scale: Int, _ random: inout SplitMix64) throws -> Amount {
         let magnitude = Int128(random.next() % 1_000_000_000_000) * (random.next() % 3 == 0 ? 1_000_000 : 1)
         return try Amount(minorUnits: random.next() % 5 == 0 ? -magnitude : magnitude, scale: scale)
     }
 
-    private static func time(_ random: inout SeededRandom) -> Timestamp {
+    private static func time(_ random: inout SplitMix64) -> Timestamp {
         Timestamp(microsecondsSinceEpoch: 1_700_000_000_000_000 + Int64(random.next() % 100_000_000_000_000))
     }
 
-    private static func snapshot(_ scale: Int, _ random: inout SeededRandom) throws -> BalanceSnapshot {
+    private static func snapshot(_ scale: Int, _ random: inout SplitMix64) throws -> BalanceSnapshot {
         BalanceSnapshot(available: try amount(scale, &random), onHold: try amount(scale, &random), version: Int64(random.next() % 1_000_000))
     }
 
-    static func transaction(_ random: inout SeededRandom) throws -> Transaction {
+    static func transaction(_ random: inout SplitMix64) throws -> Transaction {
         let scale = [0, 2, 8, 18].randomElement(using: &random)!
         let id = UUID().uuidString.lowercased()
         let status = [TransactionStatus.approved, .pending, .canceled].randomElement(using: &random)!
