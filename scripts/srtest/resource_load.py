@@ -1,4 +1,4 @@
-"""scripts/lib/resource_load.py: connection-exhaustion load for scripts/resource-test.
+"""scripts/srtest/resource_load.py: connection-exhaustion load for scripts/resource-test.
 Python standard library only (asyncio for the held connections, blocking sockets for the
 measurements, run in a separate process so that the load's event loop cannot slow them down).
 
@@ -56,7 +56,7 @@ import sys
 import time
 import uuid
 
-from verdicts import Verdicts
+from srtest.verdicts import Verdicts
 
 KINDS = ("headers", "bodies", "idle")
 
@@ -369,7 +369,7 @@ async def hold_main(args):
     overflows_before = listen_counters()
 
     # Measure while held.
-    probe_command = [sys.executable, os.path.abspath(__file__), "probe", "--host", args.host, "--port", str(args.port),
+    probe_command = [sys.executable, "-m", "srtest.resource_load", "probe", "--host", args.host, "--port", str(args.port),
                      "--duration", str(args.hold), "--interval", str(args.interval), "--timeout", str(args.request_timeout)]
     if args.transfer_path:
         probe_command += ["--transfer-path", args.transfer_path, "--token", args.token,

@@ -1,5 +1,6 @@
-"""scripts/lib/fuzz_api_hooks.py: schemathesis hooks for scripts/fuzz-api (loaded through
-SCHEMATHESIS_HOOKS; runs inside the tools venv).
+"""scripts/srtest/fuzz_hooks.py: schemathesis hooks for scripts/fuzz-api (loaded through
+SCHEMATHESIS_HOOKS=srtest.fuzz_hooks with scripts/ on PYTHONPATH; runs inside the tools
+venv).
 
 Authentication: every generated request gets `Authorization: Bearer <access token>` of a
 session opened by `fuzz_api.py seed` (WORKDIR/sessions/NAME.json), renewed with its refresh
@@ -24,15 +25,12 @@ from __future__ import annotations
 import os
 import random
 import re
-import sys
 import threading
 import uuid
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import schemathesis
 
-import schemathesis  # noqa: E402
-
-from fuzz_api import Session  # noqa: E402
+from srtest.client import Session
 
 _BASE = os.environ["SR_FUZZ_URL"]
 _DIR = os.environ["SR_FUZZ_SESSIONS"]

@@ -1,5 +1,6 @@
-"""scripts/lib/fuzz_api_amounts.py: amounts near every limit, at every scale the fuzz suite
-seeds (standard library only; used by fuzz_api.py seed and hostile_bodies.py).
+"""scripts/srtest/amounts.py: amounts near every limit, at every scale the fuzz suite
+seeds (standard library only; used by fuzz_api.py seed and hostile.py). Imports nothing of
+srtest.
 
 Money is an integer of minor units at the asset's scale (0-18), at most 10^20 major units:
 10^38 minor units at scale 18, a hair under Int128's 1.7 x 10^38. Arithmetic near there

@@ -1,8 +1,8 @@
-"""scripts/lib/tls_scan.py: scan one TLS server with sslyze and judge what it found against
+"""scripts/srtest/tls_scan.py: scan one TLS server with sslyze and judge what it found against
 Strongroom's TLS policy. Run by scripts/tls-scan (with the sslyze virtual environment's
 python); usable on its own against any HOST:PORT:
 
-    python scripts/lib/tls_scan.py --target 127.0.0.1:8443 --expect-cert cert.pem [--full]
+    PYTHONPATH=scripts python -m srtest.tls_scan --target 127.0.0.1:8443 --expect-cert cert.pem [--full]
 
 Properties judged (each printed as PASS/FAIL with what was seen):
   - SSL 2.0, SSL 3.0, TLS 1.0 and TLS 1.1: no cipher suite accepted;
@@ -29,7 +29,7 @@ import sys
 import time
 import warnings
 
-from verdicts import Verdicts
+from srtest.verdicts import Verdicts
 
 # sslyze's bundled trust stores hold certificates that newer cryptography warns about.
 warnings.filterwarnings("ignore", module="sslyze")

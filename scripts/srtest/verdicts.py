@@ -1,4 +1,5 @@
-"""The PASS/FAIL lines and the verdict the suites' Python helpers print (scripts/lib)."""
+"""The PASS/FAIL lines and the verdict the suites' Python helpers print (scripts/srtest).
+Imports nothing of srtest."""
 
 
 class Verdicts:

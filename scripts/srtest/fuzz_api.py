@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""scripts/lib/fuzz_api.py: the Python half of scripts/fuzz-api (standard library only).
+"""scripts/srtest/fuzz_api.py: the Python half of scripts/fuzz-api (standard library only;
+run as `python3 -m srtest.fuzz_api` with scripts/ on PYTHONPATH).
 
 Subcommands (each prints what it does to stderr and its result to stdout):
 
@@ -37,334 +38,14 @@ from __future__ import annotations
 
 import json
 import os
-import select
-import socket
 import sys
-import time
-import urllib.parse
 import uuid
-from decimal import Decimal
 
-from fuzz_api_amounts import SCALES, alias, code, dictionary_values
-
-TIMEOUT = 30.0  # seconds: longer than this without an answer is a hang
-
-
-def log(message: str) -> None:
-    print(f"fuzz_api: {message}", file=sys.stderr, flush=True)
-
-
-# --- A raw HTTP/1.1 client ---------------------------------------------------------------
-# http.client cannot send invalid bytes in the request target or headers, cannot keep
-# reading the answer after the server stopped reading an oversize body, and hides a
-# dropped connection behind exceptions; this one sends exactly the bytes it is given.
-
-
-class Answer:
-    """What came back: a response, or no response (`error` says why)."""
-
-    def __init__(self, status=None, reason="", headers=None, body=b"", error=None, elapsed=0.0):
-        self.status = status
-        self.reason = reason
-        self.headers = headers or {}
-        self.body = body
-        self.error = error
-        self.elapsed = elapsed
-
-    def header(self, name: str) -> str:
-        return self.headers.get(name.lower(), "")
-
-    def json(self):
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            return None
-
-    def describe(self, limit: int = 300) -> str:
-        if self.status is None:
-            return f"no answer ({self.error}) after {self.elapsed:.1f} s"
-        body = self.body[:limit].decode("utf-8", "replace")
-        more = "…" if len(self.body) > limit else ""
-        return f"{self.status} {self.header('content-type') or '(no content-type)'} {body}{more}"
-
-
-def _split_url(base: str):
-    parsed = urllib.parse.urlsplit(base)
-    if parsed.scheme != "http":
-        raise SystemExit(f"fuzz_api: only http:// URLs are supported, not {base}")
-    return parsed.hostname, parsed.port or 80
-
-
-def raw_request(base: str, method: str, target, headers=None, body: bytes | None = None,
-                timeout: float = TIMEOUT, chunked_body: bytes | None = None,
-                raw_head: bytes | None = None) -> Answer:
-    """Send one request on a fresh connection and read one answer.
-
-    `target` is the request target (str or bytes, sent as is). `headers` is a list of
-    (name, value) pairs, str or bytes; Host, Content-Length and Connection: close are added
-    unless given. The body is sent while watching the socket: when the server answers (e.g.
-    413 before reading an oversize body) sending stops and the answer is read.
-    `raw_head` replaces the whole request head (request line and headers) when given.
-    """
-    host, port = _split_url(base)
-    started = time.monotonic()
-    deadline = started + timeout
-
-    def enc(value) -> bytes:
-        return value if isinstance(value, bytes) else str(value).encode("utf-8")
-
-    if raw_head is None:
-        pairs = [(enc(k), enc(v)) for k, v in (headers or [])]
-        names = {k.lower() for k, _ in pairs}
-        if b"host" not in names:
-            pairs.insert(0, (b"Host", f"{host}:{port}".encode()))
-        if body is not None and b"content-length" not in names and b"transfer-encoding" not in names:
-            pairs.append((b"Content-Length", str(len(body)).encode()))
-        if chunked_body is not None and b"transfer-encoding" not in names:
-            pairs.append((b"Transfer-Encoding", b"chunked"))
-        if b"connection" not in names:
-            pairs.append((b"Connection", b"close"))
-        head = enc(method) + b" " + enc(target) + b" HTTP/1.1\r\n"
-        head += b"".join(k + b": " + v + b"\r\n" for k, v in pairs) + b"\r\n"
-    else:
-        head = raw_head
-    payload = head + (body or b"") + (chunked_body or b"")
-
-    try:
-        sock = socket.create_connection((host, port), timeout=timeout)
-    except OSError as exc:
-        return Answer(error=f"cannot connect: {exc}", elapsed=time.monotonic() - started)
-    sock.setblocking(False)
-    received = bytearray()
-    sent = 0
-    send_error = None
-    try:
-        # Send, reading whatever arrives meanwhile.
-        while sent < len(payload):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            readable, writable, _ = select.select([sock], [sock], [], min(remaining, 1.0))
-            if readable:
-                try:
-                    chunk = sock.recv(65536)
-                except (BlockingIOError, InterruptedError):
-                    chunk = None
-                except OSError as exc:
-                    send_error = f"{type(exc).__name__} while sending"
-                    break
-                if chunk == b"":
-                    send_error = "closed while sending"
-                    break
-                if chunk:
-                    received += chunk
-                    if _complete(received):
-                        break
-            if writable:
-                try:
-                    sent += sock.send(payload[sent:sent + 262144])
-                except (BlockingIOError, InterruptedError):
-                    pass
-                except OSError as exc:
-                    send_error = f"{type(exc).__name__} while sending"
-                    break
-        # Read the answer (also after a send error: the answer may already be buffered).
-        while not _complete(received):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                elapsed = time.monotonic() - started
-                if received:
-                    return _parse(bytes(received), elapsed, partial=True)
-                return Answer(error=f"timeout: no answer within {timeout:.0f} s", elapsed=elapsed)
-            readable, _, _ = select.select([sock], [], [], min(remaining, 1.0))
-            if not readable:
-                continue
-            try:
-                chunk = sock.recv(65536)
-            except (BlockingIOError, InterruptedError):
-                continue
-            except OSError as exc:
-                if not received:
-                    return Answer(error=f"{type(exc).__name__}: {exc}" + (f" ({send_error})" if send_error else ""),
-                                  elapsed=time.monotonic() - started)
-                break
-            if not chunk:
-                break
-            received += chunk
-    finally:
-        sock.close()
-    elapsed = time.monotonic() - started
-    if not received:
-        return Answer(error="connection closed without an answer" + (f" ({send_error})" if send_error else ""),
-                      elapsed=elapsed)
-    return _parse(bytes(received), elapsed)
-
-
-def _head_end(data: bytes) -> int:
-    return data.find(b"\r\n\r\n")
-
-
-def _complete(data) -> bool:
-    """Whether `data` holds a whole response (head and a Content-Length body)."""
-    end = _head_end(data)
-    if end < 0:
-        return False
-    length = None
-    for line in bytes(data[:end]).split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            try:
-                length = int(value.strip())
-            except ValueError:
-                return False
-        if name.strip().lower() == b"transfer-encoding" and b"chunked" in value.lower():
-            return bytes(data).endswith(b"0\r\n\r\n")
-    if length is None:
-        status_line = bytes(data[:end]).split(b"\r\n")[0].split(b" ")
-        # 204/304 have no body; otherwise read until close.
-        return len(status_line) > 1 and status_line[1] in (b"204", b"304")
-    return len(data) >= end + 4 + length
-
-
-def _parse(data: bytes, elapsed: float, partial: bool = False) -> Answer:
-    end = _head_end(data)
-    if end < 0:
-        return Answer(error=f"garbled answer: {data[:120]!r}", elapsed=elapsed)
-    lines = data[:end].decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ", 2)
-    try:
-        status = int(parts[1])
-    except (IndexError, ValueError):
-        return Answer(error=f"garbled status line: {lines[0][:120]!r}", elapsed=elapsed)
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    body = data[end + 4:]
-    if "chunked" in headers.get("transfer-encoding", "").lower():
-        body = _dechunk(body)
-    elif "content-length" in headers:
-        body = body[: int(headers["content-length"])]
-    answer = Answer(status, parts[2] if len(parts) > 2 else "", headers, body, elapsed=elapsed)
-    if partial:
-        answer.error = "the answer's body did not arrive in time"
-    return answer
-
-
-def _dechunk(data: bytes) -> bytes:
-    out = bytearray()
-    while data:
-        size_line, _, rest = data.partition(b"\r\n")
-        try:
-            size = int(size_line.split(b";")[0], 16)
-        except ValueError:
-            break
-        if size == 0:
-            break
-        out += rest[:size]
-        data = rest[size + 2:]
-    return bytes(out)
-
-
-# --- Sessions and a JSON client ------------------------------------------------------------
-
-
-class Session:
-    """A login's token pair, kept in a file so that later steps can go on with it."""
-
-    def __init__(self, base: str, path: str):
-        self.base = base
-        self.path = path
-        with open(path) as f:
-            data = json.load(f)
-        self.refresh_token = data["refresh_token"]
-        self.access_token = data.get("access_token")
-        self.expires_at = data.get("expires_at", 0)
-
-    @staticmethod
-    def create(base: str, path: str, username: str, password: str) -> "Session":
-        answer = raw_request(base, "POST", "/v1/auth/login", [("Content-Type", "application/json")],
-                             json.dumps({"username": username, "password": password}).encode())
-        body = answer.json() or {}
-        if answer.status != 200 or "refresh_token" not in body:
-            raise SystemExit(f"fuzz_api: login as {username} failed: {answer.describe()}")
-        Session._write(path, body)
-        return Session(base, path)
-
-    @staticmethod
-    def _write(path: str, body: dict) -> None:
-        data = {
-            "refresh_token": body["refresh_token"],
-            "access_token": body["access_token"],
-            "expires_at": time.time() + int(body.get("expires_in", 0)),
-        }
-        tmp = path + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(data, f)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-
-    def token(self) -> str:
-        """A current access token; renewed with the refresh token when it has < 5 min left."""
-        if self.access_token and time.time() < self.expires_at - 300:
-            return self.access_token
-        form = urllib.parse.urlencode({"grant_type": "refresh_token", "refresh_token": self.refresh_token})
-        answer = raw_request(self.base, "POST", "/v1/auth/token",
-                             [("Content-Type", "application/x-www-form-urlencoded")], form.encode())
-        body = answer.json() or {}
-        if answer.status != 200 or "refresh_token" not in body:
-            raise RuntimeError(f"refreshing the session in {self.path} failed: {answer.describe()}")
-        Session._write(self.path, body)
-        self.refresh_token = body["refresh_token"]
-        self.access_token = body["access_token"]
-        self.expires_at = time.time() + int(body["expires_in"])
-        return self.access_token
-
-
-class Client:
-    def __init__(self, base: str, session: Session | None):
-        self.base = base
-        self.session = session
-
-    def call(self, method: str, path: str, body=None, headers=None, raw: bytes | None = None,
-             auth: bool = True) -> Answer:
-        pairs = list(headers or [])
-        if auth and self.session is not None:
-            pairs.append(("Authorization", f"Bearer {self.session.token()}"))
-        data = raw
-        if body is not None:
-            data = json.dumps(body).encode()
-        if data is not None and not any(k.lower() == "content-type" for k, _ in pairs):
-            pairs.append(("Content-Type", "application/json"))
-        return raw_request(self.base, method, path, pairs, data)
-
-    def must(self, method: str, path: str, body=None, status: int = 201):
-        answer = self.call(method, path, body)
-        if answer.status != status:
-            raise SystemExit(f"fuzz_api: {method} {path} answered {answer.describe()}, not {status}")
-        return answer.json()
-
+from srtest.amounts import SCALES, alias, code, dictionary_values
+from srtest.client import Client, Session, inflow, raw_request, transfer
+from srtest.hostile import run_check, run_corpus
 
 # --- seed ----------------------------------------------------------------------------------
-
-
-def leg(alias: str, asset: str, value: str | None = None) -> dict:
-    if value is None:
-        return {"accountAlias": alias, "remaining": "rest"}
-    return {"accountAlias": alias, "amount": {"asset": asset, "value": value}}
-
-
-def transfer(asset: str, value: str, source: str, dest: str, pending: bool = False) -> dict:
-    body = {"send": {"asset": asset, "value": value,
-                     "source": {"from": [leg(source, asset, value)]},
-                     "distribute": {"to": [leg(dest, asset, value)]}}}
-    if pending:
-        body["pending"] = True
-    return body
-
-
-def inflow(asset: str, value: str, dest: str) -> dict:
-    return {"send": {"asset": asset, "value": value, "distribute": {"to": [leg(dest, asset, value)]}}}
 
 
 def seed(base: str, password: str, work: str) -> int:
@@ -470,7 +151,7 @@ def seed(base: str, password: str, work: str) -> int:
 
 def seed_scales(api: Client, lp: str) -> dict:
     """One asset per scale in SCALES (0, 2, 8, 18) with accounts a to f; `a` holds 1000
-    major units (hostile_bodies.scale_cases says what each account is for). Answers, per
+    major units (hostile.scale_cases says what each account is for). Answers, per
     scale (a string key, for JSON), the asset's code and id, and each account's alias, id
     and balance id."""
     scales = {}
@@ -504,11 +185,11 @@ def schemathesis_config(s: dict) -> str:
     aim at their own copies. In bodies, the transaction legs draw the seeded aliases,
     assets and small amounts from dictionaries (fuzzing phase), so that some transactions
     post. The dictionaries also hold the assets of scales 0, 2, 8 and 18, their accounts and
-    amounts near 10^20 major units and Int128's limits at each scale (fuzz_api_amounts.py),
+    amounts near 10^20 major units and Int128's limits at each scale (amounts.py),
     and shares of 1 to 100 percent: drawn among the other values, they spread the same number
     of examples over the scales instead of multiplying it by four.
     """
-    out = ["# Written by scripts/lib/fuzz_api.py seed for one run of scripts/fuzz-api.", ""]
+    out = ["# Written by scripts/srtest/fuzz_api.py seed for one run of scripts/fuzz-api.", ""]
     dictionaries = {
         "alias": ["@alice", "@bob", "@carol", "@dave"] + [alias(scale, n) for scale in SCALES for n in ("a", "b")],
         "code": ["BRL", "USD"] + [code(scale) for scale in SCALES],
@@ -587,10 +268,8 @@ def main(argv: list[str]) -> int:
     if command == "seed" and len(args) == 3:
         return seed(*args)
     if command == "hostile" and args:
-        from hostile_bodies import run_corpus  # noqa: E402  (same directory)
         return run_corpus(args[0], long="--long" in args[1:])
     if command == "check" and len(args) == 1:
-        from hostile_bodies import run_check  # noqa: E402
         return run_check(args[0])
     if command == "summarize" and args:
         return summarize(args)
@@ -787,5 +466,4 @@ def _null_paths(value, path: str = "") -> list[str]:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     sys.exit(main(sys.argv))

@@ -1,4 +1,4 @@
-"""scripts/lib/hostile_bodies.py: the hostile-input corpus of scripts/fuzz-api, and the
+"""scripts/srtest/hostile.py: the hostile-input corpus of scripts/fuzz-api, and the
 check that the server and its books survived the run (standard library only; called
 through `fuzz_api.py hostile WORKDIR` and `fuzz_api.py check WORKDIR`).
 
@@ -26,16 +26,13 @@ import decimal
 import json
 import os
 import re
-import sys
 import time
 import urllib.parse
 import uuid
 from decimal import Decimal
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from fuzz_api import Answer, Client, Session, inflow, leg, log, raw_request, transfer  # noqa: E402
-from fuzz_api_amounts import SCALES, SHARES, TRAP_FRACTION, TRAP_INTEGER, limit, may_accept, near_limits, render, share_of  # noqa: E402
+from srtest.amounts import SCALES, SHARES, TRAP_FRACTION, TRAP_INTEGER, limit, may_accept, near_limits, render, share_of
+from srtest.client import Answer, Client, Session, inflow, leg, raw_request, transfer
 
 MiB = 1 << 20
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -507,7 +504,7 @@ def build_corpus(state: dict, long: bool, client: Client | None = None) -> list[
 
 def scale_cases(state: dict, long: bool, client: Client | None) -> list[Case]:
     """Amounts near 10^20 major units, Int128's limits and the last fractional digit, on the
-    seeded assets of scales 0, 2, 8 and 18 (fuzz_api_amounts.py), in three parts that run in
+    seeded assets of scales 0, 2, 8 and 18 (amounts.py), in three parts that run in
     this order, since each leaves balances the next must not meet:
 
     1. Shares of 1-100 % of 1-100 % of a value near 10^20, with a remaining leg: each must
