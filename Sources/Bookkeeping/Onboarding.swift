@@ -354,7 +354,7 @@ public struct Onboarding: Sendable {
     ) async throws -> E {
         guard let normalized = FieldRules.normalizedID(id), let found = try await store.find(type, id: normalized, in: scope) else {
             throw StrongroomError(
-                .unknownReference, .unprocessable, "The \(E.kind.rawValue) named by '\(field)' does not exist.",
+                .unknownReference, "The \(E.kind.rawValue) named by '\(field)' does not exist.",
                 fields: [.init(field: field, message: "does not exist")]
             )
         }
@@ -372,19 +372,19 @@ public struct Onboarding: Sendable {
 }
 
 extension StrongroomError {
-    static func stillInUse(_ detail: String) -> StrongroomError { StrongroomError(.stillInUse, .unprocessable, detail) }
+    static func stillInUse(_ detail: String) -> StrongroomError { StrongroomError(.stillInUse, detail) }
 
-    static func nonZeroBalance(_ detail: String) -> StrongroomError { StrongroomError(.nonZeroBalance, .unprocessable, detail) }
+    static func nonZeroBalance(_ detail: String) -> StrongroomError { StrongroomError(.nonZeroBalance, detail) }
 
     static func externalAccount() -> StrongroomError {
-        StrongroomError(.externalAccount, .unprocessable, "External accounts and their balances are kept by the ledger and cannot be changed or deleted.")
+        StrongroomError(.externalAccount, "External accounts and their balances are kept by the ledger and cannot be changed or deleted.")
     }
 
     public static func aliasTaken(_ alias: String) -> StrongroomError {
-        StrongroomError(.aliasTaken, .conflict, "The alias '\(alias)' is taken in this ledger.", fields: [.init(field: "alias", message: "is taken")])
+        StrongroomError(.aliasTaken, "The alias '\(alias)' is taken in this ledger.", fields: [.init(field: "alias", message: "is taken")])
     }
 
     public static func assetCodeTaken(_ code: String) -> StrongroomError {
-        StrongroomError(.assetCodeTaken, .conflict, "The asset code '\(code)' is taken in this ledger.", fields: [.init(field: "code", message: "is taken")])
+        StrongroomError(.assetCodeTaken, "The asset code '\(code)' is taken in this ledger.", fields: [.init(field: "code", message: "is taken")])
     }
 }

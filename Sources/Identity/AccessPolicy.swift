@@ -16,7 +16,7 @@ public enum AccessPolicy {
         if let restriction = principal.restriction {
             guard case .authenticated(let allowing) = requirement, allowing.contains(restriction) else {
                 return .denied(StrongroomError(
-                    .restrictedToken, .forbidden,
+                    .restrictedToken,
                     restriction == .passwordChange
                         ? "This token may only change the account's password (POST /v1/auth/password)."
                         : "This token may only enrol in multi-factor authentication (POST /v1/auth/mfa/totp, then …/confirm)."
@@ -37,12 +37,12 @@ public enum AccessPolicy {
     }
 
     static func missing(_ permission: Permission) -> StrongroomError {
-        StrongroomError(.permissionDenied, .forbidden, "This operation needs the permission '\(permission.rawValue)'.")
+        StrongroomError(.permissionDenied, "This operation needs the permission '\(permission.rawValue)'.")
     }
 
     public static func outOfScope(_ permission: Permission) -> StrongroomError {
         StrongroomError(
-            .outOfScope, .forbidden, "The permission '\(permission.rawValue)' is not granted for this organization or ledger."
+            .outOfScope, "The permission '\(permission.rawValue)' is not granted for this organization or ledger."
         )
     }
 }

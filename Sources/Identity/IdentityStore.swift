@@ -100,6 +100,6 @@ public struct TOTPEnrollment: Sendable, Equatable {
 }
 
 extension StrongroomError {
-    public static let usernameTaken = StrongroomError(.usernameTaken, .conflict, "That username is taken.")
-    public static let groupNameTaken = StrongroomError(.groupNameTaken, .conflict, "A group of that name exists.")
+    public static let usernameTaken = StrongroomError(.usernameTaken, "That username is taken.")
+    public static let groupNameTaken = StrongroomError(.groupNameTaken, "A group of that name exists.")
 }

@@ -63,7 +63,7 @@ public struct LoginService: Sendable {
         try PasswordPolicy.check(newPassword, username: user.username)
         guard newPassword != currentPassword else {
             throw StrongroomError(
-                .passwordReused, .unprocessable, "The new password must differ from the current one.",
+                .passwordReused, "The new password must differ from the current one.",
                 fields: [.init(field: "new_password", message: "must differ from the current password")]
             )
         }

@@ -22,6 +22,6 @@ public enum PasswordPolicy {
     }
 
     private static func weak(_ field: String, _ detail: String) -> StrongroomError {
-        StrongroomError(.weakPassword, .unprocessable, detail, fields: [.init(field: field, message: detail)])
+        StrongroomError(.weakPassword, detail, fields: [.init(field: field, message: detail)])
     }
 }

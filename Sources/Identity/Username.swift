@@ -12,7 +12,7 @@ public struct Username: Hashable, Sendable, CustomStringConvertible {
             folded.utf8.allSatisfy({ Self.allowed($0) })
         else {
             throw StrongroomError(
-                .invalidUsername, .unprocessable,
+                .invalidUsername,
                 "A username is 3 to 64 characters of letters, digits, '.', '_', '-' and '@'.",
                 fields: [.init(field: "username", message: "3 to 64 characters of letters, digits, '.', '_', '-' and '@'")]
             )

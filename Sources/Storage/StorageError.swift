@@ -25,6 +25,6 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
 
 extension StrongroomError {
     public static let databaseUnavailable = StrongroomError(
-        .serviceUnavailable, .unavailable, "The database is not reachable; retry shortly."
+        .serviceUnavailable, "The database is not reachable; retry shortly."
     )
 }

@@ -1,25 +1,25 @@
 /// A stable, documented error code: clients branch on it, so a code is never renamed.
 ///
-/// Codes are `SR-` followed by an area and a number; each area adds its own in an
-/// extension beside the code that raises them.
-public struct ErrorCode: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral {
+/// Codes are `SR-` followed by an area and a number. Each is declared once, with the kind
+/// (and so the HTTP status) it is always answered with and a short title, in
+/// `ErrorCatalogue.swift`: the initializer is internal to this module, so no other module
+/// can make a code the catalogue lacks, and a throw site names only the code, never its
+/// status. Equal by `rawValue`: the kind and title follow from it.
+public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
+    /// The kind every answer with this code has; the HTTP layer maps it to a status.
+    public let kind: StrongroomError.Kind
+    /// A short summary of the problem, the same for every occurrence.
+    public let title: String
 
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-}
+    init(_ rawValue: String, _ kind: StrongroomError.Kind, _ title: String) {
+        self.rawValue = rawValue
+        self.kind = kind
+        self.title = title
+    }
 
-extension ErrorCode {
-    // Request shape (SR-0xxx).
-    public static let malformedJSON: Self = "SR-0001"
-    public static let invalidField: Self = "SR-0002"
-    public static let unknownField: Self = "SR-0003"
-    public static let payloadTooLarge: Self = "SR-0004"
-    public static let routeNotFound: Self = "SR-0005"
-    public static let methodNotAllowed: Self = "SR-0006"
-    public static let invalidQuery: Self = "SR-0007"
+    public var description: String { rawValue }
 
-    // Service state (SR-9xxx).
-    public static let serviceUnavailable: Self = "SR-9001"
-    public static let internalError: Self = "SR-9999"
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.rawValue == rhs.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 }

@@ -3,7 +3,8 @@
 /// Equal by `code`: tests compare codes, never messages. `detail` is safe to show to the
 /// caller: it never carries a secret, a stack trace or personal data.
 public struct StrongroomError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What kind of failure this is; the HTTP layer maps a kind to a status code.
+    /// What kind of failure this is; the HTTP layer maps a kind to a status code, and the
+    /// error catalogue gives each code its kind.
     public enum Kind: String, Sendable {
         case badRequest
         case unauthorized
@@ -35,11 +36,20 @@ public struct StrongroomError: Error, Sendable, Equatable, CustomStringConvertib
     public let detail: String
     public let fields: [FieldError]
 
-    public init(_ code: ErrorCode, _ kind: Kind, _ detail: String, fields: [FieldError] = []) {
+    /// The error `code` answers with: its kind (and so its status) is the catalogue's, so a
+    /// throw site cannot pair a code with another status.
+    public init(_ code: ErrorCode, _ detail: String, fields: [FieldError] = []) {
         self.code = code
-        self.kind = kind
+        self.kind = code.kind
         self.detail = detail
         self.fields = fields
+    }
+
+    /// As above, naming the kind too: for tests that spell out the error they expect. The
+    /// catalogue's kind is the one kept; the catalogue test checks that every such use names
+    /// it, and keeps this form out of `Sources`.
+    public init(_ code: ErrorCode, _ kind: Kind, _ detail: String, fields: [FieldError] = []) {
+        self.init(code, detail, fields: fields)
     }
 
     public var description: String { "\(code.rawValue): \(detail)" }

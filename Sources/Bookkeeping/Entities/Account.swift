@@ -55,7 +55,7 @@ public struct Account: Sendable, Equatable, Encodable {
     public static func checkAlias(_ alias: String, field: String = "alias") throws(StrongroomError) {
         guard !alias.lowercased().hasPrefix("@external") else {
             throw StrongroomError(
-                .reservedAlias, .unprocessable, "Aliases starting with '@external' are reserved for the ledger's external accounts.",
+                .reservedAlias, "Aliases starting with '@external' are reserved for the ledger's external accounts.",
                 fields: [.init(field: field, message: "is reserved")]
             )
         }

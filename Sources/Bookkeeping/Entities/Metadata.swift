@@ -64,7 +64,7 @@ public struct Metadata: Sendable, Equatable, Codable {
     /// Refuses metadata beyond its bounds (422, `SR-2024`), naming `field`.
     public func validate(field: String = "metadata") throws(StrongroomError) {
         func refuse(_ message: String) -> StrongroomError {
-            StrongroomError(.invalidMetadata, .unprocessable, "Metadata \(message).", fields: [.init(field: field, message: message)])
+            StrongroomError(.invalidMetadata, "Metadata \(message).", fields: [.init(field: field, message: message)])
         }
         guard entries.count <= Self.maxEntries else { throw refuse("may have at most \(Self.maxEntries) entries") }
         for (key, value) in entries {

@@ -50,7 +50,7 @@ public struct TransactionLeg: Sendable, Equatable, Codable {
     }
 
     public func amount(scale: Int) throws -> Amount {
-        guard let minor = Int128(minorUnits) else { throw StrongroomError(.internalError, .internalFailure, "A stored leg amount is corrupt.") }
+        guard let minor = Int128(minorUnits) else { throw StrongroomError(.internalError, "A stored leg amount is corrupt.") }
         return try Amount(minorUnits: minor, scale: scale)
     }
 }

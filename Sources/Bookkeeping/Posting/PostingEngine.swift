@@ -207,12 +207,12 @@ public struct PostingEngine: Sendable {
         case .cancel: transaction.legs(.source)
         }
         guard legsInOrder.count == movements.count else {
-            throw StrongroomError(.internalError, .internalFailure, "A posting's movements do not match its legs.")
+            throw StrongroomError(.internalError, "A posting's movements do not match its legs.")
         }
         var result = transaction
         for (leg, movement) in zip(legsInOrder, movements) {
             guard let balance = balances[movement.balanceID] else {
-                throw StrongroomError(.internalError, .internalFailure, "A movement names a balance that was not locked.")
+                throw StrongroomError(.internalError, "A movement names a balance that was not locked.")
             }
             result.operations.append(LedgerOperation(
                 id: newID(), transactionID: transaction.id, organizationID: transaction.organizationID, ledgerID: transaction.ledgerID,

@@ -95,7 +95,7 @@ struct TransactionDraft {
     private static func pendingExpiry(_ body: TransactionBody, pending: Bool, now: Timestamp) throws(StrongroomError) -> Timestamp? {
         guard let text = body.pendingExpiresAt else { return nil }
         func refuse(_ message: String) -> StrongroomError {
-            StrongroomError(.invalidPendingExpiry, .unprocessable, "pendingExpiresAt \(message).", fields: [.init(field: "pendingExpiresAt", message: message)])
+            StrongroomError(.invalidPendingExpiry, "pendingExpiresAt \(message).", fields: [.init(field: "pendingExpiresAt", message: message)])
         }
         guard pending else { throw refuse("is allowed only with pending: true") }
         guard let expiry = RFC3339.parse(text) else { throw refuse("must be an RFC 3339 date-time") }

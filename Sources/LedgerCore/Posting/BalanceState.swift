@@ -96,7 +96,7 @@ public struct BalanceState: Sendable, Equatable {
         // A hold released twice, or larger than it was, is a bug in the caller, not a rule a
         // client can break: it must never be swallowed.
         guard !rest.isNegative else {
-            throw StrongroomError(.internalError, .internalFailure, "A hold was released beyond what is held.")
+            throw StrongroomError(.internalError, "A hold was released beyond what is held.")
         }
         return rest
     }

@@ -59,7 +59,7 @@ public enum PostingPlanner {
         func move(_ leg: PostingLeg, _ transition: Transition) throws(StrongroomError) {
             guard let before = working[leg.balanceID] ?? balances[leg.balanceID] else {
                 // The store resolves and locks every balance a step names before planning.
-                throw StrongroomError(.internalError, .internalFailure, "A posting leg names a balance that was not locked.")
+                throw StrongroomError(.internalError, "A posting leg names a balance that was not locked.")
             }
             guard leg.amount.scale == before.available.scale else {
                 throw .ledger(.assetMismatch, "A leg's amount is not at its balance's scale.")

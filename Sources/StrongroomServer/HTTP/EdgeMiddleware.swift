@@ -69,20 +69,20 @@ struct EdgeMiddleware: RouterMiddleware {
             let allowed = routes.methods(matching: request.uri.path)
             guard !allowed.isEmpty else {
                 return Problem.response(
-                    StrongroomError(.routeNotFound, .notFound, "No route matches \(request.uri.path)."), requestID: context.requestID
+                    StrongroomError(.routeNotFound, "No route matches \(request.uri.path)."), requestID: context.requestID
                 )
             }
             var headers: HTTPFields = [:]
             headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
             return Problem.response(
-                StrongroomError(.methodNotAllowed, .methodNotAllowed, "\(request.method.rawValue) is not allowed here."),
+                StrongroomError(.methodNotAllowed, "\(request.method.rawValue) is not allowed here."),
                 requestID: context.requestID, headers: headers
             )
         case let error as HTTPError where error.status == .contentTooLarge:
             return Problem.response(.payloadTooLarge(limit: bodyLimit(for: request)), requestID: context.requestID)
         case let error as HTTPError where (400..<500).contains(error.status.code):
             return Problem.response(
-                StrongroomError(.invalidQuery, .badRequest, "The request is malformed."), requestID: context.requestID
+                StrongroomError(.invalidQuery, "The request is malformed."), requestID: context.requestID
             )
         case StorageError.unavailable:
             return Problem.response(.databaseUnavailable, requestID: context.requestID, headers: [.retryAfter: "1"])

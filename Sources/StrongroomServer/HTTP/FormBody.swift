@@ -18,12 +18,12 @@ enum FormBody {
         // A parameter given twice is refused here as in a form (JSONTextCheck names it).
         try JSONTextCheck.validate(data)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw StrongroomError(.malformedJSON, .badRequest, "The body must be a JSON object of strings.")
+            throw StrongroomError(.malformedJSON, "The body must be a JSON object of strings.")
         }
         var parameters: [String: String] = [:]
         for (key, value) in object {
             guard let text = value as? String else {
-                throw StrongroomError(.invalidField, .badRequest, "Parameter '\(key.prefix(64))' must be a string.")
+                throw StrongroomError(.invalidField, "Parameter '\(key.prefix(64))' must be a string.")
             }
             parameters[key] = text
         }
@@ -32,16 +32,16 @@ enum FormBody {
 
     static func urlEncoded(_ data: Data) throws -> [String: String] {
         guard let text = String(data: data, encoding: .utf8) else {
-            throw StrongroomError(.malformedJSON, .badRequest, "The body is not UTF-8.")
+            throw StrongroomError(.malformedJSON, "The body is not UTF-8.")
         }
         var parameters: [String: String] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
-                throw StrongroomError(.invalidField, .badRequest, "The form body has an invalid escape.")
+                throw StrongroomError(.invalidField, "The form body has an invalid escape.")
             }
             guard parameters[key] == nil else {
-                throw StrongroomError(.invalidField, .badRequest, "Parameter '\(key.prefix(64))' is given more than once.")
+                throw StrongroomError(.invalidField, "Parameter '\(key.prefix(64))' is given more than once.")
             }
             parameters[key] = value
         }

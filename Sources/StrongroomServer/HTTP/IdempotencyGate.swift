@@ -10,13 +10,6 @@ import Storage
 import StrongroomKernel
 import Synchronization
 
-extension ErrorCode {
-    // Idempotency (SR-203x).
-    public static let idempotencyKeyReused: Self = "SR-2030"
-    public static let idempotencyInFlight: Self = "SR-2031"
-    public static let invalidIdempotencyKey: Self = "SR-2032"
-}
-
 /// A response as idempotency stores and replays it: status and exact body bytes.
 struct StoredResponse: Sendable {
     let status: HTTPResponse.Status
@@ -87,13 +80,13 @@ final class IdempotencyGate: Sendable {
     func key(for request: Request, context: AppRequestContext, canonicalBody: @autoclosure () throws -> [UInt8]) throws -> Key? {
         guard let key = request.headers[.idempotencyKey] ?? request.headers[.xIdempotency] else { return nil }
         guard (1...Self.maxKeyLength).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            throw StrongroomError(.invalidIdempotencyKey, .badRequest, "The idempotency key must be 1 to 255 visible ASCII characters.")
+            throw StrongroomError(.invalidIdempotencyKey, "The idempotency key must be 1 to 255 visible ASCII characters.")
         }
         var ttl = Self.maxTTLSeconds
         if let text = request.headers[.xTTL] {
             // X-TTL may ask for less than the default, never for more.
             guard let asked = Int64(text), (1...Self.maxTTLSeconds).contains(asked) else {
-                throw StrongroomError(.invalidIdempotencyKey, .badRequest, "X-TTL must be a number of seconds from 1 to 86400.")
+                throw StrongroomError(.invalidIdempotencyKey, "X-TTL must be a number of seconds from 1 to 86400.")
             }
             ttl = asked
         }
@@ -142,7 +135,7 @@ final class IdempotencyGate: Sendable {
     ) async throws -> Response {
         guard let key else { return try await commit(nil).response() }
         guard claim(key.scope) else {
-            throw StrongroomError(.idempotencyInFlight, .conflict, "A request with this idempotency key is still running; retry it.")
+            throw StrongroomError(.idempotencyInFlight, "A request with this idempotency key is still running; retry it.")
         }
         defer { release(key.scope) }
         if let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) {
@@ -176,7 +169,7 @@ final class IdempotencyGate: Sendable {
     private func replay(_ stored: IdempotencyRecord, _ key: Key) throws -> Response {
         guard stored.requestHash == key.requestHash else {
             throw StrongroomError(
-                .idempotencyKeyReused, .unprocessable, "This idempotency key was already used with a different request body."
+                .idempotencyKeyReused, "This idempotency key was already used with a different request body."
             )
         }
         let status = HTTPResponse.Status(code: stored.status)

@@ -42,7 +42,7 @@ struct JSONTextCheck {
     /// Scans `data`, checking its fields against `shape` when given.
     static func scan(_ data: Data, shape: BodyShape? = nil) -> Scan {
         guard String(validating: data, as: UTF8.self) != nil, !data.starts(with: [0xEF, 0xBB, 0xBF]) else {
-            return Scan(problem: StrongroomError(.malformedJSON, .badRequest, "The request body is not UTF-8 JSON text."))
+            return Scan(problem: StrongroomError(.malformedJSON, "The request body is not UTF-8 JSON text."))
         }
         var scanner = Scanner(shape: shape)
         data.withUnsafeBytes { scanner.run(over: $0) }
@@ -98,7 +98,7 @@ struct JSONTextCheck {
                         guard stack[top].names.insert(name).inserted else {
                             let shown = String(name.prefix(64))
                             result.problem = StrongroomError(
-                                .malformedJSON, .badRequest, "The member '\(shown)' appears twice in one object.",
+                                .malformedJSON, "The member '\(shown)' appears twice in one object.",
                                 fields: [.init(field: shown, message: "appears twice")]
                             )
                             return
@@ -150,7 +150,7 @@ struct JSONTextCheck {
                     }
                     if digits > JSONTextCheck.maxNumberDigits {
                         result.problem = StrongroomError(
-                            .invalidField, .badRequest,
+                            .invalidField,
                             "A JSON number has \(digits) digits; numbers may have at most \(JSONTextCheck.maxNumberDigits). Send longer values as strings."
                         )
                         return

@@ -83,7 +83,7 @@ enum Problem {
 
     /// The answer to a bug: no detail leaves the process (it is logged with the request id).
     static let internalError = StrongroomError(
-        .internalError, .internalFailure, "An internal error occurred; it has been logged with this request's id."
+        .internalError, "An internal error occurred; it has been logged with this request's id."
     )
 }
 
@@ -91,7 +91,7 @@ extension StrongroomError {
     /// A query parameter the route cannot take: 400 `SR-0007`, naming the parameter.
     static func invalidQuery(_ parameter: String, _ message: String) -> StrongroomError {
         StrongroomError(
-            .invalidQuery, .badRequest, "Query parameter '\(parameter)' \(message).", fields: [.init(field: parameter, message: message)]
+            .invalidQuery, "Query parameter '\(parameter)' \(message).", fields: [.init(field: parameter, message: message)]
         )
     }
 }

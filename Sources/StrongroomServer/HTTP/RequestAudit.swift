@@ -91,7 +91,7 @@ extension AppRequestContext {
         guard let audit else {
             // Only routes declared with an action get here with a write; a missing one is a
             // bug, and the change must not commit unrecorded.
-            throw StrongroomError(.internalError, .internalFailure, "A write was attempted without an audit action.")
+            throw StrongroomError(.internalError, "A write was attempted without an audit action.")
         }
         work.record(audit.event(outcome, resource: resource, summary: summary, actor: actor))
     }

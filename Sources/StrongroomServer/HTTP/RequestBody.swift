@@ -24,17 +24,17 @@ struct RequestBody {
         switch scan.violation {
         case .unknown(let path):
             let field = String(path.prefix(200))
-            throw StrongroomError(.unknownField, .badRequest, "Unknown field: \(field).", fields: [.init(field: field, message: "unknown field")])
+            throw StrongroomError(.unknownField, "Unknown field: \(field).", fields: [.init(field: field, message: "unknown field")])
         case .unsupported(let path):
             let field = String(path.prefix(200))
             throw StrongroomError(
-                .unknownField, .badRequest, "Field '\(field)' is not supported: leave it out or send null.",
+                .unknownField, "Field '\(field)' is not supported: leave it out or send null.",
                 fields: [.init(field: field, message: "not supported")]
             )
         case .null(let path):
             let field = String(path.prefix(200))
             throw StrongroomError(
-                .invalidField, .badRequest, "Field '\(field)' is required and must not be null.",
+                .invalidField, "Field '\(field)' is required and must not be null.",
                 fields: [.init(field: field, message: "is required")]
             )
         case nil:
@@ -47,16 +47,16 @@ struct RequestBody {
             // here, on the failure path only.
             guard (try? JSONSerialization.jsonObject(with: data, options: [])) != nil else { throw notJSON }
             let (field, message) = describe(error)
-            throw StrongroomError(.invalidField, .badRequest, "Field '\(field)': \(message).", fields: [.init(field: field, message: message)])
+            throw StrongroomError(.invalidField, "Field '\(field)': \(message).", fields: [.init(field: field, message: message)])
         }
     }
 
-    private static let notJSON = StrongroomError(.malformedJSON, .badRequest, "The request body is not valid JSON.")
+    private static let notJSON = StrongroomError(.malformedJSON, "The request body is not valid JSON.")
 
     /// The answer to a body that does not start as an object: JSON of another kind, or not JSON.
     private static func notAnObject(_ data: Data) -> StrongroomError {
         guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else { return notJSON }
-        return StrongroomError(.malformedJSON, .badRequest, "The request body must be a JSON object.")
+        return StrongroomError(.malformedJSON, "The request body must be a JSON object.")
     }
 
     /// The whole body, or 413 when it is longer than `limit`, or 400 when it ends early (the
@@ -69,7 +69,7 @@ struct RequestBody {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw StrongroomError.payloadTooLarge(limit: limit)
         } catch {
-            throw StrongroomError(.malformedJSON, .badRequest, "The request body ended before it was complete.")
+            throw StrongroomError(.malformedJSON, "The request body ended before it was complete.")
         }
     }
 
@@ -170,6 +170,6 @@ indirect enum BodyShape: Sendable {
 
 extension StrongroomError {
     static func payloadTooLarge(limit: Int) -> StrongroomError {
-        StrongroomError(.payloadTooLarge, .payloadTooLarge, "The request body is larger than \(limit) bytes.")
+        StrongroomError(.payloadTooLarge, "The request body is larger than \(limit) bytes.")
     }
 }

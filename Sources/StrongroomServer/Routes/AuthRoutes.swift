@@ -80,7 +80,7 @@ enum AuthRoutes {
             guard case .authenticated(let user, let restriction) = result else {
                 guard case .throttled(let seconds) = result else { throw Problem.internalError }
                 return Problem.response(
-                    StrongroomError(.loginThrottled, .tooManyRequests, "Too many failed logins; try again in \(seconds) s."),
+                    StrongroomError(.loginThrottled, "Too many failed logins; try again in \(seconds) s."),
                     requestID: context.requestID, headers: [.retryAfter: String(seconds)]
                 )
             }
@@ -122,7 +122,7 @@ enum AuthRoutes {
             try await persistence.write { work in
                 if let existing = try await work.identity.totp(userID: principal.id), existing.confirmed {
                     throw StrongroomError(
-                        .mfaAlreadyEnrolled, .conflict, "This account already has a confirmed authenticator; an administrator must reset it."
+                        .mfaAlreadyEnrolled, "This account already has a confirmed authenticator; an administrator must reset it."
                     )
                 }
                 let sealed = try flow.box.seal(secret, purpose: .totpSecret, context: id)
@@ -143,7 +143,7 @@ enum AuthRoutes {
             let body = try await RequestBody.decode(TOTPBody.self, from: request, limit: services.bodyLimit)
             let principal = try context.user()
             guard let enrollment = try await persistence.identity.totp(userID: principal.id), !enrollment.confirmed else {
-                throw StrongroomError(.mfaNotStarted, .conflict, "There is no enrolment to confirm; start one with POST /v1/auth/mfa/totp.")
+                throw StrongroomError(.mfaNotStarted, "There is no enrolment to confirm; start one with POST /v1/auth/mfa/totp.")
             }
             guard try await flow.spendCode(body.totp, userID: principal.id) else { throw StrongroomError.invalidSecondFactor }
             try await persistence.write { work in
@@ -169,7 +169,7 @@ extension AppRequestContext {
     func user() throws -> Principal {
         guard let principal else { throw StrongroomError.unauthenticated }
         guard principal.kind == .user else {
-            throw StrongroomError(.permissionDenied, .forbidden, "Only a user account can do this.")
+            throw StrongroomError(.permissionDenied, "Only a user account can do this.")
         }
         return principal
     }

@@ -16,7 +16,7 @@ enum SystemRoutes {
         routes.add(.get, "/readyz", access: .publicRoute) { _, _ in
             guard await persistence.ready() else {
                 throw StrongroomError(
-                    .serviceUnavailable, .unavailable, "Not ready: the database is unreachable or its migrations are not current."
+                    .serviceUnavailable, "Not ready: the database is unreachable or its migrations are not current."
                 )
             }
             return try JSONResponse.make(Status(status: "ready"))

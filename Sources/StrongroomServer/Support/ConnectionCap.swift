@@ -88,7 +88,7 @@ final class ConnectionCap: Sendable {
         private func refuse(_ context: ChannelHandlerContext) {
             let requestID = RequestID.generate()
             let body = Problem.body(
-                StrongroomError(.serviceUnavailable, .unavailable, "The server is at its connection limit; retry shortly."),
+                StrongroomError(.serviceUnavailable, "The server is at its connection limit; retry shortly."),
                 requestID: requestID
             )
             var headers = HTTPFields()

@@ -70,7 +70,7 @@ enum AdminSupport {
 extension StrongroomError {
     /// 422 for a field of an identity body that breaks its rule.
     static func invalidIdentityValue(_ field: String, _ message: String) -> StrongroomError {
-        StrongroomError(.invalidScope, .unprocessable, "Field '\(field)' \(message).", fields: [.init(field: field, message: message)])
+        StrongroomError(.invalidScope, "Field '\(field)' \(message).", fields: [.init(field: field, message: message)])
     }
 }
 

@@ -127,7 +127,7 @@ enum GroupRoutes {
             let group = try await persistence.write { work in
                 guard var group = try await work.identity.group(id: id) else { throw StrongroomError.identityNotFound("The group") }
                 if group.builtIn, permissions != nil || scope != nil {
-                    throw StrongroomError(.builtInGroup, .unprocessable, "A built-in group's permissions and scope are fixed.")
+                    throw StrongroomError(.builtInGroup, "A built-in group's permissions and scope are fixed.")
                 }
                 // Both what the group gave and what it will give must be the caller's own.
                 try AdminSupport.requireCovering([group], by: context.principal)
@@ -162,7 +162,7 @@ enum GroupRoutes {
         let permissions = Set(names.map(Permission.init(rawValue:)))
         if let unknown = permissions.sorted().first(where: { !PermissionCatalogue.contains($0) }) {
             throw StrongroomError(
-                .unknownPermission, .unprocessable, "'\(unknown.rawValue.prefix(64))' is not a permission; GET /v1/permissions lists them.",
+                .unknownPermission, "'\(unknown.rawValue.prefix(64))' is not a permission; GET /v1/permissions lists them.",
                 fields: [.init(field: "permissions", message: "names an unknown permission")]
             )
         }

@@ -171,7 +171,7 @@ enum UserRoutes {
                 guard try await work.identity.user(id: id) != nil else { throw StrongroomError.identityNotFound("The user") }
                 try AdminSupport.requireCovering(try await work.identity.groups(of: id, kind: .user), by: context.principal)
                 guard try await work.identity.clearTOTP(userID: id, at: clock.now()) else {
-                    throw StrongroomError(.identityNotFound, .notFound, "The user has no second factor enrolled.")
+                    throw StrongroomError(.identityNotFound, "The user has no second factor enrolled.")
                 }
                 try await work.identity.revokeRefreshTokens(ofUser: id)
                 try context.recordSuccess(in: work, resource: "user:\(id.uuidString.lowercased())")

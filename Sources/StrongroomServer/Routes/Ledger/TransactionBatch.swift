@@ -7,11 +7,6 @@ import Hummingbird
 import Storage
 import StrongroomKernel
 
-extension ErrorCode {
-    /// An atomic batch with at least one refused item: nothing was committed.
-    public static let batchRefused: Self = "SR-2040"
-}
-
 /// `POST …/transactions/batch`: up to 8190 bodies of `/transactions/json` posted in one unit
 /// of work ("Group commit and the batch endpoint" in docs/ARCHITECTURE.md).
 struct TransactionBatchRequest: StrictDecodable, Encodable, SortedJSONWritable, Sendable {
@@ -35,7 +30,7 @@ struct TransactionBatchRequest: StrictDecodable, Encodable, SortedJSONWritable, 
         guard (1...Self.maxItems).contains(transactions.count) else {
             let message = "must hold from 1 to \(Self.maxItems) transactions"
             throw StrongroomError(
-                .invalidField, .badRequest, "Field 'transactions': \(message).", fields: [.init(field: "transactions", message: message)]
+                .invalidField, "Field 'transactions': \(message).", fields: [.init(field: "transactions", message: message)]
             )
         }
     }
@@ -105,7 +100,7 @@ struct TransactionBatchAnswer: Encodable, SortedJSONWritable {
         }
         guard !fields.isEmpty else { return nil }
         return StrongroomError(
-            .batchRefused, .unprocessable,
+            .batchRefused,
             "\(fields.count) of \(outcomes.count) transactions were refused; an atomic batch commits none.", fields: fields
         )
     }
