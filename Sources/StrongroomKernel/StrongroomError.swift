@@ -45,13 +45,6 @@ public struct StrongroomError: Error, Sendable, Equatable, CustomStringConvertib
         self.fields = fields
     }
 
-    /// As above, naming the kind too: for tests that spell out the error they expect. The
-    /// catalogue's kind is the one kept; the catalogue test checks that every such use names
-    /// it, and keeps this form out of `Sources`.
-    public init(_ code: ErrorCode, _ kind: Kind, _ detail: String, fields: [FieldError] = []) {
-        self.init(code, detail, fields: fields)
-    }
-
     public var description: String { "\(code.rawValue): \(detail)" }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }

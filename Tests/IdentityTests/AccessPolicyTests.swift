@@ -20,8 +20,8 @@ struct AccessPolicyTests {
     }
 
     static func target(_ org: String?, _ ledger: String? = nil) -> AccessTarget { AccessTarget(organizationID: org, ledgerID: ledger) }
-    static let denied = AccessPolicy.Decision.denied(StrongroomError(.permissionDenied, .forbidden, ""))
-    static let outside = AccessPolicy.Decision.denied(StrongroomError(.outOfScope, .forbidden, ""))
+    static let denied = AccessPolicy.Decision.denied(StrongroomError(.permissionDenied, ""))
+    static let outside = AccessPolicy.Decision.denied(StrongroomError(.outOfScope, ""))
 
     @Test func publicRoutesNeedNobody() {
         #expect(AccessPolicy.decide(.publicRoute, for: nil, on: .none) == .allow)
@@ -42,7 +42,7 @@ struct AccessPolicyTests {
 
     @Test func aRestrictedTokenOpensOnlyWhatAllowsItsRestriction() {
         let p = Self.principal(PermissionCatalogue.all, restriction: .passwordChange)
-        let restricted = AccessPolicy.Decision.denied(StrongroomError(.restrictedToken, .forbidden, ""))
+        let restricted = AccessPolicy.Decision.denied(StrongroomError(.restrictedToken, ""))
         #expect(AccessPolicy.decide(.authenticated(allowing: [.passwordChange]), for: p, on: .none) == .allow)
         #expect(AccessPolicy.decide(.authenticated(), for: p, on: .none) == restricted)
         #expect(AccessPolicy.decide(.permission(.usersRead), for: p, on: .none) == restricted)

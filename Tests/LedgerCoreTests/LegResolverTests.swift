@@ -9,10 +9,10 @@ struct LegResolverTests {
     @Test func fixedAmountsMustAddUpExactly() throws {
         let legs = try LegResolver.resolve(value: Self.amount("100.00"), allocations: [.amount(Self.amount("60")), .amount(Self.amount("40"))], side: "source")
         #expect(legs.map(\.description) == ["60.00", "40.00"])
-        #expect(throws: StrongroomError(.legsDoNotAddUp, .unprocessable, "")) {
+        #expect(throws: StrongroomError(.legsDoNotAddUp, "")) {
             try LegResolver.resolve(value: Self.amount("100"), allocations: [.amount(Self.amount("60")), .amount(Self.amount("39.99"))], side: "source")
         }
-        #expect(throws: StrongroomError(.legsDoNotAddUp, .unprocessable, "")) {
+        #expect(throws: StrongroomError(.legsDoNotAddUp, "")) {
             try LegResolver.resolve(value: Self.amount("100"), allocations: [.amount(Self.amount("100.01"))], side: "destination")
         }
     }
@@ -35,42 +35,42 @@ struct LegResolverTests {
     }
 
     @Test func sharesThatDoNotCoverTheValueWithoutARemainderAreRefused() {
-        #expect(throws: StrongroomError(.legsDoNotAddUp, .unprocessable, "")) {
+        #expect(throws: StrongroomError(.legsDoNotAddUp, "")) {
             try LegResolver.resolve(
                 value: Self.amount("0.10"),
                 allocations: [.share(percentage: 50, percentageOfPercentage: 100), .share(percentage: 50, percentageOfPercentage: 100), .share(percentage: 10, percentageOfPercentage: 100)],
                 side: "destination"
             )
         }
-        #expect(throws: StrongroomError(.legsDoNotAddUp, .unprocessable, "")) {
+        #expect(throws: StrongroomError(.legsDoNotAddUp, "")) {
             try LegResolver.resolve(value: Self.amount("0.03"), allocations: [.share(percentage: 50, percentageOfPercentage: 100), .share(percentage: 50, percentageOfPercentage: 100)], side: "source")
         }
     }
 
     @Test func malformedSidesAreRefusedWithTheirCodes() {
         let hundred = Self.amount("100")
-        #expect(throws: StrongroomError(.noLegs, .unprocessable, "")) { try LegResolver.resolve(value: hundred, allocations: [], side: "source") }
-        #expect(throws: StrongroomError(.invalidAmount, .unprocessable, "")) {
+        #expect(throws: StrongroomError(.noLegs, "")) { try LegResolver.resolve(value: hundred, allocations: [], side: "source") }
+        #expect(throws: StrongroomError(.invalidAmount, "")) {
             try LegResolver.resolve(value: Amount.zero(scale: 2), allocations: [.remaining], side: "source")
         }
-        #expect(throws: StrongroomError(.invalidAmount, .unprocessable, "")) {
+        #expect(throws: StrongroomError(.invalidAmount, "")) {
             try LegResolver.resolve(value: hundred, allocations: [.amount(Self.amount("-1")), .remaining], side: "source")
         }
-        #expect(throws: StrongroomError(.moreThanOneRemaining, .unprocessable, "")) {
+        #expect(throws: StrongroomError(.moreThanOneRemaining, "")) {
             try LegResolver.resolve(value: hundred, allocations: [.remaining, .remaining], side: "source")
         }
-        #expect(throws: StrongroomError(.nothingRemaining, .unprocessable, "")) {
+        #expect(throws: StrongroomError(.nothingRemaining, "")) {
             try LegResolver.resolve(value: hundred, allocations: [.amount(hundred), .remaining], side: "source")
         }
         for bad in [(0, 100), (101, 100), (50, 0), (-5, 100)] {
-            #expect(throws: StrongroomError(.invalidShare, .unprocessable, "")) {
+            #expect(throws: StrongroomError(.invalidShare, "")) {
                 try LegResolver.resolve(value: hundred, allocations: [.share(percentage: bad.0, percentageOfPercentage: bad.1), .remaining], side: "source")
             }
         }
-        #expect(throws: StrongroomError(.invalidShare, .unprocessable, "")) {
+        #expect(throws: StrongroomError(.invalidShare, "")) {
             try LegResolver.resolve(value: Self.amount("0.01"), allocations: [.share(percentage: 1, percentageOfPercentage: 100), .remaining], side: "source")
         }
-        #expect(throws: StrongroomError(.tooManyLegs, .unprocessable, "")) {
+        #expect(throws: StrongroomError(.tooManyLegs, "")) {
             try LegResolver.resolve(value: hundred, allocations: Array(repeating: .remaining, count: LegResolver.maxLegsPerSide + 1), side: "source")
         }
     }

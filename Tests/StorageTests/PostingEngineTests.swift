@@ -60,9 +60,9 @@ struct PostingEngineTests {
                 ], store: work.ledger)
             }
             #expect(throws: Never.self) { try outcomes[0].get() }
-            #expect(throws: StrongroomError(.insufficientFunds, .unprocessable, "")) { try outcomes[1].get() }
+            #expect(throws: StrongroomError(.insufficientFunds, "")) { try outcomes[1].get() }
             #expect(throws: Never.self) { try outcomes[2].get() }
-            #expect(throws: StrongroomError(.unknownAccount, .unprocessable, "")) { try outcomes[3].get() }
+            #expect(throws: StrongroomError(.unknownAccount, "")) { try outcomes[3].get() }
             #expect(try await Self.available("@a", ref, persistence) == "50.00")
             #expect(try await Self.available("@b", ref, persistence) == "50.00")
         }
@@ -88,8 +88,8 @@ struct PostingEngineTests {
                 ], store: work.ledger)
             }
             #expect(throws: Never.self) { try outcomes[0].get() }
-            #expect(throws: StrongroomError(.notPending, .unprocessable, "")) { try outcomes[1].get() }
-            #expect(throws: StrongroomError(.notPending, .unprocessable, "")) { try outcomes[2].get() }
+            #expect(throws: StrongroomError(.notPending, "")) { try outcomes[1].get() }
+            #expect(throws: StrongroomError(.notPending, "")) { try outcomes[2].get() }
             let a = try #require(try await persistence.ledger.balance(alias: "@a", in: ref)).state
             #expect(a.available.description == "40.00")
             #expect(a.onHold.description == "30.00")
@@ -99,7 +99,7 @@ struct PostingEngineTests {
                 try await engine.run([.revert(transactionID: held[0], ledger: ref), .revert(transactionID: held[0], ledger: ref)], store: work.ledger)
             }
             #expect(throws: Never.self) { try reverts[0].get() }
-            #expect(throws: StrongroomError(.alreadyReverted, .unprocessable, "")) { try reverts[1].get() }
+            #expect(throws: StrongroomError(.alreadyReverted, "")) { try reverts[1].get() }
             #expect(try await Self.available("@b", ref, persistence) == "0.00")
         }
     }

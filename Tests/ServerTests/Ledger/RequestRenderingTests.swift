@@ -43,10 +43,10 @@ struct RequestRenderingTests {
         for round in 0..<40 {
             let outcomes: [PostingEngine.Outcome] = try (0..<(1 + random.next() % 8)).map { _ in
                 switch random.next() % 3 {
-                case 0: return .failure(StrongroomError(.invalidField, .badRequest, "Field \"x\": bad\n."))
+                case 0: return .failure(StrongroomError(.invalidField, "Field \"x\": bad\n."))
                 case 1:
                     let fields = [StrongroomError.FieldError(field: "send.value", message: "must be > 0 / ü")]
-                    return .failure(StrongroomError(.batchRefused, .unprocessable, "refused", fields: fields))
+                    return .failure(StrongroomError(.batchRefused, "refused", fields: fields))
                 default: return .success(try TransactionRenderingTests.transaction(&random))
                 }
             }
