@@ -303,87 +303,87 @@ enum TrapAllowlist {
             "time_t and tv_nsec are Int on 64-bit Linux, the same width as Int64"
         ),
         Entry(
-            "Sources/StrongroomServer/Configuration/ConfigurationLoader.swift", .conversion, "Int64(try integer(",
+            "Sources/StrongroomServer/App/ConfigurationLoader.swift", .conversion, "Int64(try integer(",
             "Int is 64 bits on every platform Strongroom builds for, so Int to Int64 is the same width and cannot trap"
         ),
         Entry(
-            "Sources/StrongroomServer/Configuration/ConfigurationLoader.swift", .conversion, "Int(TokenSettings.allowedAccessLifetimes.lowerBound)",
+            "Sources/StrongroomServer/App/ConfigurationLoader.swift", .conversion, "Int(TokenSettings.allowedAccessLifetimes.lowerBound)",
             "constant Int64 bounds of a few hours, the same width as Int"
         ),
         Entry(
-            "Sources/StrongroomServer/Configuration/ConfigurationLoader.swift", .conversion, "Int(lifetimes.lowerBound)",
+            "Sources/StrongroomServer/App/ConfigurationLoader.swift", .conversion, "Int(lifetimes.lowerBound)",
             "constant Int64 bounds of a few hours, the same width as Int"
         ),
         Entry(
-            "Sources/StrongroomServer/Configuration/ConfigurationLoader.swift", .conversion, "maxLifetimeSeconds: Int64(maxLifetime)",
+            "Sources/StrongroomServer/App/ConfigurationLoader.swift", .conversion, "maxLifetimeSeconds: Int64(maxLifetime)",
             "Int is 64 bits on every platform Strongroom builds for, so Int to Int64 is the same width and cannot trap"
         ),
         Entry(
-            "Sources/StrongroomServer/HTTP/EdgeMiddleware.swift", .forceUnwrap, "= Self(",
+            "Sources/StrongroomServer/Edge/EdgeMiddleware.swift", .forceUnwrap, "= Self(",
             "an HTTP field name written as a literal: valid by inspection, and every test that starts the server touches it"
         ),
         Entry(
-            "Sources/StrongroomServer/HTTP/GuardedRouter.swift", .conversion, "Int(Problem.status(for: $0.kind).code)",
+            "Sources/StrongroomServer/Identity/GuardedRouter.swift", .conversion, "Int(Problem.status(for: $0.kind).code)",
             "an HTTP status code, three digits"
         ),
         Entry(
-            "Sources/StrongroomServer/HTTP/IPAddress.swift", .trappingCall, "precondition(bytes.count == 4 || bytes.count == 16)",
+            "Sources/StrongroomServer/Edge/IPAddress.swift", .trappingCall, "precondition(bytes.count == 4 || bytes.count == 16)",
             "the bytes come from the socket address of an accepted connection or a parsed address, always 4 or 16 long"
         ),
         Entry(
-            "Sources/StrongroomServer/HTTP/IPAddress.swift", .conversion, "Int(INET6_ADDRSTRLEN)",
+            "Sources/StrongroomServer/Edge/IPAddress.swift", .conversion, "Int(INET6_ADDRSTRLEN)",
             "the constant 46"
         ),
         Entry(
-            "Sources/StrongroomServer/HTTP/IdempotencyGate.swift", .conversion, "UInt64(part.count)",
+            "Sources/StrongroomServer/Ledger/IdempotencyGate.swift", .conversion, "UInt64(part.count)",
             "a count is non-negative"
         ),
         Entry(
-            "Sources/StrongroomServer/HTTP/IdempotencyGate.swift", .forceUnwrap, "= Self(",
+            "Sources/StrongroomServer/Ledger/IdempotencyGate.swift", .forceUnwrap, "= Self(",
             "an HTTP field name written as a literal: valid by inspection, and every test that starts the server touches it"
         ),
         Entry(
-            "Sources/StrongroomServer/HTTP/RequestAudit.swift", .conversion, "Int64(status)",
+            "Sources/StrongroomServer/Audit/RequestAudit.swift", .conversion, "Int64(status)",
             "Int is 64 bits on every platform Strongroom builds for, so Int to Int64 is the same width and cannot trap"
         ),
         Entry(
-            "Sources/StrongroomServer/HTTP/RequestID.swift", .conversion, "Int(value % 36)",
+            "Sources/StrongroomServer/Edge/RequestID.swift", .conversion, "Int(value % 36)",
             "a remainder of a division by 36 of an unsigned value, 0...35"
         ),
         Entry(
-            "Sources/StrongroomServer/HTTP/RouteTable.swift", .trappingCall, "precondition(!routes.contains",
+            "Sources/StrongroomServer/Edge/RouteTable.swift", .trappingCall, "precondition(!routes.contains",
             "routes are declared in code at start, before the server listens; a route declared twice is a bug the tests catch"
         ),
         Entry(
-            "Sources/StrongroomServer/Routes/Ledger/TransactionBatch.swift", .conversion, "Int(Problem.status(for: error.kind).code)",
+            "Sources/StrongroomServer/Ledger/TransactionBatch.swift", .conversion, "Int(Problem.status(for: error.kind).code)",
             "an HTTP status code, three digits"
         ),
         Entry(
-            "Sources/StrongroomServer/Routes/Ledger/TransactionBatch.swift", .conversion, "Int64(created)",
+            "Sources/StrongroomServer/Ledger/TransactionBatch.swift", .conversion, "Int64(created)",
             "Int is 64 bits on every platform Strongroom builds for, so Int to Int64 is the same width and cannot trap"
         ),
         Entry(
-            "Sources/StrongroomServer/Routes/Ledger/TransactionBatch.swift", .conversion, "Int64(failed)",
+            "Sources/StrongroomServer/Ledger/TransactionBatch.swift", .conversion, "Int64(failed)",
             "Int is 64 bits on every platform Strongroom builds for, so Int to Int64 is the same width and cannot trap"
         ),
         Entry(
-            "Sources/StrongroomServer/Routes/Ledger/TransactionBatch.swift", .conversion, "Int64(index)",
+            "Sources/StrongroomServer/Ledger/TransactionBatch.swift", .conversion, "Int64(index)",
             "Int is 64 bits on every platform Strongroom builds for, so Int to Int64 is the same width and cannot trap"
         ),
         Entry(
-            "Sources/StrongroomServer/Routes/Ledger/TransactionBatch.swift", .conversion, "Int64(status)",
+            "Sources/StrongroomServer/Ledger/TransactionBatch.swift", .conversion, "Int64(status)",
             "Int is 64 bits on every platform Strongroom builds for, so Int to Int64 is the same width and cannot trap"
         ),
         Entry(
-            "Sources/StrongroomServer/Routes/Ledger/TransactionBatch.swift", .conversion, ".number(Int64(",
+            "Sources/StrongroomServer/Ledger/TransactionBatch.swift", .conversion, ".number(Int64(",
             "Int is 64 bits on every platform Strongroom builds for, so Int to Int64 is the same width and cannot trap"
         ),
         Entry(
-            "Sources/StrongroomServer/Support/AuditOutbox.swift", .conversion, "Int64(state.events.count)",
+            "Sources/StrongroomServer/Audit/AuditOutbox.swift", .conversion, "Int64(state.events.count)",
             "Int is 64 bits on every platform Strongroom builds for, so Int to Int64 is the same width and cannot trap"
         ),
         Entry(
-            "Sources/StrongroomServer/Support/GroupCommitter.swift", .trappingCall, "precondition(settings.maxBatch >= 1",
+            "Sources/StrongroomServer/Ledger/GroupCommitter.swift", .trappingCall, "precondition(settings.maxBatch >= 1",
             "the settings are constants or configuration checked by the loader before serving"
         ),
     ]
