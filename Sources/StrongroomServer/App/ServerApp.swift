@@ -102,29 +102,9 @@ public enum ServerApp {
         let hasher = PasswordHasher(cost: config.passwordHashCost)
         do {
             let outcome = try await persistence.write { work in
-                if let kid = try await Bootstrap.ensureSigningKey(store: work.identity, box: box, now: clock.now()) {
-                    work.record(AuditEvent(action: "key.create", resource: "signing-key:\(kid)", outcome: .success, actor: .system, requestID: "startup"))
-                }
-                let outcome = try await Bootstrap.ensureAdministrator(
-                    store: work.identity, suppliedPassword: config.bootstrapAdminPassword, hasher: hasher,
-                    executor: executor, ids: IdentifierGenerator(clock: clock), now: clock.now()
+                try await StartupBootstrap.run(
+                    in: work, box: box, suppliedPassword: config.bootstrapAdminPassword, hasher: hasher, executor: executor, clock: clock
                 )
-                if outcome != .alreadyInitialized, let admin = try await work.identity.user(username: try Username(Bootstrap.adminUsername)) {
-                    work.record(AuditEvent(
-                        action: "user.create", resource: "user:\(admin.id.uuidString.lowercased())", outcome: .success, actor: .system,
-                        requestID: "startup",
-                        summary: ["groups": .list([Group.administratorsName]), "bootstrap": .text(outcome == .createdWithSuppliedPassword ? "supplied-password" : "generated-password")]
-                    ))
-                }
-                // A database bootstrapped by an older build: its administrators get the
-                // permissions added to the catalogue since.
-                if let completed = try await Bootstrap.completeAdministrators(store: work.identity) {
-                    work.record(AuditEvent(
-                        action: "group.update", resource: "group:\(completed.group.id.uuidString.lowercased())", outcome: .success,
-                        actor: .system, requestID: "startup", summary: ["permissions_added": .list(completed.added.map(\.rawValue))]
-                    ))
-                }
-                return outcome
             }
             switch outcome {
             case .alreadyInitialized:
