@@ -48,20 +48,24 @@ public protocol LedgerRecord: Sendable {
     var id: String { get }
 }
 
-/// An entity whose name, status and metadata a PATCH may change.
-public protocol NamedRecord: LedgerRecord {
-    var name: String { get set }
+/// An entity whose status and metadata a PATCH may change: every onboarding entity.
+public protocol ChangeableRecord: LedgerRecord {
     var status: EntityStatus { get set }
     var metadata: Metadata { get set }
     var updatedAt: Timestamp { get set }
 }
 
-extension Organization: LedgerRecord { public static var kind: EntityKind { .organization } }
+/// An entity whose name, status and metadata a PATCH may change.
+public protocol NamedRecord: ChangeableRecord {
+    var name: String { get set }
+}
+
+extension Organization: ChangeableRecord { public static var kind: EntityKind { .organization } }
 extension Ledger: NamedRecord { public static var kind: EntityKind { .ledger } }
 extension Asset: NamedRecord { public static var kind: EntityKind { .asset } }
-extension Portfolio: LedgerRecord { public static var kind: EntityKind { .portfolio } }
+extension Portfolio: NamedRecord { public static var kind: EntityKind { .portfolio } }
 extension Segment: NamedRecord { public static var kind: EntityKind { .segment } }
-extension Account: LedgerRecord { public static var kind: EntityKind { .account } }
+extension Account: ChangeableRecord { public static var kind: EntityKind { .account } }
 
 /// The ledger's persistence, bound either to one unit of work (writes) or to the database
 /// (reads). `Storage` implements it once for SQLite and PostgreSQL.

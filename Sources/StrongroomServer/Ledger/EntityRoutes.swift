@@ -5,9 +5,15 @@ import Identity
 import Storage
 import StrongroomKernel
 
+/// One row of the onboarding route table (`OnboardingRoutes.table`): an entity kind's
+/// routes, whatever its entity and body types.
+protocol EntityRouteRow: Sendable {
+    func register(on routes: GuardedRouter, services: LedgerServices)
+}
+
 /// The six routes every onboarding entity has, declared once: list, create (idempotent),
 /// count, read, update, delete.
-struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Encodable & Sendable, Changes: StrictDecodable & Sendable>: Sendable {
+struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Encodable & Sendable, Changes: StrictDecodable & Sendable>: EntityRouteRow {
     /// The collection's path, e.g. `/v1/organizations/{organization_id}/ledgers`.
     let collection: String
     /// The id parameter's name in `collection/{…}`.
@@ -81,5 +87,25 @@ struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Enc
             }
             return Response(status: .noContent)
         }
+    }
+}
+
+extension EntityRoutes {
+    /// A kind that lives in a ledger, at `…/ledgers/{ledger_id}/<segment>`: its routes answer
+    /// 404 while the path's ledger does not exist, and its operations take the ledger.
+    static func inLedger(
+        _ segment: String, idParameter: String, read: Permission, write: Permission, onboarding: Onboarding,
+        create: @escaping @Sendable (New, LedgerRef, any LedgerStore) async throws -> Entity,
+        update: @escaping @Sendable (String, LedgerRef, Changes, any LedgerStore) async throws -> Entity,
+        delete: @escaping @Sendable (String, LedgerRef, any LedgerStore) async throws -> Void
+    ) -> Self {
+        Self(
+            collection: "\(OnboardingRoutes.ledger)/\(segment)", idParameter: idParameter, read: read, write: write,
+            scope: { .ledger(try LedgerHTTP.ledger($0)) },
+            parent: { context, store in _ = try await onboarding.ledger(try LedgerHTTP.ledger(context), store: store) },
+            create: { body, context, store in try await create(body, try LedgerHTTP.ledger(context), store) },
+            update: { id, changes, context, store in try await update(id, try LedgerHTTP.ledger(context), changes, store) },
+            delete: { id, context, store in try await delete(id, try LedgerHTTP.ledger(context), store) }
+        )
     }
 }
