@@ -179,17 +179,18 @@ enum ImportScanner {
     }
 }
 
-private extension [UInt8] {
+extension [UInt8] {
+    /// Whether `ascii` stands at `index` (`TrapScanner` reads lines the same way).
     func has(_ ascii: String, at index: Int) -> Bool {
         let bytes = Array(ascii.utf8)
         return index + bytes.count <= count && self[index..<(index + bytes.count)].elementsEqual(bytes)
     }
 
-    func has(hashes: Int, at index: Int) -> Bool {
+    fileprivate func has(hashes: Int, at index: Int) -> Bool {
         has(String(repeating: "#", count: hashes), at: index)
     }
 
-    func has(quotes: Int, at index: Int) -> Bool {
+    fileprivate func has(quotes: Int, at index: Int) -> Bool {
         has(String(repeating: "\"", count: quotes), at: index)
     }
 }

@@ -140,12 +140,6 @@ extension UInt8 {
 }
 
 extension [UInt8] {
-    fileprivate func has(_ text: StaticString, at index: Int) -> Bool {
-        let count = text.utf8CodeUnitCount
-        guard index + count <= self.count else { return false }
-        return text.withUTF8Buffer { Array(self[index..<(index + count)]) == Array($0) }
-    }
-
     fileprivate func nextNonSpace(from index: Int) -> Int? {
         self[index...].firstIndex { $0 != UInt8(ascii: " ") }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Identity
 import Secrets
 import Storage
 import StrongroomKernel
@@ -10,7 +11,7 @@ import StrongroomKernel
 struct SecretSetting: Sendable {
     /// How a weak value is told apart.
     enum Kind: Sendable {
-        /// A password: at least `minimumPasswordLength` characters, not a handful repeated.
+        /// A password: at least the password policy's minimum length, not a handful repeated.
         case password
         /// A 256-bit key (hex or base64): its bytes must look random.
         case key
@@ -38,8 +39,6 @@ struct SecretSetting: Sendable {
         SecretSetting(key: "auditCheckpointKey", name: "STRONGROOM_AUDIT_CHECKPOINT_KEY", kind: .key) { $0.auditCheckpointKey?.revealed },
     ]
 
-    /// The same as the password policy's floor for users' passwords.
-    static let minimumPasswordLength = 12
     /// Fewer distinct byte values than this in 32 bytes is a pattern, not a random key: a
     /// random key has about 30, and fewer than 8 comes up with odds below 2^-100.
     static let minimumDistinctKeyBytes = 8
@@ -53,8 +52,8 @@ struct SecretSetting: Sendable {
         }
         switch kind {
         case .password:
-            guard value.count >= Self.minimumPasswordLength, Set(value).count >= 4 else {
-                return "\(name) is too weak: production needs at least \(Self.minimumPasswordLength) characters, not a few repeated"
+            guard value.count >= PasswordPolicy.minimumLength, Set(value).count >= 4 else {
+                return "\(name) is too weak: production needs at least \(PasswordPolicy.minimumLength) characters, not a few repeated"
             }
         case .key:
             // A value that is not a key at all is refused where it is used, with its own line.

@@ -12,6 +12,10 @@ enum JSONResponse {
         return encoder
     }()
 
+    /// For an answer that carries a secret or personal data: no cache, shared or private,
+    /// may keep it (RFC 9111; `Pragma` for HTTP/1.0 caches).
+    static let noStore: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
+
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/json"

@@ -78,7 +78,7 @@ struct JSONTextCheck {
         }
 
         mutating func run(over bytes: UnsafeRawBufferPointer) {
-            result.isObject = bytes.first(where: { !Self.isWhiteSpace($0) }) == UInt8(ascii: "{")
+            result.isObject = bytes.first(where: { !JSONTextCheck.isWhiteSpace($0) }) == UInt8(ascii: "{")
             var index = 0
             let count = bytes.count
             while index < count {
@@ -216,10 +216,11 @@ struct JSONTextCheck {
         private mutating func record(_ violation: BodyShape.Violation) {
             if result.violation == nil { result.violation = violation }
         }
+    }
 
-        private static func isWhiteSpace(_ byte: UInt8) -> Bool {
-            byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
-        }
+    /// JSON's white space (RFC 8259): space, tab, line feed, carriage return.
+    static func isWhiteSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     private static func isNumberByte(_ byte: UInt8) -> Bool {

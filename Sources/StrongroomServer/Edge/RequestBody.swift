@@ -17,7 +17,15 @@ struct RequestBody {
     static func decodeNamingFields<T: StrictDecodable>(
         _ type: T.Type, from request: Request, limit: Int
     ) async throws -> (value: T, fields: [String]) {
-        let data = try await bytes(of: request, limit: limit)
+        try decodeNamingFields(type, from: try await bytes(of: request, limit: limit))
+    }
+
+    /// Decodes body bytes already read (`bytes(of:limit:)`) as `decode` does.
+    static func decode<T: StrictDecodable>(_ type: T.Type, from data: Data) throws -> T {
+        try decodeNamingFields(type, from: data).value
+    }
+
+    private static func decodeNamingFields<T: StrictDecodable>(_ type: T.Type, from data: Data) throws -> (value: T, fields: [String]) {
         let scan = JSONTextCheck.scan(data, shape: T.shape)
         if let problem = scan.problem { throw problem }
         guard scan.isObject else { throw notAnObject(data) }

@@ -134,7 +134,7 @@ enum AuthRoutes {
                     secret: Base32.encode(secret),
                     otpauthURI: TOTP(secret: secret).provisioningURI(issuer: services.totpIssuer, account: principal.name)
                 ),
-                headers: [.cacheControl: "no-store", .pragma: "no-cache"]
+                headers: JSONResponse.noStore
             )
         }
 

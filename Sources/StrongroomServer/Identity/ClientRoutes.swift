@@ -66,7 +66,7 @@ enum ClientRoutes {
         // under an idempotency key and never cached.
         routes.add(.post, "/v1/clients", access: .permission(.clientsManage), action: "client.create") { request, context in
             let body = try await RequestBody.decode(NewClient.self, from: request, limit: bodyLimit)
-            let key = try gate.key(for: request, context: context, canonicalBody: Array(try JSONResponse.encode(body)))
+            let key = try gate.key(for: request, context: context, body: body)
             return try await gate.run(key, requestID: context.requestID) { work in
                 let name = try validName(body.name)
                 let groups = try await AdminSupport.groups(named: body.groups ?? [], store: work.identity)

@@ -90,7 +90,7 @@ enum GroupRoutes {
     static func register(on routes: GuardedRouter, persistence: Persistence, gate: IdempotencyGate, clock: any WallClock, bodyLimit: Int) {
         routes.add(.post, "/v1/groups", access: .permission(.groupsManage), action: "group.create") { request, context in
             let body = try await RequestBody.decode(NewGroup.self, from: request, limit: bodyLimit)
-            let key = try gate.key(for: request, context: context, canonicalBody: Array(try JSONResponse.encode(body)))
+            let key = try gate.key(for: request, context: context, body: body)
             return try await gate.run(key, requestID: context.requestID) { work in
                 guard Group.isValidName(body.name) else {
                     throw StrongroomError.invalidIdentityValue("name", "is 1 to 64 lower-case letters, digits, '.', '_' and '-'")

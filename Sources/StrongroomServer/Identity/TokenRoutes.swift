@@ -26,7 +26,6 @@ enum TokenRoutes {
         }
     }
 
-    static let noStore: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
 
     static func answer(_ access: AccessTokenService.Issued, refresh: SecretValue?, restricted: TokenRestriction? = nil) throws -> Response {
         try JSONResponse.make(
@@ -34,7 +33,7 @@ enum TokenRoutes {
                 accessToken: access.token.revealed, expiresIn: access.expiresIn, refreshToken: refresh?.revealed,
                 restricted: restricted?.rawValue
             ),
-            headers: noStore
+            headers: JSONResponse.noStore
         )
     }
 
@@ -43,7 +42,7 @@ enum TokenRoutes {
         _ code: String, _ description: String, status: HTTPResponse.Status = .badRequest, headers: HTTPFields = [:]
     ) throws -> Response {
         var headers = headers
-        headers.append(contentsOf: noStore)
+        headers.append(contentsOf: JSONResponse.noStore)
         return try JSONResponse.make(["error": code, "error_description": description], status: status, headers: headers)
     }
 
@@ -89,7 +88,7 @@ enum TokenRoutes {
             // RFC 7009: the answer is 200 whether or not the token was valid, so it says nothing.
             let revoked = try await revoke(token, persistence: persistence, tokens: tokens, context: context)
             if !revoked { context.audit?.changedNothing() }
-            return Response(status: .ok, headers: noStore)
+            return Response(status: .ok, headers: JSONResponse.noStore)
         }
     }
 

@@ -64,7 +64,7 @@ enum UserRoutes {
     ) {
         routes.add(.post, "/v1/users", access: .permission(.usersManage), action: "user.create") { request, context in
             let body = try await RequestBody.decode(NewUser.self, from: request, limit: bodyLimit)
-            let key = try gate.key(for: request, context: context, canonicalBody: Array(try JSONResponse.encode(body)))
+            let key = try gate.key(for: request, context: context, body: body)
             // Inside the gate: a replay costs no password hash, and a refusal is stored too.
             return try await gate.run(key, requestID: context.requestID) { seal in
                 let username = try Username(body.username)

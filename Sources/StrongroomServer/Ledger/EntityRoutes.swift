@@ -47,7 +47,7 @@ struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Enc
         let kind = Entity.kind.rawValue
         routes.add(.post, collection, access: .permission(write), action: "\(kind).create") { request, context in
             let body = try await RequestBody.decode(New.self, from: request, limit: services.bodyLimit)
-            let key = try services.gate.key(for: request, context: context, canonicalBody: Array(try JSONResponse.encode(body)))
+            let key = try services.gate.key(for: request, context: context, body: body)
             return try await services.gate.run(key, requestID: context.requestID) { work in
                 let entity = try await create(body, context, work.ledger)
                 try context.recordSuccess(in: work, resource: "\(kind):\(entity.id)", summary: ["created": .list([entity.id])])

@@ -28,10 +28,7 @@ struct StoredResponse: Sendable {
         var headers: HTTPFields = [:]
         headers[.contentType] = status.code >= 400 ? Problem.contentType : "application/json"
         if replayed { headers[.idempotencyReplayed] = "true" }
-        if confidential {
-            headers[.cacheControl] = "no-store"
-            headers[.pragma] = "no-cache"
-        }
+        if confidential { headers.append(contentsOf: JSONResponse.noStore) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
@@ -94,6 +91,12 @@ final class IdempotencyGate: Sendable {
         let path = Self.scopePath(request.uri.path)
         let scope = Self.hash([request.method.rawValue, path, key, caller].map { Array($0.utf8) })
         return Key(scope: scope, requestHash: digest(try canonicalBody()), ttlSeconds: ttl)
+    }
+
+    /// `key(for:context:canonicalBody:)` for a body whose canonical text is its `Encodable`
+    /// form with sorted keys (the bodies of entity and identity creates).
+    func key(for request: Request, context: AppRequestContext, body: some Encodable) throws -> Key? {
+        try key(for: request, context: context, canonicalBody: Array(try JSONResponse.encode(body)))
     }
 
     /// The path as the scope sees it: every segment that is an id in lower case, so
