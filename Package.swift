@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "StrongroomKernel", "Secrets", "Identity", "Audit", "LedgerCore", "Bookkeeping",
+                "StrongroomKernel", "Identity", "Audit", "LedgerCore", "Bookkeeping",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 // For its build of SQLite: Storage calls SQLite's C API (VaporCSQLite) itself,
@@ -94,11 +94,28 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The HTTP plumbing that knows no area: request ids, body limits and strict JSON,
+        // timeouts, the connection cap, problem bodies from the catalogue, TLS, the route
+        // table's shape. Its fence row allows no domain module.
+        .target(
+            name: "StrongroomEdge",
+            dependencies: [
+                "StrongroomKernel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The HTTP API and the composition root: configuration, routes, guard, server.
         .target(
             name: "StrongroomServer",
             dependencies: [
-                "StrongroomKernel", "Secrets", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Storage",
+                "StrongroomKernel", "StrongroomEdge", "Secrets", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -108,7 +125,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -138,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "StrongroomCLI",
             dependencies: [
-                "StrongroomServer", "Storage", "StrongroomKernel", "StrongroomBench",
+                "StrongroomServer", "StrongroomEdge", "StrongroomBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -157,6 +173,18 @@ let package = Package(
             dependencies: ["LedgerCore", "StrongroomKernel", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "BookkeepingTests",
+            dependencies: ["Bookkeeping", "LedgerCore", "StrongroomKernel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EdgeTests",
+            dependencies: [
+                "StrongroomEdge", "StrongroomKernel", .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(name: "BenchTests", dependencies: ["StrongroomBench", "StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(
@@ -172,8 +200,8 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "StrongroomServer", "Storage", "Identity", "Secrets", "StrongroomKernel", "StrongroomTestSupport", "Bookkeeping", "Audit",
-                "LedgerCore", "StrongroomBench",
+                "StrongroomServer", "StrongroomEdge", "Storage", "Identity", "Secrets", "StrongroomKernel", "StrongroomTestSupport",
+                "Bookkeeping", "Audit", "LedgerCore", "StrongroomBench",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

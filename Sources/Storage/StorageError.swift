@@ -23,6 +23,12 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// A database out of reach is the one storage failure a client is told of (503, retry
+/// shortly); every other is a bug or a broken deployment, answered 500.
+extension StorageError: ClientFacingError {
+    public var clientProblem: StrongroomError? { isUnavailable ? .databaseUnavailable : nil }
+}
+
 extension StrongroomError {
     public static let databaseUnavailable = StrongroomError(
         .serviceUnavailable, "The database is not reachable; retry shortly."

@@ -40,6 +40,38 @@ struct FenceChecker: Sendable {
         tableViolations() + dependencyViolations() + files.flatMap(importViolations)
     }
 
+    /// Modules a target links without importing, each with its reason: the only manifest
+    /// entries and allowances that no `import` line accounts for.
+    static let linkedWithoutImport: [String: Set<String>] = [
+        // Storage calls SQLite's C API through VaporCSQLite, which SQLiteNIO's product builds.
+        "Storage": ["SQLiteNIO"],
+    ]
+
+    /// Every allowance in the table, and every dependency in the manifest, that no file of its
+    /// target imports: the table and the manifest are to say what a target uses, not what it
+    /// once did or might, so a wall that has grown slack shows.
+    func slack(in files: [SourceFile]) -> [Violation] {
+        var used: [String: Set<String>] = [:]
+        for file in files {
+            for imported in file.imports {
+                used[file.target, default: []].insert(imported.module)
+                if Self.partsOfFoundation.contains(imported.module) { used[file.target, default: []].insert("Foundation") }
+            }
+        }
+        for (target, modules) in Self.linkedWithoutImport { used[target, default: []].formUnion(modules) }
+        let tableSlack = table.fences.sorted(by: { $0.value.line < $1.value.line }).flatMap { target, fence in
+            fence.projectTargets.union(fence.outsideModules).subtracting(used[target] ?? []).sorted().map { name in
+                Violation(file: tablePath, line: fence.line, message: "\(target)'s row allows \(name), which no file of \(target) imports")
+            }
+        }
+        let manifestSlack = graph.targets.filter { !$0.isTest }.flatMap { target in
+            Set(target.dependencies.map(\.name)).subtracting(used[target.name] ?? []).sorted().map { name in
+                Violation(file: manifestPath, line: nil, message: "\(target.name) declares a dependency on \(name), which no file of it imports")
+            }
+        }
+        return tableSlack + manifestSlack
+    }
+
     private var projectTargets: Set<String> { Set(graph.targets.map(\.name)) }
 
     /// Test targets are not fenced; every other target is.

@@ -18,7 +18,6 @@ enum OutsideNames {
         "Allow": "the HTTP header a 405 carries (RFC 9110)",
         "Forwarded": "the HTTP header of RFC 7239, which the server does not read",
         // History
-        "FlushExecutor": "a type that was removed; ARCHITECTURE.md says why (PERFORMANCE.md, sixth measurement)",
         // Not tables
         "ledger_id": "a column and path parameter, whose first word is also a table prefix",
     ]

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Identity
 import Storage
+@testable import StrongroomEdge
 import StrongroomKernel
 import StrongroomTestSupport
 import Testing

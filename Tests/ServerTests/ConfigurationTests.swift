@@ -1,6 +1,7 @@
 import Foundation
 import Identity
 import Storage
+@testable import StrongroomEdge
 import StrongroomKernel
 import Testing
 

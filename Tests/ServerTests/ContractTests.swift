@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+@testable import StrongroomEdge
 import StrongroomTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+@testable import StrongroomEdge
 import Testing
 
 @testable import StrongroomServer

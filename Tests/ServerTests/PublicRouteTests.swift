@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Storage
+@testable import StrongroomEdge
 import StrongroomTestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Identity
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// Resolves the configuration: flags > environment (`STRONGROOM_*`, and `STRONGROOM_*_FILE`

@@ -1,5 +1,6 @@
 import Foundation
 import Secrets
+import StrongroomEdge
 import StrongroomKernel
 
 /// The data directory (mode 0700) and the two secrets the service may write into it: the

@@ -1,4 +1,5 @@
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// What `--environment production` insists on before it serves anything. Each refusal is

@@ -10,6 +10,7 @@ import NIOPosix
 import NIOSSL
 import Secrets
 import ServiceLifecycle
+import StrongroomEdge
 import UnixSignals
 import Bookkeeping
 import Storage
@@ -169,7 +170,7 @@ public enum ServerApp {
     }
 
     /// The declared routes, for the route matrix and the contract check.
-    static func routeTable(_ config: ServerConfiguration, prepared: Prepared) throws -> RouteTable {
+    static func routeTable(_ config: ServerConfiguration, prepared: Prepared) throws -> DeclaredRoutes {
         try buildRoutes(config, prepared: prepared).table.current
     }
 
@@ -183,7 +184,7 @@ public enum ServerApp {
         // middleware into each route as it is registered.
         router.add(middleware: EdgeMiddleware(
             routes: routes.table, maxBodyBytes: config.maxBodyBytes, tlsEnabled: config.tlsEnabled,
-            trustedProxies: config.trustedProxies, metrics: prepared.metrics.security
+            trustedProxies: config.trustedProxies, metrics: prepared.metrics.responses
         ))
         SystemRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens)
         let sessions = SessionIssuer(tokens: prepared.tokens, clock: prepared.clock, refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds)
@@ -237,7 +238,7 @@ public enum ServerApp {
             idleTimeout: .seconds(config.idleTimeoutSeconds)
         )
         let server: HTTPServerBuilder = try config.tlsEnabled
-            ? .tls(.http1(configuration: http1), tlsConfiguration: TLSSetup.serverConfiguration(config))
+            ? .tls(.http1(configuration: http1), tlsConfiguration: TLSSetup.serverConfiguration(certificatePath: config.tlsCertificatePath, keyPath: config.tlsKeyPath))
             : .http1(configuration: http1)
         let scheme = config.tlsEnabled ? "https" : "http"
         return Application(

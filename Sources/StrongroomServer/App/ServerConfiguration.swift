@@ -2,6 +2,7 @@ import Foundation
 import Identity
 import Secrets
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// Everything `serve` runs with, resolved from flags, environment, config file and

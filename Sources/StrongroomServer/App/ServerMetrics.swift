@@ -1,4 +1,5 @@
 import Prometheus
+import StrongroomEdge
 
 /// One server's metrics: a Prometheus registry of its own, the counters registered on it,
 /// and their exposition for `GET /metrics`.
@@ -13,12 +14,14 @@ struct ServerMetrics: Sendable {
 
     private let registry: PrometheusCollectorRegistry
     let security: SecurityMetrics
+    let responses: ResponseMetrics
     let commit: CommitMetrics
 
     init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         self.security = SecurityMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        self.responses = ResponseMetrics(factory: PrometheusMetricsFactory(registry: registry))
         self.commit = CommitMetrics(registry: registry)
     }
 

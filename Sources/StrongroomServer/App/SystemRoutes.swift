@@ -2,6 +2,7 @@ import Hummingbird
 import Identity
 import NIOCore
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// Liveness, readiness, version, the contract document and the token verification keys.

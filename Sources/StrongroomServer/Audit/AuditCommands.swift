@@ -2,6 +2,7 @@ import Audit
 import Foundation
 import Logging
 import Storage
+import StrongroomEdge
 
 /// `strongroom audit verify | export | checkpoint`: the audit trail without a running server.
 /// Each opens the database as the configured service role and never migrates or writes to

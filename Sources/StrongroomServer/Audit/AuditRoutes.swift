@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Identity
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// Reading and verifying the audit trail (API.md, Audit).

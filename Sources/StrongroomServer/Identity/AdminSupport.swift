@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Identity
+import StrongroomEdge
 import StrongroomKernel
 
 /// What the user, group and client routes share: reading the id in the path, turning group

@@ -5,6 +5,7 @@ import Hummingbird
 import Identity
 import Secrets
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// Login, password change, TOTP enrolment and the caller's own identity. The OAuth token
@@ -71,7 +72,7 @@ enum AuthRoutes {
         let flow = services.flow
 
         routes.add(.post, "/v1/auth/login", access: .publicRoute, action: "auth.login") { request, context in
-            let body = try await RequestBody.decode(LoginBody.self, from: request, limit: services.bodyLimit)
+            let body = try await BodyReader.decode(LoginBody.self, from: request, limit: services.bodyLimit)
             let attempt = flow.attempt(for: body.username, from: context.sourceAddress)
             // A failed attempt is recorded against a keyed pseudonym of the name tried, never
             // the name itself: it may be personal data, or a password typed in the wrong box.
@@ -101,7 +102,7 @@ enum AuthRoutes {
 
         routes.add(.post, "/v1/auth/password", access: .authenticated(allowing: [.passwordChange]), action: "auth.password.change") {
             request, context in
-            let body = try await RequestBody.decode(PasswordBody.self, from: request, limit: services.bodyLimit)
+            let body = try await BodyReader.decode(PasswordBody.self, from: request, limit: services.bodyLimit)
             let principal = try context.user()
             try await persistence.write { work in
                 try await flow.login.changePassword(
@@ -140,7 +141,7 @@ enum AuthRoutes {
 
         routes.add(.post, "/v1/auth/mfa/totp/confirm", access: .authenticated(allowing: [.mfaEnrollment]), action: "auth.mfa.confirm") {
             request, context in
-            let body = try await RequestBody.decode(TOTPBody.self, from: request, limit: services.bodyLimit)
+            let body = try await BodyReader.decode(TOTPBody.self, from: request, limit: services.bodyLimit)
             let principal = try context.user()
             guard let enrollment = try await persistence.identity.totp(userID: principal.id), !enrollment.confirmed else {
                 throw StrongroomError(.mfaNotStarted, "There is no enrolment to confirm; start one with POST /v1/auth/mfa/totp.")

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Identity
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// `POST/GET /v1/clients`, `GET/PATCH/DELETE /v1/clients/{id}`,
@@ -65,7 +66,7 @@ enum ClientRoutes {
         // The create and rotate answers carry the secret: confidential, so sealed when stored
         // under an idempotency key and never cached.
         routes.add(.post, "/v1/clients", access: .permission(.clientsManage), action: "client.create") { request, context in
-            let body = try await RequestBody.decode(NewClient.self, from: request, limit: bodyLimit)
+            let body = try await BodyReader.decode(NewClient.self, from: request, limit: bodyLimit)
             let key = try gate.key(for: request, context: context, body: body)
             return try await gate.run(key, requestID: context.requestID) { work in
                 let name = try validName(body.name)
@@ -102,7 +103,7 @@ enum ClientRoutes {
         }
 
         routes.add(.patch, "/v1/clients/{id}", access: .permission(.clientsManage), action: "client.update") { request, context in
-            let (changes, fields) = try await RequestBody.decodeNamingFields(ClientChanges.self, from: request, limit: bodyLimit)
+            let (changes, fields) = try await BodyReader.decodeNamingFields(ClientChanges.self, from: request, limit: bodyLimit)
             let name = try changes.name.map(validName)
             let newGroups: [Group]? =
                 if let names = changes.groups { try await AdminSupport.groups(named: names, store: persistence.identity) } else { nil }

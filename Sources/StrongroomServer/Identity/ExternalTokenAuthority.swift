@@ -1,6 +1,7 @@
 import Foundation
 import Identity
 import Logging
+import StrongroomEdge
 import StrongroomKernel
 import Synchronization
 

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Identity
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// `POST/GET /v1/groups`, `GET/PATCH /v1/groups/{id}`.
@@ -89,7 +90,7 @@ enum GroupRoutes {
 
     static func register(on routes: GuardedRouter, persistence: Persistence, gate: IdempotencyGate, clock: any WallClock, bodyLimit: Int) {
         routes.add(.post, "/v1/groups", access: .permission(.groupsManage), action: "group.create") { request, context in
-            let body = try await RequestBody.decode(NewGroup.self, from: request, limit: bodyLimit)
+            let body = try await BodyReader.decode(NewGroup.self, from: request, limit: bodyLimit)
             let key = try gate.key(for: request, context: context, body: body)
             return try await gate.run(key, requestID: context.requestID) { work in
                 guard Group.isValidName(body.name) else {
@@ -121,7 +122,7 @@ enum GroupRoutes {
 
         routes.add(.patch, "/v1/groups/{id}", access: .permission(.groupsManage), action: "group.update") { request, context in
             let id = try AdminSupport.pathID(context, "The group")
-            let (changes, fields) = try await RequestBody.decodeNamingFields(GroupChanges.self, from: request, limit: bodyLimit)
+            let (changes, fields) = try await BodyReader.decodeNamingFields(GroupChanges.self, from: request, limit: bodyLimit)
             let permissions = try changes.permissions.map(permissionSet)
             let scope: AccessScope? = try changes.scope.map { try accessScope($0) }
             let group = try await persistence.write { work in

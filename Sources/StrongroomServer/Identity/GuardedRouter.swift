@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Identity
 import Logging
+import StrongroomEdge
 import StrongroomKernel
 
 /// Registers routes only together with the access they demand (and, for a route that
@@ -18,7 +19,7 @@ final class GuardedRouter: @unchecked Sendable {
     // Built once at start-up on one task, then only read: hence @unchecked.
     let router: Router<AppRequestContext>
     /// Shared with the edge middleware, which answers 405 from it.
-    let table = RouteTableBox()
+    let table = RouteTableBox<RouteDeclaration>()
     private let authenticator: Authenticator
     private let outbox: AuditOutbox
     private let metrics: SecurityMetrics
@@ -38,7 +39,7 @@ final class GuardedRouter: @unchecked Sendable {
         _ method: HTTPRequest.Method, _ path: String, access: AccessRequirement, action: String? = nil, bodyLimit: Int? = nil,
         _ handler: @escaping Handler
     ) {
-        table.add(.init(method: method, path: path, access: access, action: action, bodyLimit: bodyLimit))
+        table.add(.init(method: method, path: path, declaration: RouteDeclaration(access: access, action: action), bodyLimit: bodyLimit))
         let authenticator = self.authenticator
         let outbox = self.outbox
         let metrics = self.metrics
@@ -118,8 +119,12 @@ final class GuardedRouter: @unchecked Sendable {
         return AuditActor(kind: kind, id: principal.id.uuidString.lowercased(), sourceAddress: sourceAddress)
     }
 
-    /// Refuses a router with an undeclared route or a declaration naming an unknown permission.
+    /// Refuses a router with an undeclared route, a route declared twice, or a declaration
+    /// naming an unknown permission.
     func validate() throws {
+        if let twice = table.current.duplicates.first {
+            throw ConfigurationError("route \(twice.method.rawValue) \(twice.path) is declared twice; refusing to start")
+        }
         for route in router.routes {
             let path = route.path.description.hasPrefix("/") ? route.path.description : "/" + route.path.description
             guard table.current.route(method: route.method, path: path) != nil else {

@@ -3,6 +3,7 @@ import Foundation
 import Identity
 import Logging
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// `strongroom keys rotate`: a new token signing key without a running server (the same

@@ -1,5 +1,6 @@
 import Hummingbird
 import Identity
+import StrongroomEdge
 
 /// The permission catalogue.
 enum PermissionRoutes {

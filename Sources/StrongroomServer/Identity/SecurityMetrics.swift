@@ -1,8 +1,9 @@
 import Metrics
+import StrongroomEdge
 
 /// The counters an operator watches for attacks on the API and for its health: logins by
-/// outcome, token requests, refresh-token reuse, access denials, and responses by status
-/// class (docs/SECURITY.md, "Metrics").
+/// outcome, token requests, refresh-token reuse and access denials (docs/SECURITY.md,
+/// "Metrics"; responses by status class are the edge's `ResponseMetrics`).
 ///
 /// Every labelled series is created once, when the server is prepared, against the factory
 /// it is given (the server's own Prometheus registry, never the process-wide
@@ -43,15 +44,11 @@ final class SecurityMetrics: Sendable {
     static let tokenRequestsName = "strongroom_token_requests_total"
     static let refreshTokenReuseName = "strongroom_refresh_token_reuse_total"
     static let accessDeniedName = "strongroom_access_denied_total"
-    static let httpResponsesName = "strongroom_http_responses_total"
-    static let statusClasses = ["2xx", "3xx", "4xx", "5xx"]
 
     private let logins: [LoginOutcome: Counter]
     private let tokenRequests: [GrantType: [TokenOutcome: Counter]]
     private let refreshTokenReuse: Counter
     private let denials: [DenialReason: Counter]
-    /// By status class, in the order of `statusClasses`.
-    private let responses: [Counter]
 
     init(factory: any MetricsFactory) {
         func counter(_ name: String, _ dimensions: [(String, String)] = []) -> Counter {
@@ -68,7 +65,6 @@ final class SecurityMetrics: Sendable {
         })
         refreshTokenReuse = counter(Self.refreshTokenReuseName)
         denials = series(Self.accessDeniedName, "reason", DenialReason.self)
-        responses = Self.statusClasses.map { counter(Self.httpResponsesName, [("status_class", $0)]) }
     }
 
     func countLogin(_ outcome: LoginOutcome) {
@@ -86,11 +82,5 @@ final class SecurityMetrics: Sendable {
 
     func countDenial(_ reason: DenialReason) {
         denials[reason]?.increment()
-    }
-
-    /// One response, by the class of its status (a 1xx, which the edge never answers, would
-    /// count as 2xx).
-    func countResponse(status: Int) {
-        responses[min(max(status / 100, 2), 5) - 2].increment()
     }
 }

@@ -5,6 +5,7 @@ import Hummingbird
 import Identity
 import NIOCore
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// The OAuth 2.0 token endpoint (refresh tokens, client credentials; errors per RFC 6749

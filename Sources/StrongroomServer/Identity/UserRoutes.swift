@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Identity
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// `POST/GET /v1/users`, `GET/PATCH /v1/users/{id}`, `DELETE /v1/users/{id}/mfa/totp`.
@@ -63,7 +64,7 @@ enum UserRoutes {
         clock: any WallClock, bodyLimit: Int
     ) {
         routes.add(.post, "/v1/users", access: .permission(.usersManage), action: "user.create") { request, context in
-            let body = try await RequestBody.decode(NewUser.self, from: request, limit: bodyLimit)
+            let body = try await BodyReader.decode(NewUser.self, from: request, limit: bodyLimit)
             let key = try gate.key(for: request, context: context, body: body)
             // Inside the gate: a replay costs no password hash, and a refusal is stored too.
             return try await gate.run(key, requestID: context.requestID) { seal in
@@ -115,7 +116,7 @@ enum UserRoutes {
 
         routes.add(.patch, "/v1/users/{id}", access: .permission(.usersManage), action: "user.update") { request, context in
             let id = try AdminSupport.pathID(context, "The user")
-            let (changes, fields) = try await RequestBody.decodeNamingFields(UserChanges.self, from: request, limit: bodyLimit)
+            let (changes, fields) = try await BodyReader.decodeNamingFields(UserChanges.self, from: request, limit: bodyLimit)
             let status = try changes.status.map { text in
                 guard let status = User.Status(rawValue: text) else {
                     throw StrongroomError.invalidIdentityValue("status", "must be active or disabled")

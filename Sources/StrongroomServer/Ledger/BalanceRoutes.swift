@@ -3,6 +3,7 @@ import Bookkeeping
 import Hummingbird
 import Identity
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// Balances: per account (by id, alias or external code), per ledger, and one by id, whose
@@ -45,7 +46,7 @@ enum BalanceRoutes {
         }
         routes.add(.patch, item, access: .permission(.balancesWrite), action: "balance.update") { request, context in
             let id = try LedgerHTTP.id(context, "balance_id", "The balance")
-            let (changes, fields) = try await RequestBody.decodeNamingFields(BalanceChanges.self, from: request, limit: services.bodyLimit)
+            let (changes, fields) = try await BodyReader.decodeNamingFields(BalanceChanges.self, from: request, limit: services.bodyLimit)
             let ref = try LedgerHTTP.ledger(context)
             let balance = try await persistence.write { work in
                 let balance = try await onboarding.updateBalance(id, in: ref, changes, store: work.ledger)

@@ -3,6 +3,7 @@ import Bookkeeping
 import Hummingbird
 import Identity
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// One row of the onboarding route table (`OnboardingRoutes.table`): an entity kind's
@@ -46,7 +47,7 @@ struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Enc
 
         let kind = Entity.kind.rawValue
         routes.add(.post, collection, access: .permission(write), action: "\(kind).create") { request, context in
-            let body = try await RequestBody.decode(New.self, from: request, limit: services.bodyLimit)
+            let body = try await BodyReader.decode(New.self, from: request, limit: services.bodyLimit)
             let key = try services.gate.key(for: request, context: context, body: body)
             return try await services.gate.run(key, requestID: context.requestID) { work in
                 let entity = try await create(body, context, work.ledger)
@@ -70,7 +71,7 @@ struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Enc
 
         routes.add(.patch, item, access: .permission(write), action: "\(kind).update") { request, context in
             let id = try LedgerHTTP.id(context, idParameter, what)
-            let (changes, fields) = try await RequestBody.decodeNamingFields(Changes.self, from: request, limit: services.bodyLimit)
+            let (changes, fields) = try await BodyReader.decodeNamingFields(Changes.self, from: request, limit: services.bodyLimit)
             let entity = try await persistence.write { work in
                 let entity = try await update(id, changes, context, work.ledger)
                 try context.recordSuccess(in: work, resource: "\(kind):\(id)", summary: ["fields": .list(fields)])

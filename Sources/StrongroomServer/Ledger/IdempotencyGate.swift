@@ -7,6 +7,7 @@ import Hummingbird
 import NIOCore
 import Secrets
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 import Synchronization
 

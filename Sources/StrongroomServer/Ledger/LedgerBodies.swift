@@ -1,4 +1,5 @@
 import Bookkeeping
+import StrongroomEdge
 
 /// The shapes of the ledger's request bodies, nested fields included, so an unknown field
 /// at any depth is a 400 (the decoder alone would ignore it), and the fields each requires:
@@ -74,17 +75,17 @@ extension BodyShape {
 }
 
 extension NewOrganization: StrictDecodable {
-    static var shape: BodyShape { .entity(CodingKeys.self, required: [.legalName, .legalDocument]) }
+    public static var shape: BodyShape { .entity(CodingKeys.self, required: [.legalName, .legalDocument]) }
 }
-extension OrganizationChanges: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
-extension NewNamedEntity: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self, required: [.name]) } }
-extension NamedEntityChanges: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
-extension NewAsset: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self, required: [.name, .type, .code]) } }
-extension PortfolioInput: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
-extension NewAccount: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self, required: [.assetCode, .type]) } }
-extension AccountChanges: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
-extension BalanceChanges: StrictDecodable { static var shape: BodyShape { .object(CodingKeys.self) } }
-extension AnnotationChanges: StrictDecodable { static var shape: BodyShape { .entity(CodingKeys.self) } }
+extension OrganizationChanges: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self) } }
+extension NewNamedEntity: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self, required: [.name]) } }
+extension NamedEntityChanges: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self) } }
+extension NewAsset: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self, required: [.name, .type, .code]) } }
+extension PortfolioInput: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self) } }
+extension NewAccount: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self, required: [.assetCode, .type]) } }
+extension AccountChanges: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self) } }
+extension BalanceChanges: StrictDecodable { public static var shape: BodyShape { .object(CodingKeys.self) } }
+extension AnnotationChanges: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self) } }
 
 /// `POST …/portfolios`: the body `PATCH` takes, with its name required, as Midaz has it.
 struct NewPortfolio: StrictDecodable, Encodable, Sendable {

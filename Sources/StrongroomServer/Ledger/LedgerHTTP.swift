@@ -2,6 +2,7 @@ import Bookkeeping
 import Foundation
 import HTTPTypes
 import Hummingbird
+import StrongroomEdge
 import StrongroomKernel
 
 /// Reading ledger requests: path ids, list queries; and writing list answers.

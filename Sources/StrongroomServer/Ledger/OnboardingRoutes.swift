@@ -2,6 +2,7 @@ import Bookkeeping
 import Hummingbird
 import Identity
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// Organizations, ledgers, assets, portfolios, segments and accounts: Midaz's onboarding

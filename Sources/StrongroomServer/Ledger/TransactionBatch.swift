@@ -5,6 +5,7 @@ import Foundation
 import Identity
 import Hummingbird
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// `POST …/transactions/batch`: up to 8190 bodies of `/transactions/json` posted in one unit
@@ -147,7 +148,7 @@ extension TransactionRoutes {
         routes.add(
             .post, path, access: .permission(.transactionsCreate), action: "transaction.batch", bodyLimit: TransactionBatchRequest.bodyLimit
         ) { request, context in
-            let batch = try await RequestBody.decode(TransactionBatchRequest.self, from: request, limit: TransactionBatchRequest.bodyLimit)
+            let batch = try await BodyReader.decode(TransactionBatchRequest.self, from: request, limit: TransactionBatchRequest.bodyLimit)
             let detail: TransactionBatchAnswer.Detail
             switch request.uri.queryParameters["response"].map(String.init) {
             case nil, "full": detail = .full

@@ -5,6 +5,7 @@ import Hummingbird
 import Identity
 import LedgerCore
 import Storage
+import StrongroomEdge
 import StrongroomKernel
 
 /// Transactions (post, read, list, annotate, commit, cancel, revert) and operations (per
@@ -19,7 +20,7 @@ enum TransactionRoutes {
         func post<Body: TransactionRequest>(_ type: Body.Type, _ path: String) {
             routes.add(.post, "\(transactions)/\(path)", access: .permission(.transactionsCreate), action: "transaction.create") {
                 request, context in
-                let body = try await RequestBody.decode(Body.self, from: request, limit: services.bodyLimit).body
+                let body = try await BodyReader.decode(Body.self, from: request, limit: services.bodyLimit).body
                 let ref = try LedgerHTTP.ledger(context)
                 let key = try services.gate.key(for: request, context: context, canonicalBody: SortedJSONWriter.write(body))
                 return try await services.post(.create(body, form: Body.form, ledger: ref), key: key, context)
@@ -64,7 +65,7 @@ enum TransactionRoutes {
         }
         routes.add(.patch, item, access: .permission(.transactionsWrite), action: "transaction.update") { request, context in
             let id = try LedgerHTTP.id(context, "transaction_id", "The transaction")
-            let (changes, fields) = try await RequestBody.decodeNamingFields(AnnotationChanges.self, from: request, limit: services.bodyLimit)
+            let (changes, fields) = try await BodyReader.decodeNamingFields(AnnotationChanges.self, from: request, limit: services.bodyLimit)
             let ref = try LedgerHTTP.ledger(context)
             let transaction = try await persistence.write { work in
                 let transaction = try await onboarding.annotateTransaction(id, in: ref, changes, store: work.ledger)
@@ -78,7 +79,7 @@ enum TransactionRoutes {
             request, context in
             let transactionID = try LedgerHTTP.id(context, "transaction_id", "The transaction")
             let id = try LedgerHTTP.id(context, "operation_id", "The operation")
-            let (changes, fields) = try await RequestBody.decodeNamingFields(AnnotationChanges.self, from: request, limit: services.bodyLimit)
+            let (changes, fields) = try await BodyReader.decodeNamingFields(AnnotationChanges.self, from: request, limit: services.bodyLimit)
             let ref = try LedgerHTTP.ledger(context)
             let operation = try await persistence.write { work in
                 let operation = try await onboarding.annotateOperation(id, transactionID: transactionID, in: ref, changes, store: work.ledger)
@@ -125,8 +126,8 @@ private struct NoFields: StrictDecodable {
     init(from decoder: any Decoder) throws {}
 
     static func check(_ request: Request, limit: Int) async throws {
-        let bytes = try await RequestBody.bytes(of: request, limit: limit)
+        let bytes = try await BodyReader.bytes(of: request, limit: limit)
         guard !bytes.allSatisfy(JSONTextCheck.isWhiteSpace) else { return }
-        _ = try RequestBody.decode(Self.self, from: bytes)
+        _ = try BodyReader.decode(Self.self, from: bytes)
     }
 }

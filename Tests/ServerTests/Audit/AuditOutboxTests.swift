@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+@testable import StrongroomEdge
 import StrongroomKernel
 import StrongroomTestSupport
 import Testing

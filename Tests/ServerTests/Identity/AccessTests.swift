@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Identity
 import Logging
 import Storage
+@testable import StrongroomEdge
 import StrongroomKernel
 import StrongroomTestSupport
 import Testing

@@ -5,6 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Identity
 import Storage
+@testable import StrongroomEdge
 import StrongroomKernel
 import StrongroomTestSupport
 import Testing

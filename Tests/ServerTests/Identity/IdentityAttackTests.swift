@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Identity
 import Secrets
 import Storage
+@testable import StrongroomEdge
 import StrongroomKernel
 import StrongroomTestSupport
 import Testing

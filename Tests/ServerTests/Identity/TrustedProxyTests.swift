@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+@testable import StrongroomEdge
 import StrongroomKernel
 import StrongroomTestSupport
 import Testing

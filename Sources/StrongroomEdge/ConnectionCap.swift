@@ -9,53 +9,53 @@ import Synchronization
 /// (`Retry-After: 1`, `Connection: close`) before the connection closes, instead of waiting
 /// unseen in the kernel's backlog until a slot frees. Hummingbird's own limit stays as the
 /// hard stop, `overflow` connections above the cap, so answering the excess is bounded too.
-final class ConnectionCap: Sendable {
-    let maxConnections: Int
+public final class ConnectionCap: Sendable {
+    public let maxConnections: Int
     /// How many connections over the cap are accepted only to be told 503.
-    let overflow: Int
+    public let overflow: Int
     private let open = Atomic<Int>(0)
 
-    init(maxConnections: Int) {
+    public init(maxConnections: Int) {
         self.maxConnections = maxConnections
         self.overflow = max(64, maxConnections / 8)
     }
 
     /// Where Hummingbird stops accepting at all.
-    var hardLimit: Int { maxConnections + overflow }
+    public var hardLimit: Int { maxConnections + overflow }
 
     /// Counts a new connection in; answers whether it is within the cap.
-    func admit() -> Bool { open.add(1, ordering: .relaxed).newValue <= maxConnections }
+    public func admit() -> Bool { open.add(1, ordering: .relaxed).newValue <= maxConnections }
 
-    func release() { open.subtract(1, ordering: .relaxed) }
+    public func release() { open.subtract(1, ordering: .relaxed) }
 
-    var current: Int { open.load(ordering: .relaxed) }
+    public var current: Int { open.load(ordering: .relaxed) }
 
     /// One connection's handler: counts it, and answers 503 to a connection over the cap.
-    func handler() -> Handler { Handler(cap: self) }
+    public func handler() -> Handler { Handler(cap: self) }
 
-    final class Handler: ChannelDuplexHandler, RemovableChannelHandler {
-        typealias InboundIn = HTTPRequestPart
-        typealias InboundOut = HTTPRequestPart
-        typealias OutboundIn = HTTPResponsePart
-        typealias OutboundOut = HTTPResponsePart
+    public final class Handler: ChannelDuplexHandler, RemovableChannelHandler {
+        public typealias InboundIn = HTTPRequestPart
+        public typealias InboundOut = HTTPRequestPart
+        public typealias OutboundIn = HTTPResponsePart
+        public typealias OutboundOut = HTTPResponsePart
 
         private let cap: ConnectionCap
         private var counted = false
         private var admitted = true
         private var refused = false
 
-        init(cap: ConnectionCap) { self.cap = cap }
+        public init(cap: ConnectionCap) { self.cap = cap }
 
-        func handlerAdded(context: ChannelHandlerContext) {
+        public func handlerAdded(context: ChannelHandlerContext) {
             if context.channel.isActive { count() }
         }
 
-        func channelActive(context: ChannelHandlerContext) {
+        public func channelActive(context: ChannelHandlerContext) {
             count()
             context.fireChannelActive()
         }
 
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             guard admitted else {
                 if case .head = unwrapInboundIn(data), !refused {
                     refused = true
@@ -66,12 +66,12 @@ final class ConnectionCap: Sendable {
             context.fireChannelRead(data)
         }
 
-        func channelInactive(context: ChannelHandlerContext) {
+        public func channelInactive(context: ChannelHandlerContext) {
             uncount()
             context.fireChannelInactive()
         }
 
-        func handlerRemoved(context: ChannelHandlerContext) { uncount() }
+        public func handlerRemoved(context: ChannelHandlerContext) { uncount() }
 
         private func count() {
             guard !counted else { return }

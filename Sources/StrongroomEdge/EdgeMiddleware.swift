@@ -2,23 +2,29 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import Storage
 import StrongroomKernel
 
 /// The outermost layer of every request: assigns the request id, takes the client's address
 /// from a trusted proxy's `X-Forwarded-For`, refuses oversized bodies before reading them,
 /// turns every error into a problem body (404 and 405 included), and adds the headers every
-/// response carries.
-struct EdgeMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-
-    let routes: RouteTableBox
+/// response carries. Generic over the server's context, of which it knows only the request
+/// id and the source address.
+public struct EdgeMiddleware<Context: EdgeRequestContext>: RouterMiddleware {
+    let routes: any RouteShapes
     let maxBodyBytes: Int
     let tlsEnabled: Bool
     let trustedProxies: TrustedProxies
-    let metrics: SecurityMetrics
+    let metrics: ResponseMetrics
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public init(routes: any RouteShapes, maxBodyBytes: Int, tlsEnabled: Bool, trustedProxies: TrustedProxies, metrics: ResponseMetrics) {
+        self.routes = routes
+        self.maxBodyBytes = maxBodyBytes
+        self.tlsEnabled = tlsEnabled
+        self.trustedProxies = trustedProxies
+        self.metrics = metrics
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let requestID = RequestID.accept(request.headers[.xRequestID])
         context.requestID = requestID
@@ -62,9 +68,7 @@ struct EdgeMiddleware: RouterMiddleware {
     private func problem(for error: any Error, request: Request, context: Context) -> Response {
         switch error {
         case let error as StrongroomError:
-            var headers: HTTPFields = [:]
-            if error.kind == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-            return Problem.response(error, requestID: context.requestID, headers: headers)
+            return problem(error, context: context)
         case let error as HTTPError where error.status == .notFound:
             let allowed = routes.methods(matching: request.uri.path)
             guard !allowed.isEmpty else {
@@ -84,8 +88,8 @@ struct EdgeMiddleware: RouterMiddleware {
             return Problem.response(
                 StrongroomError(.invalidQuery, "The request is malformed."), requestID: context.requestID
             )
-        case StorageError.unavailable:
-            return Problem.response(.databaseUnavailable, requestID: context.requestID, headers: [.retryAfter: "1"])
+        case let error as any ClientFacingError where error.clientProblem != nil:
+            return problem(error.clientProblem ?? Problem.internalError, context: context)
         default:
             // A bug. The details go to the log with the request id, never to the client.
             // Error descriptions here carry no request data (PSQLError's hides the server's).
@@ -96,12 +100,24 @@ struct EdgeMiddleware: RouterMiddleware {
             return Problem.response(Problem.internalError, requestID: context.requestID)
         }
     }
+
+    /// A coded refusal: a 401 names the scheme to authenticate with, and a 503 (the database
+    /// out of reach, a full queue, shutting down) says when to come back.
+    private func problem(_ error: StrongroomError, context: Context) -> Response {
+        var headers: HTTPFields = [:]
+        switch error.kind {
+        case .unauthorized: headers[.wwwAuthenticate] = "Bearer"
+        case .unavailable: headers[.retryAfter] = "1"
+        default: break
+        }
+        return Problem.response(error, requestID: context.requestID, headers: headers)
+    }
 }
 
 extension HTTPField.Name {
-    static let xRequestID = Self("X-Request-Id")!
-    static let xForwardedFor = Self("X-Forwarded-For")!
-    static let xContentTypeOptions = Self("X-Content-Type-Options")!
-    static let strictTransportSecurity = Self("Strict-Transport-Security")!
-    static let pragma = Self("Pragma")!
+    public static let xRequestID = Self("X-Request-Id")!
+    public static let xForwardedFor = Self("X-Forwarded-For")!
+    public static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    public static let strictTransportSecurity = Self("Strict-Transport-Security")!
+    public static let pragma = Self("Pragma")!
 }

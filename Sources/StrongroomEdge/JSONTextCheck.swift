@@ -13,13 +13,13 @@ import StrongroomKernel
 ///
 /// One pass, no tree: a `JSONSerialization` tree walked for the shape cost 8 % of the
 /// server's CPU under load, most of it in dynamic casts of its Foundation objects.
-struct JSONTextCheck {
+public struct JSONTextCheck {
     /// The most significant digits a JSON number may carry: more than a decoder keeps
     /// exactly (a `Decimal` holds 38). Amounts are strings and never meet this bound.
-    static let maxNumberDigits = 30
+    public static let maxNumberDigits = 30
 
     /// What one pass over a body found.
-    struct Scan {
+    public struct Scan {
         /// The first problem of the text itself, as a 400 problem.
         var problem: StrongroomError?
         /// Whether the text starts as an object.
@@ -31,16 +31,16 @@ struct JSONTextCheck {
     }
 
     /// Throws the first problem of `data` as a 400 problem.
-    static func validate(_ data: Data) throws {
+    public static func validate(_ data: Data) throws {
         if let problem = firstProblem(in: data) { throw problem }
     }
 
-    static func firstProblem(in data: Data) -> StrongroomError? {
+    public static func firstProblem(in data: Data) -> StrongroomError? {
         scan(data).problem
     }
 
     /// Scans `data`, checking its fields against `shape` when given.
-    static func scan(_ data: Data, shape: BodyShape? = nil) -> Scan {
+    public static func scan(_ data: Data, shape: BodyShape? = nil) -> Scan {
         guard String(validating: data, as: UTF8.self) != nil, !data.starts(with: [0xEF, 0xBB, 0xBF]) else {
             return Scan(problem: StrongroomError(.malformedJSON, "The request body is not UTF-8 JSON text."))
         }
@@ -219,7 +219,7 @@ struct JSONTextCheck {
     }
 
     /// JSON's white space (RFC 8259): space, tab, line feed, carriage return.
-    static func isWhiteSpace(_ byte: UInt8) -> Bool {
+    public static func isWhiteSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 

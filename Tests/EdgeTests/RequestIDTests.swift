@@ -1,6 +1,5 @@
+@testable import StrongroomEdge
 import Testing
-
-@testable import StrongroomServer
 
 /// Generated request ids: API.md's shape, and no two alike.
 @Suite("Request ids")

@@ -6,22 +6,22 @@ import StrongroomKernel
 /// Reads a JSON request body strictly: bounded in size, valid JSON whatever the
 /// Content-Type says, the top level an object, no unknown fields, every field of the right
 /// type. Each failure is a 400 (413 for size) problem that says which field.
-struct RequestBody {
-    static func decode<T: StrictDecodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+public enum BodyReader {
+    public static func decode<T: StrictDecodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
         try await decodeNamingFields(type, from: request, limit: limit).value
     }
 
     /// Decodes as `decode` does, and also answers the names of the top-level fields the body
     /// gave a value (all known ones: an unknown field is refused; a null is no value): what a
     /// change's audit record lists.
-    static func decodeNamingFields<T: StrictDecodable>(
+    public static func decodeNamingFields<T: StrictDecodable>(
         _ type: T.Type, from request: Request, limit: Int
     ) async throws -> (value: T, fields: [String]) {
         try decodeNamingFields(type, from: try await bytes(of: request, limit: limit))
     }
 
     /// Decodes body bytes already read (`bytes(of:limit:)`) as `decode` does.
-    static func decode<T: StrictDecodable>(_ type: T.Type, from data: Data) throws -> T {
+    public static func decode<T: StrictDecodable>(_ type: T.Type, from data: Data) throws -> T {
         try decodeNamingFields(type, from: data).value
     }
 
@@ -69,7 +69,7 @@ struct RequestBody {
 
     /// The whole body, or 413 when it is longer than `limit`, or 400 when it ends early (the
     /// client went away, or the body timeout closed the connection).
-    static func bytes(of request: Request, limit: Int) async throws -> Data {
+    public static func bytes(of request: Request, limit: Int) async throws -> Data {
         do {
             return Data(try await request.body.collect(upTo: limit).readableBytesView)
         } catch is NIOTooManyBytesError {
@@ -123,22 +123,22 @@ struct RequestBody {
 /// unchanged, which is what a synthesized decoder's `decodeIfPresent` reads it as. `null`
 /// for a field the shape marks required is a 400 naming it. A type whose decoder gives null
 /// a meaning of its own says so in its documentation (a group's `scope`).
-protocol StrictDecodable: Decodable {
+public protocol StrictDecodable: Decodable {
     static var shape: BodyShape { get }
 }
 
-protocol FlatStrictDecodable: StrictDecodable {
+public protocol FlatStrictDecodable: StrictDecodable {
     associatedtype CodingKeys: CodingKey & CaseIterable
 }
 
 extension FlatStrictDecodable {
-    static var shape: BodyShape { .object(CodingKeys.self) }
+    public static var shape: BodyShape { .object(CodingKeys.self) }
 }
 
 /// The fields a JSON body may carry, nested objects and arrays included, and which of them
 /// are required: declared once, here, so the one pass of `JSONTextCheck` tells a null that
 /// means "absent" from a null that is refused.
-indirect enum BodyShape: Sendable {
+public indirect enum BodyShape: Sendable {
     /// An object with exactly these keys; a key mapping to nil holds a scalar. The keys in
     /// `required` may not be null; any other may, and is then absent.
     case object([String: BodyShape?], required: Set<String>)
@@ -150,9 +150,9 @@ indirect enum BodyShape: Sendable {
     case unsupported
 
     /// An object whose keys are all optional.
-    static func object(_ fields: [String: BodyShape?]) -> BodyShape { .object(fields, required: []) }
+    public static func object(_ fields: [String: BodyShape?]) -> BodyShape { .object(fields, required: []) }
 
-    static func object<Keys: CodingKey & CaseIterable>(
+    public static func object<Keys: CodingKey & CaseIterable>(
         _ keys: Keys.Type, required: [Keys] = [], nested: [String: BodyShape] = [:]
     ) -> BodyShape {
         var fields: [String: BodyShape?] = [:]
@@ -161,7 +161,7 @@ indirect enum BodyShape: Sendable {
     }
 
     /// The same object with more keys: Midaz fields Strongroom does not implement, say.
-    func adding(_ more: [String: BodyShape?]) -> BodyShape {
+    public func adding(_ more: [String: BodyShape?]) -> BodyShape {
         guard case .object(let fields, let required) = self else { return self }
         return .object(fields.merging(more) { old, _ in old }, required: required)
     }
@@ -169,7 +169,7 @@ indirect enum BodyShape: Sendable {
     /// A field a body may not carry, by dotted path (`a.b`, `a[3].b`): one the shape does not
     /// know, one it knows only as null, or a null for a required field. `JSONTextCheck` finds
     /// them.
-    enum Violation: Equatable {
+    public enum Violation: Equatable {
         case unknown(String)
         case unsupported(String)
         case null(String)
@@ -177,7 +177,7 @@ indirect enum BodyShape: Sendable {
 }
 
 extension StrongroomError {
-    static func payloadTooLarge(limit: Int) -> StrongroomError {
+    public static func payloadTooLarge(limit: Int) -> StrongroomError {
         StrongroomError(.payloadTooLarge, "The request body is larger than \(limit) bytes.")
     }
 }

@@ -5,16 +5,16 @@ import StrongroomKernel
 /// The parameters of an OAuth request: `application/x-www-form-urlencoded` as RFC 6749
 /// says, or a flat JSON object of strings as API.md also allows. A parameter sent twice is
 /// refused (RFC 6749 §3.2); unknown ones are ignored (§3.2 again).
-enum FormBody {
-    static func parse(_ request: Request, limit: Int) async throws -> [String: String] {
-        let data = try await RequestBody.bytes(of: request, limit: limit)
+public enum FormBody {
+    public static func parse(_ request: Request, limit: Int) async throws -> [String: String] {
+        let data = try await BodyReader.bytes(of: request, limit: limit)
         if request.headers[.contentType]?.lowercased().contains("json") == true {
             return try json(data)
         }
         return try urlEncoded(data)
     }
 
-    static func json(_ data: Data) throws -> [String: String] {
+    public static func json(_ data: Data) throws -> [String: String] {
         // A parameter given twice is refused here as in a form (JSONTextCheck names it).
         try JSONTextCheck.validate(data)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -30,7 +30,7 @@ enum FormBody {
         return parameters
     }
 
-    static func urlEncoded(_ data: Data) throws -> [String: String] {
+    public static func urlEncoded(_ data: Data) throws -> [String: String] {
         guard let text = String(data: data, encoding: .utf8) else {
             throw StrongroomError(.malformedJSON, "The body is not UTF-8.")
         }
@@ -49,14 +49,14 @@ enum FormBody {
     }
 
     /// One form-encoded component: `+` is a space, then percent escapes.
-    static func decode(_ component: Substring) -> String? {
+    public static func decode(_ component: Substring) -> String? {
         component.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }
 
 /// HTTP Basic credentials (RFC 7617), each part form-decoded as RFC 6749 §2.3.1 asks.
-enum BasicCredentials {
-    static func parse(_ header: String?) -> (id: String, secret: String)? {
+public enum BasicCredentials {
+    public static func parse(_ header: String?) -> (id: String, secret: String)? {
         guard let header, header.count > 6, header.prefix(6).lowercased() == "basic ", header.utf8.count <= 1024,
             let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
             let text = String(data: decoded, encoding: .utf8)

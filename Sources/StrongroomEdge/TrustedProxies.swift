@@ -10,7 +10,7 @@ import Foundation
 /// entry that is not an IP address stops the walk at the last address that was one.
 public struct TrustedProxies: Sendable, Equatable {
     /// A network: the address with its host bits zero, and how many leading bits count.
-    struct Network: Sendable, Equatable {
+    public struct Network: Sendable, Equatable {
         let address: IPAddress
         let prefixLength: Int
 
@@ -27,7 +27,7 @@ public struct TrustedProxies: Sendable, Equatable {
         }
     }
 
-    let networks: [Network]
+    public let networks: [Network]
 
     public static let none = TrustedProxies(networks: [])
 
@@ -59,7 +59,7 @@ public struct TrustedProxies: Sendable, Equatable {
         self.networks = networks
     }
 
-    init(networks: [Network]) { self.networks = networks }
+    public init(networks: [Network]) { self.networks = networks }
 
     private static func hostBitsZero(_ network: Network) -> Bool {
         var remaining = network.prefixLength
@@ -71,11 +71,11 @@ public struct TrustedProxies: Sendable, Equatable {
         return true
     }
 
-    func contains(_ address: IPAddress) -> Bool { networks.contains { $0.contains(address) } }
+    public func contains(_ address: IPAddress) -> Bool { networks.contains { $0.contains(address) } }
 
     /// The client's address for a request from `peer` carrying these `X-Forwarded-For`
     /// values (several header lines read as one list, in order).
-    func clientAddress(peer: String?, forwardedFor: [String]) -> String? {
+    public func clientAddress(peer: String?, forwardedFor: [String]) -> String? {
         guard let peer, let peerAddress = IPAddress(peer), contains(peerAddress) else { return peer }
         var client = peerAddress
         for hop in forwardedFor.flatMap({ $0.split(separator: ",") }).reversed() {

@@ -1,12 +1,12 @@
 /// Request ids: a client's own is kept when it is safe to log and echo, otherwise one is
 /// generated (API.md: `^[A-Za-z0-9._-]{1,64}$`).
-enum RequestID {
-    static func accept(_ candidate: String?) -> String {
+public enum RequestID {
+    public static func accept(_ candidate: String?) -> String {
         if let candidate, isValid(candidate) { return candidate }
         return generate()
     }
 
-    static func isValid(_ value: String) -> Bool {
+    public static func isValid(_ value: String) -> Bool {
         let bytes = value.utf8
         return (1...64).contains(bytes.count) && bytes.allSatisfy { c in
             (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 46 || c == 95 || c == 45
@@ -19,7 +19,7 @@ enum RequestID {
     /// the system generator makes a system call per draw, and a draw per character was one
     /// of the larger costs of answering a flood of refused requests. (36^10 divides 2^64
     /// unevenly by one part in 5,000: no matter for an id that must be unique, not secret.)
-    static func generate() -> String {
+    public static func generate() -> String {
         var rng = SystemRandomNumberGenerator()
         var characters: [UInt8] = []
         characters.reserveCapacity(20)

@@ -2,12 +2,12 @@ import Foundation  // inet_pton and inet_ntop, from the C library Foundation re-
 
 /// An IP address as its bytes: 4 for IPv4, 16 for IPv6. An IPv4-mapped IPv6 address
 /// (`::ffff:192.0.2.1`) is its IPv4 address, so one client has one spelling.
-struct IPAddress: Hashable, Sendable, CustomStringConvertible {
-    let bytes: [UInt8]
+public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
+    public let bytes: [UInt8]
 
     /// Parses the textual forms `inet_pton` accepts (dotted quad, RFC 4291 text); nil for
     /// anything else, ports and brackets included.
-    init?(_ text: some StringProtocol) {
+    public init?(_ text: some StringProtocol) {
         let text = String(text)
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
@@ -21,13 +21,13 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         bytes = mapped ? Array(raw.suffix(4)) : raw
     }
 
-    init(bytes: [UInt8]) {
+    public init(bytes: [UInt8]) {
         precondition(bytes.count == 4 || bytes.count == 16)
         self.bytes = bytes
     }
 
     /// The canonical text (`inet_ntop`).
-    var description: String {
+    public var description: String {
         let family = bytes.count == 4 ? AF_INET : AF_INET6
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         let written = bytes.withUnsafeBytes { raw in inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) }

@@ -6,10 +6,10 @@ import StrongroomKernel
 
 /// RFC 9457 problem bodies. Every error answer outside the OAuth token endpoint is one,
 /// with the stable `code`, Midaz's `message` and, for field errors, `fields`.
-enum Problem {
-    static let contentType = "application/problem+json"
+public enum Problem {
+    public static let contentType = "application/problem+json"
 
-    static func status(for kind: StrongroomError.Kind) -> HTTPResponse.Status {
+    public static func status(for kind: StrongroomError.Kind) -> HTTPResponse.Status {
         switch kind {
         case .badRequest: .badRequest
         case .unauthorized: .unauthorized
@@ -25,7 +25,7 @@ enum Problem {
         }
     }
 
-    static func response(_ error: StrongroomError, requestID: String, headers: HTTPFields = [:]) -> Response {
+    public static func response(_ error: StrongroomError, requestID: String, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = contentType
         return Response(
@@ -34,13 +34,13 @@ enum Problem {
     }
 
     /// The problem document's bytes (stored as they are by idempotency, and replayed).
-    static func body(_ error: StrongroomError, requestID: String) -> Data {
+    public static func body(_ error: StrongroomError, requestID: String) -> Data {
         document(error, instance: "urn:strongroom:request:\(requestID)").encoded
     }
 
     /// The document of `error`; `instance` nil for a problem inside another answer (a
     /// refused item of a batch, whose request the answer's own headers name).
-    static func document(_ error: StrongroomError, instance: String?) -> Document {
+    public static func document(_ error: StrongroomError, instance: String?) -> Document {
         let status = status(for: error.kind)
         return Document(
             type: "urn:strongroom:problem:\(error.code.rawValue)", title: status.reasonPhrase, status: status.code, detail: error.detail,
@@ -53,7 +53,7 @@ enum Problem {
     /// Encoded, not built as a dictionary for `JSONSerialization`: a flood of refused logins
     /// is answered with thousands of these a second, and bridging the dictionary cost
     /// several times the encoding.
-    struct Document: Encodable, SortedJSONWritable {
+    public struct Document: Encodable, SortedJSONWritable {
         struct Field: Encodable {
             let field: String
             let message: String
@@ -72,7 +72,7 @@ enum Problem {
 
         /// Inside a hand-written answer (a batch's refused item): the encoder's bytes, so the
         /// shape is written in one place only.
-        func write(to json: inout SortedJSONWriter) { json.json(encoded) }
+        public func write(to json: inout SortedJSONWriter) { json.json(encoded) }
     }
 
     private static let encoder: JSONEncoder = {
@@ -82,14 +82,14 @@ enum Problem {
     }()
 
     /// The answer to a bug: no detail leaves the process (it is logged with the request id).
-    static let internalError = StrongroomError(
+    public static let internalError = StrongroomError(
         .internalError, "An internal error occurred; it has been logged with this request's id."
     )
 }
 
 extension StrongroomError {
     /// A query parameter the route cannot take: 400 `SR-0007`, naming the parameter.
-    static func invalidQuery(_ parameter: String, _ message: String) -> StrongroomError {
+    public static func invalidQuery(_ parameter: String, _ message: String) -> StrongroomError {
         StrongroomError(
             .invalidQuery, "Query parameter '\(parameter)' \(message).", fields: [.init(field: parameter, message: message)]
         )

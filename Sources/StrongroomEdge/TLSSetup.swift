@@ -2,15 +2,16 @@ import NIOSSL
 
 /// Native HTTPS: TLS 1.3, and TLS 1.2 only with ECDHE key exchange and AEAD ciphers.
 /// (BoringSSL's TLS 1.3 suites are all AEAD and not configurable.)
-enum TLSSetup {
-    static let tls12CipherSuites: [NIOTLSCipher] = [
+public enum TLSSetup {
+    public static let tls12CipherSuites: [NIOTLSCipher] = [
         .TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
         .TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, .TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
         .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     ]
 
-    static func serverConfiguration(_ config: ServerConfiguration) throws -> TLSConfiguration {
-        guard let certPath = config.tlsCertificatePath, let keyPath = config.tlsKeyPath else {
+    /// The server's TLS from a PEM certificate chain and a PEM private key, both required.
+    public static func serverConfiguration(certificatePath: String?, keyPath: String?) throws(ConfigurationError) -> TLSConfiguration {
+        guard let certPath = certificatePath, let keyPath else {
             throw ConfigurationError("TLS needs both --tls-cert and --tls-key")
         }
         let chain: [NIOSSLCertificate]

@@ -1,8 +1,7 @@
 import Foundation
+@testable import StrongroomEdge
 import StrongroomKernel
 import Testing
-
-@testable import StrongroomServer
 
 /// The byte-level check every JSON body passes before a decoder sees it.
 @Suite("JSON text check")

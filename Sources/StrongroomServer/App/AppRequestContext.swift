@@ -1,0 +1,25 @@
+import Hummingbird
+import Identity
+import NIOCore
+import StrongroomEdge
+
+/// Per-request state: what the edge keeps (the request id every log line and response
+/// carries, the source address for audit and throttling) and what the areas add: the caller
+/// once identity's guard has authenticated it, and the request's audit record in the making.
+public struct AppRequestContext: EdgeRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var requestID: String
+    public var principal: Principal?
+    /// The TCP peer's address, or the client's behind a trusted proxy (`EdgeMiddleware`).
+    public var sourceAddress: String?
+    /// Set by the guard on every route that declares an audit action.
+    var audit: RequestAudit?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.requestID = ""
+        self.principal = nil
+        self.audit = nil
+        self.sourceAddress = source.channel.remoteAddress?.ipAddress
+    }
+}

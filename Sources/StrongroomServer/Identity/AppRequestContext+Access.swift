@@ -1,0 +1,16 @@
+import Hummingbird
+import Identity
+
+extension AppRequestContext {
+    /// What the request touches, as its path names it: the organization and ledger ids the
+    /// access decision compares with the caller's scopes.
+    var accessTarget: AccessTarget {
+        AccessTarget(organizationID: parameters.get("organization_id"), ledgerID: parameters.get("ledger_id"))
+    }
+
+    /// For ids a request names outside its path (in its body): 403 unless the caller's
+    /// grants reach that target too.
+    func requirePermission(_ permission: Permission, on target: AccessTarget) throws {
+        guard let principal, principal.grants.allows(permission, on: target) else { throw AccessPolicy.outOfScope(permission) }
+    }
+}
