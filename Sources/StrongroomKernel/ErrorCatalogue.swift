@@ -90,6 +90,9 @@ extension ErrorCode {
     // MARK: Service state (SR-9xxx)
 
     public static let serviceUnavailable = ErrorCode("SR-9001", .unavailable, "Service unavailable")
+    /// Group commit took no more postings: its queue was full, or the server is shutting down.
+    /// Nothing was posted; the same request may be sent again shortly.
+    public static let postingQueueUnavailable = ErrorCode("SR-9002", .unavailable, "Posting queue unavailable")
     public static let internalError = ErrorCode("SR-9999", .internalFailure, "Internal error")
 
     /// Every code above, in catalogue order: what the catalogue test checks the declarations,
@@ -107,6 +110,6 @@ extension ErrorCode {
         .entityNotFound, .aliasTaken, .assetCodeTaken, .nonZeroBalance, .invalidMetadata, .invalidValue, .stillInUse,
         .reservedAlias, .unknownReference, .externalAccount,
         .idempotencyKeyReused, .idempotencyInFlight, .invalidIdempotencyKey, .batchRefused,
-        .serviceUnavailable, .internalError,
+        .serviceUnavailable, .postingQueueUnavailable, .internalError,
     ]
 }

@@ -7,10 +7,15 @@ import Synchronization
 /// transfers pays for one durable commit instead of one each ("Group commit and the batch
 /// endpoint" in docs/ARCHITECTURE.md).
 ///
+/// A thin shell around `GroupCommitMachine`, which makes every decision (when a batch goes,
+/// how many flushes run, who is answered with what, what a full queue or a shutdown refuses):
+/// this class holds the machine under a lock and performs the actions it returns, which are
+/// the only effects here: start a flush task, sleep out a linger, resume continuations.
+///
 /// A request is answered only after the batch that carried it has committed, with its own
 /// result: a command a rule refuses fails alone, and an error of the batch as a whole makes
-/// the flush re-run each item in a unit of work of its own, so that error reaches only the
-/// item that caused it.
+/// the machine re-run each item in a unit of work of its own, so that error reaches only the
+/// item that caused it. A database out of reach fails the whole batch at once (503).
 final class GroupCommitter: Sendable {
     struct Settings: Sendable, Equatable {
         /// The most commands one unit of work carries.
@@ -19,6 +24,9 @@ final class GroupCommitter: Sendable {
         var flushes: Int
         /// How long a flush that is not full lingers for more items before it starts.
         var maxWaitMicroseconds: Int
+        /// The most commands that may wait for a flush; beyond it a posting is answered 503
+        /// (SR-9002) at once. The default's reasoning is on the constant.
+        var maxQueuedCommands: Int = GroupCommitLimits.defaultMaxQueuedCommands
 
         /// SQLite has one writer, so one flush; PostgreSQL batches wait on each other only
         /// where they share balances.
@@ -27,6 +35,12 @@ final class GroupCommitter: Sendable {
             case .sqlite: 1
             case .postgres: 4
             }
+        }
+
+        var limits: GroupCommitLimits {
+            GroupCommitLimits(
+                maxBatch: maxBatch, flushes: flushes, lingers: maxWaitMicroseconds > 0, maxQueuedCommands: maxQueuedCommands
+            )
         }
     }
 
@@ -41,24 +55,28 @@ final class GroupCommitter: Sendable {
         let stored: StoredResponse?
     }
 
+    /// What the committer has flushed since it started.
+    typealias Statistics = GroupCommitStatistics
+
     private struct Item: Sendable {
         let command: PostingCommand
         let complete: Completion
         let reply: CheckedContinuation<Committed, any Error>
     }
 
-    /// What the committer has flushed since it started.
-    struct Statistics: Sendable, Equatable {
-        var batches = 0
-        var items = 0
-        var largestBatch = 0
-    }
+    private typealias Machine = GroupCommitMachine<Item>
 
     private struct State {
-        var queue: [Item] = []
-        /// How many more flushes may start now.
-        var idleFlushes: Int
-        var statistics = Statistics()
+        var machine: Machine
+        /// Who waits in `shutdown()` for what was queued to be answered.
+        var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    /// What a flush that just ended knows and the machine does not: each item's own result,
+    /// or the error of the flush as a whole.
+    private enum Ending {
+        case committed([Result<Committed, StrongroomError>])
+        case failed(any Error)
     }
 
     private let persistence: Persistence
@@ -68,68 +86,91 @@ final class GroupCommitter: Sendable {
     private let state: Mutex<State>
 
     init(persistence: Persistence, engine: PostingEngine, metrics: CommitMetrics, settings: Settings) {
-        precondition(settings.maxBatch >= 1 && settings.flushes >= 1 && settings.maxWaitMicroseconds >= 0)
+        precondition(settings.maxBatch >= 1 && settings.flushes >= 1 && settings.maxWaitMicroseconds >= 0 && settings.limits.areUsable)
         self.persistence = persistence
         self.engine = engine
         self.settings = settings
         self.metrics = metrics
-        self.state = Mutex(State(idleFlushes: settings.flushes))
+        self.state = Mutex(State(machine: Machine(limits: settings.limits)))
     }
 
-    var statistics: Statistics { state.withLock { $0.statistics } }
+    var statistics: Statistics { state.withLock { $0.machine.statistics } }
+    /// How many postings wait for a flush now (in flight ones not counted).
+    var queuedCount: Int { state.withLock { $0.machine.queuedCount } }
 
-    /// Runs `command` in the next batch; returns once that batch has committed.
+    /// Runs `command` in the next batch; returns once that batch has committed. Throws 503
+    /// (SR-9002) at once when the queue is full or shutdown has begun.
     func submit(_ command: PostingCommand, complete: @escaping Completion) async throws -> Committed {
         try await withCheckedThrowingContinuation { reply in
-            let startsFlush = state.withLock { state in
-                state.queue.append(Item(command: command, complete: complete, reply: reply))
-                guard state.idleFlushes > 0 else { return false }
-                state.idleFlushes -= 1
-                return true
-            }
-            if startsFlush { Task { await self.drain() } }
+            let item = Item(command: command, complete: complete, reply: reply)
+            perform(state.withLock { $0.machine.submit(item) })
         }
     }
 
-    /// One flush: takes batches off the queue until it is empty, then ends.
-    private func drain() async {
-        while true {
-            if settings.maxWaitMicroseconds > 0, state.withLock({ (1..<settings.maxBatch).contains($0.queue.count) }) {
-                try? await Task.sleep(for: .microseconds(settings.maxWaitMicroseconds))
+    /// Takes no more postings (each is answered 503 at once) and returns once every posting
+    /// queued before has been flushed and answered, with its result or its flush's error.
+    func shutdown() async {
+        await withCheckedContinuation { waiter in
+            let actions = state.withLock { state in
+                // Registered before the machine is told, so the `drained` this or a later
+                // event returns finds it.
+                state.shutdownWaiters.append(waiter)
+                return state.machine.shutdown()
             }
-            let batch = state.withLock { state in
-                let batch = Array(state.queue.prefix(settings.maxBatch))
-                state.queue.removeFirst(batch.count)
-                if batch.isEmpty {
-                    state.idleFlushes += 1
-                } else {
-                    state.statistics.batches += 1
-                    state.statistics.items += batch.count
-                    state.statistics.largestBatch = max(state.statistics.largestBatch, batch.count)
+            perform(actions)
+        }
+    }
+
+    // MARK: Effects
+
+    private func perform(_ actions: [Machine.Action], ending: Ending? = nil) {
+        for action in actions {
+            switch action {
+            case .flush(let id, let items, let isRetry):
+                Task { await self.flush(id, items, isRetry: isRetry) }
+            case .linger(let id):
+                Task {
+                    try? await Task.sleep(for: .microseconds(self.settings.maxWaitMicroseconds))
+                    self.perform(self.state.withLock { $0.machine.lingerElapsed(id) })
                 }
-                return batch
+            case .succeed(let items):
+                // The machine answers a flush only from its own ending, so `ending` is the
+                // flush's results, one per item; a missing one is a bug, answered, not leaked.
+                let outcomes: [Result<Committed, StrongroomError>] = if case .committed(let outcomes) = ending { outcomes } else { [] }
+                for (index, item) in items.enumerated() {
+                    item.reply.resume(with: outcomes.indices.contains(index) ? outcomes[index] : .failure(.lostFlushOutcome))
+                }
+            case .fail(let items):
+                let error: any Error = if case .failed(let error) = ending { error } else { StrongroomError.lostFlushOutcome }
+                for item in items { item.reply.resume(throwing: error) }
+            case .reject(let item, let reason):
+                item.reply.resume(throwing: reason == .queueFull ? StrongroomError.postingQueueFull : StrongroomError.shuttingDown)
+            case .drained:
+                let waiters = state.withLock { state in
+                    defer { state.shutdownWaiters = [] }
+                    return state.shutdownWaiters
+                }
+                for waiter in waiters { waiter.resume() }
             }
-            guard !batch.isEmpty else { return }
-            let start = ContinuousClock.now
-            await flush(batch)
-            metrics.recordFlush(items: batch.count, duration: .now - start)
         }
     }
 
-    private func flush(_ batch: [Item]) async {
+    /// One unit of work for `items`; its ending goes to the machine, whose actions answer them.
+    private func flush(_ id: GroupCommitFlushID, _ items: [Item], isRetry: Bool) async {
+        let start = ContinuousClock.now
+        let ending: Ending
+        let actions: [Machine.Action]
         do {
-            let outcomes = try await commit(batch)
-            for (item, outcome) in zip(batch, outcomes) { item.reply.resume(with: outcome) }
-        } catch let error as StorageError where error.isUnavailable {
-            // The database is down: every item would fail the same way, each after its own
-            // wait for a connection. Answer them all now (503).
-            for item in batch { item.reply.resume(throwing: error) }
-        } catch where batch.count > 1 {
-            // The batch as a whole failed: find whose error it is by running each alone.
-            for item in batch { await flush([item]) }
+            ending = .committed(try await commit(items))
+            actions = state.withLock { $0.machine.flushSucceeded(id) }
         } catch {
-            batch[0].reply.resume(throwing: error)
+            ending = .failed(error)
+            let failure: GroupCommitFailure = (error as? StorageError)?.isUnavailable == true ? .unavailable : .wholeBatch
+            actions = state.withLock { $0.machine.flushFailed(id, failure) }
         }
+        // A re-run alone is part of its batch's flush, counted once with it.
+        if !isRetry { metrics.recordFlush(items: items.count, duration: .now - start) }
+        perform(actions, ending: ending)
     }
 
     /// One unit of work for the whole batch; each item's own result.
@@ -149,6 +190,18 @@ final class GroupCommitter: Sendable {
             return results
         }
     }
+}
+
+extension StrongroomError {
+    static let postingQueueFull = StrongroomError(
+        .postingQueueUnavailable, "Too many postings are waiting to be committed; retry shortly."
+    )
+    static let shuttingDown = StrongroomError(
+        .postingQueueUnavailable, "The server is shutting down and takes no more postings; retry shortly."
+    )
+    /// A flush ended without a result for one of its items: a bug in the shell, answered
+    /// rather than left waiting.
+    static let lostFlushOutcome = StrongroomError(.internalError, "A posting's batch ended without its result.")
 }
 
 extension ServerConfiguration {

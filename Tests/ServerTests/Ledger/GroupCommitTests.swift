@@ -55,6 +55,15 @@ struct GroupCommitTests {
             .first { $0.hasPrefix(name + " ") }.flatMap { Double($0.dropFirst(name.count + 1)) }
     }
 
+    /// Polls `condition` until it holds; fails after five seconds.
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !condition() {
+            try #require(ContinuousClock.now < deadline, "the condition never held")
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func concurrentPostingsShareOneUnitOfWorkAndFailAlone(backend: TestBackend) async throws {
         try await TestServer.with(backend) { client, prepared, _ in
@@ -125,6 +134,52 @@ struct GroupCommitTests {
             #expect(statistics.largestBatch == 3)
             #expect(statistics.batches == 4)
             #expect(try await ledger.money("@b") == ("10.00", "0.00"))
+        }
+    }
+
+    /// The shell performs the machine's refusals: a posting beyond the queue's bound is
+    /// answered 503 (SR-9002) at once, and the one queued before it still commits.
+    @Test func aFullQueueAnswersAtOnce() async throws {
+        try await TestServer.with(.sqlite) { client, prepared, _ in
+            let ledger = try await TransactionBatchTests.funded(client)
+            let committer = GroupCommitter(
+                persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock), metrics: prepared.metrics.commit,
+                settings: .init(maxBatch: 8, flushes: 1, maxWaitMicroseconds: 300_000, maxQueuedCommands: 1)
+            )
+            let command = try Self.command(LedgerFixture.transfer("@a", "@b", "1.00"), ledger)
+            let first = Task { try await committer.submit(command) { _, _ in nil } }
+            try await Self.waitUntil { committer.queuedCount == 1 }  // the first lingers in the queue
+            await #expect { _ = try await committer.submit(command) { _, _ in nil } } throws: { error in
+                (error as? StrongroomError)?.code == .postingQueueUnavailable
+            }
+            _ = try await first.value
+            #expect(committer.statistics == .init(batches: 1, items: 1, largestBatch: 1))
+            #expect(try await ledger.money("@b") == ("1.00", "0.00"))
+        }
+    }
+
+    /// At shutdown what is queued is flushed and answered (a linger is cut short), and what
+    /// comes after is answered 503 (SR-9002).
+    @Test(arguments: TestBackend.available)
+    func shutdownFlushesWhatIsQueuedAndRefusesTheRest(backend: TestBackend) async throws {
+        try await TestServer.with(backend) { client, prepared, _ in
+            let ledger = try await TransactionBatchTests.funded(client)
+            let committer = GroupCommitter(
+                persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock), metrics: prepared.metrics.commit,
+                settings: .init(maxBatch: 8, flushes: 1, maxWaitMicroseconds: 5_000_000)
+            )
+            let command = try Self.command(LedgerFixture.transfer("@a", "@b", "1.00"), ledger)
+            let queued = (0..<3).map { _ in Task { try await committer.submit(command) { _, _ in nil } } }
+            try await Self.waitUntil { committer.queuedCount == 3 }  // all three wait out a long linger
+            let start = ContinuousClock.now
+            await committer.shutdown()
+            #expect(ContinuousClock.now - start < .seconds(4), "shutdown does not wait out the linger")
+            for task in queued { _ = try await task.value }
+            #expect(committer.statistics == .init(batches: 1, items: 3, largestBatch: 3))
+            await #expect { _ = try await committer.submit(command) { _, _ in nil } } throws: { error in
+                (error as? StrongroomError)?.code == .postingQueueUnavailable
+            }
+            #expect(try await ledger.money("@b") == ("3.00", "0.00"))
         }
     }
 }
