@@ -93,6 +93,7 @@ extension ErrorCode {
     /// Group commit took no more postings: its queue was full, or the server is shutting down.
     /// Nothing was posted; the same request may be sent again shortly.
     public static let postingQueueUnavailable = ErrorCode("SR-9002", .unavailable, "Posting queue unavailable")
+    public static let idempotencyCapacity = ErrorCode("SR-9003", .unavailable, "Too many keyed requests in flight")
     public static let internalError = ErrorCode("SR-9999", .internalFailure, "Internal error")
 
     /// Every code above, in catalogue order: what the catalogue test checks the declarations,
@@ -110,6 +111,6 @@ extension ErrorCode {
         .entityNotFound, .aliasTaken, .assetCodeTaken, .nonZeroBalance, .invalidMetadata, .invalidValue, .stillInUse,
         .reservedAlias, .unknownReference, .externalAccount,
         .idempotencyKeyReused, .idempotencyInFlight, .invalidIdempotencyKey, .batchRefused,
-        .serviceUnavailable, .postingQueueUnavailable, .internalError,
+        .serviceUnavailable, .postingQueueUnavailable, .idempotencyCapacity, .internalError,
     ]
 }

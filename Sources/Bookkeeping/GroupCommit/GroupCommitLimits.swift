@@ -7,11 +7,11 @@ public struct GroupCommitLimits: Sendable, Equatable {
     /// place in the queue until its batch is taken: `strongroom bench` at 64 connections
     /// queues at most 64, and `--batch` goes through the batch endpoint, which runs its own
     /// unit of work and never enters this queue. The server's default connection cap (4,096)
-    /// cannot fill it either, so only a deployment that raises that cap well past its
-    /// database's pace meets it, and then a quick 503 is better than a queue that grows until
-    /// every request in it has timed out. 16,384 commands of a few KiB each (a typical
-    /// transfer body is under 2 KiB; the body limit caps any one) keep the worst case to some
-    /// tens of MiB.
+    /// bounds the queue before this does, so only a deployment that raises that cap well past
+    /// its database's pace meets it, and then a quick 503 is better than a queue that grows
+    /// until every request in it has timed out. A queued command holds its decoded body (a
+    /// typical transfer's is under 2 KiB), so a full queue of typical transfers is some tens
+    /// of MiB.
     public static let defaultMaxQueuedCommands = 16_384
 
     /// The most commands one unit of work carries.

@@ -1,3 +1,4 @@
+import Bookkeeping
 import Configuration
 import Foundation
 import Identity
@@ -116,6 +117,9 @@ public enum ConfigurationLoader {
         config.groupCommitMaxBatch = try integer("groupCommitMaxBatch", default: 256, range: 1...8190)
         config.groupCommitFlushes = try string("groupCommitFlushes").map { _ in try integer("groupCommitFlushes", default: 1, range: 1...64) }
         config.groupCommitMaxWaitMicroseconds = try integer("groupCommitMaxWait", default: 0, range: 0...100_000)
+        config.groupCommitMaxQueued = try integer(
+            "groupCommitMaxQueued", default: GroupCommitLimits.defaultMaxQueuedCommands, range: 1...1_048_576
+        )
         config.trustedProxies = try string("trustedProxies").map(TrustedProxies.init(parsing:)) ?? .none
         config.externalIssuer = try externalIssuer(string: string, integer: integer, ownIssuer: config.tokenIssuer)
         return config

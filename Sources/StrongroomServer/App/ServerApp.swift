@@ -165,16 +165,16 @@ public enum ServerApp {
         }
     }
 
-    static func buildRouter(_ config: ServerConfiguration, prepared: Prepared) throws -> Router<AppRequestContext> {
-        try buildRoutes(config, prepared: prepared).router
-    }
-
     /// The declared routes, for the route matrix and the contract check.
     static func routeTable(_ config: ServerConfiguration, prepared: Prepared) throws -> DeclaredRoutes {
-        try buildRoutes(config, prepared: prepared).table.current
+        try buildRoutes(config, prepared: prepared).routes.table.current
     }
 
-    private static func buildRoutes(_ config: ServerConfiguration, prepared: Prepared) throws -> GuardedRouter {
+    /// The guarded routes, and the ledger's group committer, which the application stops
+    /// with the server (`GroupCommitDrain`).
+    private static func buildRoutes(
+        _ config: ServerConfiguration, prepared: Prepared
+    ) throws -> (routes: GuardedRouter, committer: GroupCommitter) {
         let router = Router(context: AppRequestContext.self)
         let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: config.administratorsRequireMFA)
         let routes = GuardedRouter(
@@ -222,13 +222,14 @@ public enum ServerApp {
         BalanceRoutes.register(on: routes, services: ledger)
         TransactionRoutes.register(on: routes, services: ledger)
         try routes.validate()
-        return routes
+        return (routes, ledger.committer)
     }
 
     static func buildApplication(
         _ config: ServerConfiguration, prepared: Prepared, logger: Logger
     ) throws -> some ApplicationProtocol {
-        let router = try buildRouter(config, prepared: prepared)
+        let (routes, committer) = try buildRoutes(config, prepared: prepared)
+        let router = routes.router
         let cap = ConnectionCap(maxConnections: config.maxConnections)
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
@@ -258,6 +259,8 @@ public enum ServerApp {
                 ),
                 AuditOutboxFlusher(outbox: prepared.outbox, persistence: prepared.persistence, logger: logger),
                 prepared.checkpoints,
+                // Last, so it stops first after the HTTP server (GroupCommitDrain).
+                GroupCommitDrain(committer: committer),
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port

@@ -1,3 +1,4 @@
+import Bookkeeping
 import Foundation
 import Identity
 import Secrets
@@ -64,6 +65,8 @@ public struct ServerConfiguration: Sendable {
     public var groupCommitFlushes: Int?
     /// Group commit: how long a flush that is not full waits for more postings.
     public var groupCommitMaxWaitMicroseconds: Int = 0
+    /// Group commit: how many postings may wait for a flush before more are answered 503.
+    public var groupCommitMaxQueued: Int = GroupCommitLimits.defaultMaxQueuedCommands
 
     /// Proxies whose `X-Forwarded-For` names the client; none by default (the TCP peer is the
     /// client).

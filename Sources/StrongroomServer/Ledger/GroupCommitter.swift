@@ -208,7 +208,7 @@ extension ServerConfiguration {
     var groupCommit: GroupCommitter.Settings {
         GroupCommitter.Settings(
             maxBatch: groupCommitMaxBatch, flushes: groupCommitFlushes ?? GroupCommitter.Settings.defaultFlushes(for: databaseURL),
-            maxWaitMicroseconds: groupCommitMaxWaitMicroseconds
+            maxWaitMicroseconds: groupCommitMaxWaitMicroseconds, maxQueuedCommands: groupCommitMaxQueued
         )
     }
 }

@@ -51,6 +51,12 @@ final class IdempotencyGate: Sendable {
     static let maxKeyLength = 255
     /// The first byte of a stored body that is sealed: no JSON text starts with NUL.
     static let sealedMarker: UInt8 = 0x00
+    /// The most keyed requests this process runs at once; one more is answered 503
+    /// (SR-9003) rather than let the set of running keys grow without bound. Each connection
+    /// carries one request at a time, so the default connection cap (4,096) bounds it first:
+    /// only a deployment that raises that cap meets this one, and `strongroom bench` (64
+    /// connections, or 8 with `--batch`) never comes near it.
+    static let defaultMaxRunningKeys = 16_384
 
     struct Key: Sendable {
         let scope: String
@@ -64,11 +70,13 @@ final class IdempotencyGate: Sendable {
     /// Derived once: every request with a key computes its digest under it.
     private let digestKey: SymmetricKey
     private let running = Mutex<Set<String>>([])
+    private let maxRunningKeys: Int
 
-    init(persistence: Persistence, clock: any WallClock, box: SecretBox) {
+    init(persistence: Persistence, clock: any WallClock, box: SecretBox, maxRunningKeys: Int = IdempotencyGate.defaultMaxRunningKeys) {
         self.persistence = persistence
         self.clock = clock
         self.box = box
+        self.maxRunningKeys = maxRunningKeys
         self.digestKey = SymmetricKey(data: box.derivedSeed(purpose: .idempotencyRequestDigest))
     }
 
@@ -138,8 +146,12 @@ final class IdempotencyGate: Sendable {
         _ key: Key?, requestID: String, commit: @Sendable (_ seal: Seal?) async throws -> StoredResponse
     ) async throws -> Response {
         guard let key else { return try await commit(nil).response() }
-        guard claim(key.scope) else {
+        switch claim(key.scope) {
+        case .claimed: break
+        case .alreadyRunning:
             throw StrongroomError(.idempotencyInFlight, "A request with this idempotency key is still running; retry it.")
+        case .full:
+            throw StrongroomError(.idempotencyCapacity, "Too many requests with idempotency keys are running; retry shortly.")
         }
         defer { release(key.scope) }
         if let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) {
@@ -200,7 +212,16 @@ final class IdempotencyGate: Sendable {
         )
     }
 
-    private func claim(_ scope: String) -> Bool { running.withLock { $0.insert(scope).inserted } }
+    private enum Claim { case claimed, alreadyRunning, full }
+
+    private func claim(_ scope: String) -> Claim {
+        running.withLock { running in
+            if running.contains(scope) { return .alreadyRunning }
+            guard running.count < maxRunningKeys else { return .full }
+            running.insert(scope)
+            return .claimed
+        }
+    }
 
     private func release(_ scope: String) { running.withLock { _ = $0.remove(scope) } }
 
