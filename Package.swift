@@ -166,6 +166,13 @@ let package = Package(
             dependencies: ["Storage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        // The posting engine's shared test suite and an in-memory PostingStore it runs on with
+        // no database; StorageTests runs the same suite on SQLite and PostgreSQL. Tests only.
+        .target(
+            name: "BookkeepingTestSupport",
+            dependencies: ["StrongroomKernel", "LedgerCore", "Bookkeeping"],
+            swiftSettings: strictSettings
+        ),
 
         .testTarget(name: "KernelTests", dependencies: ["StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(
@@ -175,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BookkeepingTests",
-            dependencies: ["Bookkeeping", "LedgerCore", "StrongroomKernel"],
+            dependencies: ["Bookkeeping", "LedgerCore", "StrongroomKernel", "BookkeepingTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -194,7 +201,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Identity", "Secrets", "StrongroomKernel", "Audit", "StrongroomTestSupport", "Bookkeeping", "LedgerCore"],
+            dependencies: [
+                "Storage", "Identity", "Secrets", "StrongroomKernel", "Audit", "StrongroomTestSupport", "Bookkeeping", "LedgerCore",
+                "BookkeepingTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

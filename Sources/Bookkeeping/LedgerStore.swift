@@ -68,12 +68,12 @@ extension Segment: NamedRecord { public static var kind: EntityKind { .segment }
 extension Account: ChangeableRecord { public static var kind: EntityKind { .account } }
 
 /// The ledger's persistence, bound either to one unit of work (writes) or to the database
-/// (reads). `Storage` implements it once for SQLite and PostgreSQL.
-public protocol LedgerStore: Sendable {
+/// (reads). `Storage` implements it once for SQLite and PostgreSQL. The calls the posting
+/// engine makes are `PostingStore`'s, which this refines.
+public protocol LedgerStore: PostingStore {
     // Onboarding entities.
     func insert<E: LedgerRecord>(_ entity: E) async throws
     func update<E: LedgerRecord>(_ entity: E) async throws
-    func find<E: LedgerRecord>(_ type: E.Type, id: String, in scope: EntityScope) async throws -> E?
     func list<E: LedgerRecord>(_ type: E.Type, in scope: EntityScope, query: PageQuery) async throws -> [E]
     func count<E: LedgerRecord>(_ type: E.Type, in scope: EntityScope) async throws -> Int
     func softDelete<E: LedgerRecord>(_ type: E.Type, id: String, at time: Timestamp) async throws
@@ -86,7 +86,6 @@ public protocol LedgerStore: Sendable {
     func hasNonZeroBalances(assetCode: String, in ledger: LedgerRef) async throws -> Bool
 
     func account(alias: String, in ledger: LedgerRef) async throws -> Account?
-    func asset(code: String, in ledger: LedgerRef) async throws -> Asset?
 
     // Balances.
     func insertBalance(_ balance: Balance) async throws
@@ -94,31 +93,13 @@ public protocol LedgerStore: Sendable {
     func balances(accountID: String?, in ledger: LedgerRef, query: CursorQuery) async throws -> CursorPage<Balance>
     /// The balances of an account (including an external one), live only.
     func balances(ofAccount accountID: String) async throws -> [Balance]
-    /// The live balance of the live account with this alias: what a posting leg names.
-    func balance(alias: String, in ledger: LedgerRef) async throws -> Balance?
-    /// The live balances of live accounts with these aliases in the ledger (any order; an
-    /// alias with none is absent).
-    func balances(aliases: [String], in ledger: LedgerRef) async throws -> [Balance]
-    /// Locks the balances for a posting, in ascending id order, and answers them with their
-    /// account's `blocked` flag folded into their state. Missing or deleted ones are absent.
-    func lockBalances(ids: [String]) async throws -> [String: Balance]
-    /// Writes balances' money and versions, in as few statements as the backends' bind
-    /// limits allow; throws unless every stored version is the one given with its balance.
-    func writeBalances(_ writes: [(balance: Balance, expectedVersion: Int64)]) async throws
     /// Writes a balance's settings (sending, receiving, overdraft); money is untouched.
     func updateBalanceSettings(_ balance: Balance) async throws
     func softDeleteBalance(id: String, at time: Timestamp) async throws
 
     // Transactions and operations.
-    func insertTransactions(_ transactions: [Transaction]) async throws
-    func insertOperations(_ operations: [LedgerOperation]) async throws
     /// A transaction with its operations.
     func transaction(id: String, in ledger: LedgerRef) async throws -> Transaction?
-    /// The transaction row locked until the unit of work ends (PostgreSQL `FOR UPDATE`),
-    /// read after any concurrent change to it has committed.
-    func lockTransaction(id: String, in ledger: LedgerRef) async throws -> Transaction?
-    func updateTransactionStatus(id: String, status: TransactionStatus, description: String?, at time: Timestamp) async throws
-    func setRevertedBy(id: String, revertedBy: String, at time: Timestamp) async throws
     func updateTransactionAnnotations(_ transaction: Transaction) async throws
     func transactions(in ledger: LedgerRef, query: CursorQuery) async throws -> CursorPage<Transaction>
     /// Pending transactions whose `pendingExpiresAt` is not after `now`, oldest first.

@@ -49,7 +49,7 @@ public struct PostingEngine: Sendable {
         let effect: Effect
     }
 
-    public func run(_ commands: [PostingCommand], store: any LedgerStore) async throws -> [Outcome] {
+    public func run(_ commands: [PostingCommand], store: any PostingStore) async throws -> [Outcome] {
         let now = clock.now()
         let locked = try await lockTransactions(named: commands, store: store)
         let reads = PostingReads(store: store)
@@ -125,7 +125,7 @@ public struct PostingEngine: Sendable {
 
     /// Locks every transaction a lifecycle command names, in ascending id order, before
     /// any balance: the global lock order that keeps concurrent batches free of cycles.
-    private func lockTransactions(named commands: [PostingCommand], store: any LedgerStore) async throws -> [String: Transaction] {
+    private func lockTransactions(named commands: [PostingCommand], store: any PostingStore) async throws -> [String: Transaction] {
         var wanted: [String: LedgerRef] = [:]
         for command in commands {
             switch command {

@@ -6,7 +6,7 @@ import StrongroomKernel
 /// them before the balance lock is as good as reading them under it; the money itself is
 /// read only under the lock.
 final class PostingReads {
-    let store: any LedgerStore
+    let store: any PostingStore
     private var assets: [Name: Asset?] = [:]
     private var balances: [Name: Balance?] = [:]
 
@@ -15,7 +15,7 @@ final class PostingReads {
         let name: String
     }
 
-    init(store: any LedgerStore) {
+    init(store: any PostingStore) {
         self.store = store
     }
 

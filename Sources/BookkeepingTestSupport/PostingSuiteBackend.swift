@@ -1,0 +1,28 @@
+import Bookkeeping
+
+/// A store the shared posting suite (`PostingEngineSuite`) runs against: the in-memory one
+/// here, and SQLite and PostgreSQL in `StorageTests`. Each answers the same few questions, so
+/// the suite is written once and every backend must give the same answers.
+public protocol PostingSuiteBackend: Sendable {
+    /// Writes the books a case starts from, as onboarding would have written them.
+    func seed(_ books: PostingBooks) async throws
+    /// Runs one batch as the server does: the engine against the backend's `PostingStore`,
+    /// inside one unit of work that commits unless the run throws.
+    func run(_ commands: [PostingCommand], engine: PostingEngine) async throws -> [PostingEngine.Outcome]
+    /// A balance as stored, by id.
+    func balance(id: String, in ledger: LedgerRef) async throws -> Balance?
+    /// A transaction as stored, with its operations.
+    func transaction(id: String, in ledger: LedgerRef) async throws -> Transaction?
+}
+
+extension InMemoryPostingStore: PostingSuiteBackend {
+    public func seed(_ books: PostingBooks) async throws {
+        add(books.ledger)
+        for asset in books.assets { add(asset) }
+        for (account, balance) in zip(books.accounts, books.balances) { add(account, balance: balance) }
+    }
+
+    public func run(_ commands: [PostingCommand], engine: PostingEngine) async throws -> [PostingEngine.Outcome] {
+        try await write { store in try await engine.run(commands, store: store) }
+    }
+}
