@@ -88,11 +88,13 @@ extension AppRequestContext {
     private func record(
         in work: UnitOfWork, _ outcome: AuditEvent.Outcome, resource: String, summary: AuditSummary, actor: AuditActor?
     ) throws {
-        guard let audit else {
-            // Only routes declared with an action get here with a write; a missing one is a
-            // bug, and the change must not commit unrecorded.
-            throw StrongroomError(.internalError, "A write was attempted without an audit action.")
-        }
+        guard let audit else { throw StrongroomError.unauditedWrite }
         work.record(audit.event(outcome, resource: resource, summary: summary, actor: actor))
     }
+}
+
+extension StrongroomError {
+    /// A write on a route declared without an audit action: only routes declared with one
+    /// get a write, so this is a bug, and the change must not commit unrecorded.
+    static let unauditedWrite = StrongroomError(.internalError, "A write was attempted without an audit action.")
 }

@@ -67,7 +67,7 @@ enum UserRoutes {
             let body = try await BodyReader.decode(NewUser.self, from: request, limit: bodyLimit)
             let key = try gate.key(for: request, context: context, body: body)
             // Inside the gate: a replay costs no password hash, and a refusal is stored too.
-            return try await gate.run(key, requestID: context.requestID) { seal in
+            return try await gate.run(key, requestID: context.requestID) { claim in
                 let username = try Username(body.username)
                 try PasswordPolicy.check(body.password, username: username, field: "password")
                 let groups = try await AdminSupport.groups(named: body.groups ?? [], store: persistence.identity)
@@ -87,7 +87,7 @@ enum UserRoutes {
                     )
                     // A username is personal data: the stored answer is sealed like a secret.
                     let answer = try StoredResponse.json(UserView(user, groups: groups), status: .created, confidential: true)
-                    try await seal?(answer, work)
+                    try gate.store(answer, under: claim, in: work)
                     return answer
                 }
             }

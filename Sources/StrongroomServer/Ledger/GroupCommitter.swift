@@ -1,3 +1,4 @@
+import Audit
 import Bookkeeping
 import Storage
 import StrongroomKernel
@@ -44,23 +45,19 @@ final class GroupCommitter: Sendable {
         }
     }
 
-    /// What an item records in the unit of work once its transaction exists (its audit event
-    /// and, under an idempotency key, its stored response, which it then returns).
-    typealias Completion = @Sendable (Transaction, UnitOfWork) async throws -> StoredResponse?
-
-    /// What a submitted command comes back with once its batch is durable.
+    /// What a submitted posting comes back with once its batch is durable.
     struct Committed: Sendable {
         let transaction: Transaction
-        /// The response the completion stored, if it stored one.
-        let stored: StoredResponse?
+        /// Its 201, rendered once in the flush: the answer sent, and the one stored under its
+        /// idempotency key when it has one.
+        let answer: StoredResponse
     }
 
     /// What the committer has flushed since it started.
     typealias Statistics = GroupCommitStatistics
 
     private struct Item: Sendable {
-        let command: PostingCommand
-        let complete: Completion
+        let submission: PostingSubmission
         let reply: CheckedContinuation<Committed, any Error>
     }
 
@@ -98,11 +95,11 @@ final class GroupCommitter: Sendable {
     /// How many postings wait for a flush now (in flight ones not counted).
     var queuedCount: Int { state.withLock { $0.machine.queuedCount } }
 
-    /// Runs `command` in the next batch; returns once that batch has committed. Throws 503
+    /// Runs the posting in the next batch; returns once that batch has committed. Throws 503
     /// (SR-9002) at once when the queue is full or shutdown has begun.
-    func submit(_ command: PostingCommand, complete: @escaping Completion) async throws -> Committed {
+    func submit(_ submission: PostingSubmission) async throws -> Committed {
         try await withCheckedThrowingContinuation { reply in
-            let item = Item(command: command, complete: complete, reply: reply)
+            let item = Item(submission: submission, reply: reply)
             perform(state.withLock { $0.machine.submit(item) })
         }
     }
@@ -173,16 +170,25 @@ final class GroupCommitter: Sendable {
         perform(actions, ending: ending)
     }
 
-    /// One unit of work for the whole batch; each item's own result.
+    /// One unit of work for the whole batch; each item's own result. For each success it
+    /// writes, from the submission's values, the request's audit record and, under a key, its
+    /// stored 201 (a ledger answer carries no secret, so it is stored in clear).
     private func commit(_ batch: [Item]) async throws -> [Result<Committed, StrongroomError>] {
         try await persistence.write { [engine] work in
-            let outcomes = try await engine.run(batch.map(\.command), store: work.ledger)
+            let outcomes = try await engine.run(batch.map(\.submission.command), store: work.ledger)
             var results: [Result<Committed, StrongroomError>] = []
             results.reserveCapacity(batch.count)
             for (item, outcome) in zip(batch, outcomes) {
                 switch outcome {
                 case .success(let transaction):
-                    results.append(.success(Committed(transaction: transaction, stored: try await item.complete(transaction, work))))
+                    let submission = item.submission
+                    work.record(submission.audit.success(
+                        resource: "transaction:\(transaction.id)",
+                        summary: ["created": .list([transaction.id] + transaction.operations.map(\.id))]
+                    ))
+                    let answer = LedgerHTTP.created(transaction)
+                    if let claim = submission.claim { work.storeResponse(claim.record(of: answer)) }
+                    results.append(.success(Committed(transaction: transaction, answer: answer)))
                 case .failure(let error):
                     results.append(.failure(error))
                 }

@@ -64,6 +64,25 @@ final class IdempotencyGate: Sendable {
         let ttlSeconds: Int64
     }
 
+    /// A key the gate has admitted: where the request's answer is stored, as a value the
+    /// unit of work that carries the effect writes (`store(_:under:in:)`, or the group
+    /// commit's flush for a posting).
+    struct Claim: Sendable {
+        let scope: String
+        let requestHash: String
+        let expiresAt: Timestamp
+
+        /// The record of an answer stored in clear. A confidential answer is sealed first
+        /// (`IdempotencyGate.store`); a ledger answer carries no secret and never is.
+        func record(of answer: StoredResponse) -> IdempotencyRecord {
+            record(body: Array(answer.body), status: answer.status.code)
+        }
+
+        fileprivate func record(body: [UInt8], status: Int) -> IdempotencyRecord {
+            IdempotencyRecord(scope: scope, requestHash: requestHash, status: status, body: body, expiresAt: expiresAt)
+        }
+    }
+
     private let persistence: Persistence
     private let clock: any WallClock
     private let box: SecretBox
@@ -123,30 +142,27 @@ final class IdempotencyGate: Sendable {
         Hex.string(HMAC<SHA256>.authenticationCode(for: canonicalBody, using: digestKey))
     }
 
-    /// Stores the response under the request's key in the unit of work of its effect.
-    typealias Seal = @Sendable (StoredResponse, UnitOfWork) async throws -> Void
-
     /// Runs `effect` in a unit of work of its own, once per key.
     func run(
         _ key: Key?, requestID: String, effect: @escaping @Sendable (UnitOfWork) async throws -> StoredResponse
     ) async throws -> Response {
-        try await run(key, requestID: requestID) { [persistence] seal in
+        try await run(key, requestID: requestID) { [persistence, self] claim in
             try await persistence.write { work in
                 let answer = try await effect(work)
-                try await seal?(answer, work)
+                try store(answer, under: claim, in: work)
                 return answer
             }
         }
     }
 
     /// Runs a request once per key, where `commit` decides which unit of work carries the
-    /// effect (its own, or a group commit's). `commit` gets the seal to call in that unit of
-    /// work with the answer, or nil when the request has no key.
+    /// effect (its own, or a group commit's). `commit` gets the claim under which that unit
+    /// of work stores the answer, or nil when the request has no key.
     func run(
-        _ key: Key?, requestID: String, commit: @Sendable (_ seal: Seal?) async throws -> StoredResponse
+        _ key: Key?, requestID: String, commit: @Sendable (_ claim: Claim?) async throws -> StoredResponse
     ) async throws -> Response {
         guard let key else { return try await commit(nil).response() }
-        switch claim(key.scope) {
+        switch admit(key.scope) {
         case .claimed: break
         case .alreadyRunning:
             throw StrongroomError(.idempotencyInFlight, "A request with this idempotency key is still running; retry it.")
@@ -157,8 +173,9 @@ final class IdempotencyGate: Sendable {
         if let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) {
             return try replay(stored, key)
         }
+        let claim = Claim(scope: key.scope, requestHash: key.requestHash, expiresAt: clock.now().adding(seconds: key.ttlSeconds))
         do {
-            return try await commit { [self] answer, work in try store(answer, key, in: work) }.response()
+            return try await commit(claim).response()
         } catch let error as UniqueViolation {
             // Another process stored this key first: its effect stands and ours rolled back.
             guard let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) else { throw error }
@@ -166,7 +183,7 @@ final class IdempotencyGate: Sendable {
         } catch let error as StrongroomError where Self.isStorable(error) {
             let answer = StoredResponse(status: Problem.status(for: error.kind), body: Problem.body(error, requestID: requestID))
             do {
-                try await persistence.write { [self] work in try store(answer, key, in: work) }
+                try await persistence.write { [self] work in try store(answer, under: claim, in: work) }
             } catch is UniqueViolation {
                 if let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) { return try replay(stored, key) }
             }
@@ -198,23 +215,19 @@ final class IdempotencyGate: Sendable {
         return StoredResponse(status: status, body: Data(body), confidential: true).response(replayed: true)
     }
 
-    /// Stores `answer` under the key in the unit of work, for the key's time to live; sealed
-    /// first when it is confidential.
-    private func store(_ answer: StoredResponse, _ key: Key, in work: UnitOfWork) throws {
-        let body = answer.confidential
-            ? [Self.sealedMarker] + (try box.seal(Array(answer.body), purpose: .idempotencyResponse, context: key.scope))
-            : Array(answer.body)
-        work.storeResponse(
-            IdempotencyRecord(
-                scope: key.scope, requestHash: key.requestHash, status: answer.status.code, body: body,
-                expiresAt: clock.now().adding(seconds: key.ttlSeconds)
-            )
-        )
+    /// Stores `answer` under the claim in the unit of work of its effect, until the claim
+    /// expires; sealed first when it is confidential. No claim, nothing to store.
+    func store(_ answer: StoredResponse, under claim: Claim?, in work: UnitOfWork) throws {
+        guard let claim else { return }
+        guard answer.confidential else { return work.storeResponse(claim.record(of: answer)) }
+        let sealed = try box.seal(Array(answer.body), purpose: .idempotencyResponse, context: claim.scope)
+        work.storeResponse(claim.record(body: [Self.sealedMarker] + sealed, status: answer.status.code))
     }
 
-    private enum Claim { case claimed, alreadyRunning, full }
+    /// What asking for a key's place among the running ones answered.
+    private enum Admission { case claimed, alreadyRunning, full }
 
-    private func claim(_ scope: String) -> Claim {
+    private func admit(_ scope: String) -> Admission {
         running.withLock { running in
             if running.contains(scope) { return .alreadyRunning }
             guard running.count < maxRunningKeys else { return .full }

@@ -26,22 +26,14 @@ struct LedgerServices: Sendable {
         self.bodyLimit = bodyLimit
     }
 
-    /// Posts one command through the group commit, once per idempotency key: the request's
-    /// success (with the ids it created, the transaction and its operations) and its stored
-    /// response commit with its batch; a refusal answers this request alone.
+    /// Posts one command through the group commit, once per idempotency key. The request
+    /// goes down as a value (`PostingSubmission`); its success (with the ids it created), its
+    /// audit record and its stored answer commit with its batch, and a refusal answers this
+    /// request alone.
     func post(_ command: PostingCommand, key: IdempotencyGate.Key?, _ context: AppRequestContext) async throws -> Response {
-        try await gate.run(key, requestID: context.requestID) { seal in
-            let committed = try await committer.submit(command) { transaction, work in
-                try context.recordSuccess(
-                    in: work, resource: "transaction:\(transaction.id)",
-                    summary: ["created": .list([transaction.id] + transaction.operations.map(\.id))]
-                )
-                guard let seal else { return nil }
-                let answer = LedgerHTTP.created(transaction)
-                try await seal(answer, work)
-                return answer
-            }
-            return committed.stored ?? LedgerHTTP.created(committed.transaction)
+        guard let audit = context.audit else { throw StrongroomError.unauditedWrite }
+        return try await gate.run(key, requestID: context.requestID) { claim in
+            try await committer.submit(PostingSubmission(command: command, audit: audit, claim: claim)).answer
         }
     }
 }

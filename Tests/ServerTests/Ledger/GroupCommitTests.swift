@@ -1,5 +1,7 @@
+import Audit
 import Bookkeeping
 import Foundation
+import HTTPTypes
 import LedgerCore
 import HummingbirdTesting
 import Storage
@@ -21,22 +23,27 @@ struct GroupCommitTests {
         )
     }
 
-    struct Planted: Error {}
+    /// A posting as a route submits it, its audit record's and (when given) its idempotency
+    /// claim's values with it.
+    static func submission(_ command: PostingCommand, claim: IdempotencyGate.Claim? = nil) -> PostingSubmission {
+        PostingSubmission(
+            command: command,
+            audit: RequestAudit(action: "transaction.create", actor: .anonymous(from: nil), requestID: "group-commit-test", path: "/"),
+            claim: claim
+        )
+    }
 
     /// Submits every command at once to a committer that lingers long enough for all of them
-    /// to queue; answers each one's result in order.
+    /// to queue; answers each one's result in order. `claims` gives an item an idempotency
+    /// claim by its index.
     static func submitTogether(
-        _ commands: [PostingCommand], to committer: GroupCommitter,
-        complete: @escaping @Sendable (Int, Transaction) throws -> Void = { _, _ in }
+        _ commands: [PostingCommand], to committer: GroupCommitter, claims: [Int: IdempotencyGate.Claim] = [:]
     ) async -> [Result<Transaction, any Error>] {
         await withTaskGroup(of: (Int, Result<Transaction, any Error>).self) { group in
             for (index, command) in commands.enumerated() {
                 group.addTask {
                     do {
-                        let committed = try await committer.submit(command) { transaction, _ in
-                            try complete(index, transaction)
-                            return nil
-                        }
+                        let committed = try await committer.submit(Self.submission(command, claim: claims[index]))
                         return (index, .success(committed.transaction))
                     } catch {
                         return (index, .failure(error))
@@ -104,11 +111,16 @@ struct GroupCommitTests {
                 settings: .init(maxBatch: 4, flushes: 1, maxWaitMicroseconds: 300_000)
             )
             let commands = try (0..<4).map { _ in try Self.command(LedgerFixture.transfer("@a", "@b", "10.00"), ledger) }
-            // Item 2's completion fails as a storage error would: the batch rolls back, and the
-            // re-run alone commits the other three.
-            let results = await Self.submitTogether(commands, to: committer) { index, _ in
-                if index == 2 { throw Planted() }
+            // Item 2's idempotency scope is already stored (as when another process stored the
+            // same key first): its stored answer violates the table's key, the whole batch rolls
+            // back, and the re-run alone commits the other three.
+            let taken = IdempotencyGate.Claim(
+                scope: "scope-taken", requestHash: "digest", expiresAt: prepared.clock.now().adding(seconds: 600)
+            )
+            try await prepared.persistence.write { work in
+                work.storeResponse(taken.record(of: StoredResponse(status: .created, body: Data("{}".utf8))))
             }
+            let results = await Self.submitTogether(commands, to: committer, claims: [2: taken])
             #expect(results.map { (try? $0.get()) != nil } == [true, true, false, true])
             #expect(committer.statistics.batches == 1)
             #expect(try await ledger.money("@a") == ("70.00", "0.00"))
@@ -147,9 +159,9 @@ struct GroupCommitTests {
                 settings: .init(maxBatch: 8, flushes: 1, maxWaitMicroseconds: 300_000, maxQueuedCommands: 1)
             )
             let command = try Self.command(LedgerFixture.transfer("@a", "@b", "1.00"), ledger)
-            let first = Task { try await committer.submit(command) { _, _ in nil } }
+            let first = Task { try await committer.submit(Self.submission(command)) }
             try await Self.waitUntil { committer.queuedCount == 1 }  // the first lingers in the queue
-            await #expect { _ = try await committer.submit(command) { _, _ in nil } } throws: { error in
+            await #expect { _ = try await committer.submit(Self.submission(command)) } throws: { error in
                 (error as? StrongroomError)?.code == .postingQueueUnavailable
             }
             _ = try await first.value
@@ -169,14 +181,14 @@ struct GroupCommitTests {
                 settings: .init(maxBatch: 8, flushes: 1, maxWaitMicroseconds: 5_000_000)
             )
             let command = try Self.command(LedgerFixture.transfer("@a", "@b", "1.00"), ledger)
-            let queued = (0..<3).map { _ in Task { try await committer.submit(command) { _, _ in nil } } }
+            let queued = (0..<3).map { _ in Task { try await committer.submit(Self.submission(command)) } }
             try await Self.waitUntil { committer.queuedCount == 3 }  // all three wait out a long linger
             let start = ContinuousClock.now
             await committer.shutdown()
             #expect(ContinuousClock.now - start < .seconds(4), "shutdown does not wait out the linger")
             for task in queued { _ = try await task.value }
             #expect(committer.statistics == .init(batches: 1, items: 3, largestBatch: 3))
-            await #expect { _ = try await committer.submit(command) { _, _ in nil } } throws: { error in
+            await #expect { _ = try await committer.submit(Self.submission(command)) } throws: { error in
                 (error as? StrongroomError)?.code == .postingQueueUnavailable
             }
             #expect(try await ledger.money("@b") == ("3.00", "0.00"))
