@@ -2,7 +2,7 @@ import LedgerCore
 import StrongroomKernel
 
 /// A balance as an operation saw it, before or after.
-public struct BalanceSnapshot: Sendable, Equatable, Encodable {
+public struct BalanceSnapshot: Sendable, Equatable {
     public let available: Amount
     public let onHold: Amount
     public let version: Int64
@@ -19,8 +19,9 @@ public struct BalanceSnapshot: Sendable, Equatable, Encodable {
 }
 
 /// One movement of one balance, with the balance before and after it. Operations of a
-/// balance chain: each one's `before` is the previous one's `after`.
-public struct LedgerOperation: Sendable, Equatable, Encodable {
+/// balance chain: each one's `before` is the previous one's `after`. Its JSON is written in
+/// one place, `write(to:)` in SortedJSON+Entities.swift, alone or inside its transaction.
+public struct LedgerOperation: Sendable, Equatable {
     public let id: String
     public let transactionID: String
     public let organizationID: String
@@ -64,43 +65,6 @@ public struct LedgerOperation: Sendable, Equatable, Encodable {
         self.metadata = metadata
         self.createdAt = createdAt
         self.updatedAt = updatedAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, accountAlias, assetCode, type, description, chartOfAccounts, amount, status, metadata, createdAt, updatedAt
-        case transactionID = "transactionId"
-        case organizationID = "organizationId"
-        case ledgerID = "ledgerId"
-        case accountID = "accountId"
-        case balanceID = "balanceId"
-        case before = "balance"
-        case after = "balanceAfter"
-    }
-
-    private struct Value: Encodable {
-        let value: Amount
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(transactionID, forKey: .transactionID)
-        try container.encode(organizationID, forKey: .organizationID)
-        try container.encode(ledgerID, forKey: .ledgerID)
-        try container.encode(accountID, forKey: .accountID)
-        try container.encode(accountAlias, forKey: .accountAlias)
-        try container.encode(balanceID, forKey: .balanceID)
-        try container.encode(assetCode, forKey: .assetCode)
-        try container.encode(type.rawValue, forKey: .type)
-        try container.encodeIfPresent(description, forKey: .description)
-        try container.encodeIfPresent(chartOfAccounts, forKey: .chartOfAccounts)
-        try container.encode(Value(value: amount), forKey: .amount)
-        try container.encode(before, forKey: .before)
-        try container.encode(after, forKey: .after)
-        try container.encode(EntityStatus(code: status.rawValue), forKey: .status)
-        try container.encode(metadata, forKey: .metadata)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
     }
 }
 

@@ -1,10 +1,12 @@
 import LedgerCore
 import StrongroomKernel
 
-// Hand-written renderings of what a posting answers with, identical to the `Encodable`
-// ones under `JSONEncoder` with sorted keys (SortedJSONWriter). Members are written in
-// ascending order of their keys' UTF-8 bytes; `SortedJSONTests` holds each rendering to
-// `JSONEncoder`'s bytes.
+// The one rendering of a transaction and of an operation, for every answer that carries
+// them: the 201 of a posting, the stored idempotent answer replayed byte for byte, a
+// batch's answer, reads, lists and PATCH answers. Their bytes are those `JSONEncoder` made
+// with sorted keys when these types still rendered through it, so answers stored then
+// replay unchanged; `TransactionRenderingTests` holds them to golden bytes. Members are
+// written in ascending order of their keys' UTF-8 bytes (SortedJSONWriter).
 
 extension Transaction: SortedJSONWritable {
     public func write(to json: inout SortedJSONWriter) {

@@ -57,7 +57,10 @@ public struct TransactionLeg: Sendable, Equatable, Codable {
 
 /// A posted transaction with its operations. Never edited in place: only its description
 /// and metadata change, its status moves once out of pending, and `revertedBy` is set once.
-public struct Transaction: Sendable, Equatable, Encodable {
+/// Its JSON is written in one place, `write(to:)` in SortedJSON+Entities.swift, for every
+/// answer that carries it: a stored idempotent answer and a read of the same transaction
+/// cannot drift apart.
+public struct Transaction: Sendable, Equatable {
     public let id: String
     public let organizationID: String
     public let ledgerID: String
@@ -111,36 +114,5 @@ public struct Transaction: Sendable, Equatable, Encodable {
     /// One side's legs as the posting planner moves them, at the transaction's scale.
     func postingLegs(_ side: TransactionLeg.Side) throws -> [PostingLeg] {
         try legs(side).map { PostingLeg(balanceID: $0.balanceID, amount: try $0.amount(scale: amount.scale)) }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, description, code, chartOfAccountsGroupName, status, amount, assetCode, source, destination
-        case pending, pendingExpiresAt, revertedBy, metadata, createdAt, updatedAt, operations
-        case organizationID = "organizationId"
-        case ledgerID = "ledgerId"
-        case parentTransactionID = "parentTransactionId"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(organizationID, forKey: .organizationID)
-        try container.encode(ledgerID, forKey: .ledgerID)
-        try container.encodeIfPresent(parentTransactionID, forKey: .parentTransactionID)
-        try container.encodeIfPresent(description, forKey: .description)
-        try container.encodeIfPresent(code, forKey: .code)
-        try container.encodeIfPresent(chartOfAccountsGroupName, forKey: .chartOfAccountsGroupName)
-        try container.encode(EntityStatus(code: status.rawValue, description: statusDescription), forKey: .status)
-        try container.encode(amount, forKey: .amount)
-        try container.encode(assetCode, forKey: .assetCode)
-        try container.encode(legs(.source).map(\.alias), forKey: .source)
-        try container.encode(legs(.destination).map(\.alias), forKey: .destination)
-        try container.encode(pending, forKey: .pending)
-        try container.encodeIfPresent(pendingExpiresAt, forKey: .pendingExpiresAt)
-        try container.encodeIfPresent(revertedBy, forKey: .revertedBy)
-        try container.encode(metadata, forKey: .metadata)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
-        try container.encode(operations, forKey: .operations)
     }
 }

@@ -110,7 +110,10 @@ enum LedgerHTTP {
         let limit: Int
     }
 
-    struct CursorAnswer<Item: Encodable & Sendable>: Encodable {
+    /// A keyset page: `{"items":[…],"limit":n,"next_cursor":"…","prev_cursor":"…"}`, a
+    /// cursor left out at its end of the list. Written by `SortedJSONWriter`, so that a page
+    /// of transactions or operations holds the bytes their one rendering writes.
+    struct CursorAnswer<Item: SortedJSONWritable & Sendable>: SortedJSONWritable {
         let items: [Item]
         let limit: Int
         let nextCursor: String?
@@ -123,11 +126,23 @@ enum LedgerHTTP {
             self.prevCursor = page.previous?.token
         }
 
-        enum CodingKeys: String, CodingKey {
-            case items, limit
-            case nextCursor = "next_cursor"
-            case prevCursor = "prev_cursor"
+        func write(to json: inout SortedJSONWriter) {
+            json.beginObject()
+            json.member("items", items)
+            json.key("limit")
+            json.json(String(limit).utf8)  // an Int's decimal text is its JSON
+            json.member("next_cursor", ifPresent: nextCursor)
+            json.member("prev_cursor", ifPresent: prevCursor)
+            json.endObject()
         }
+    }
+
+    /// An item with no hand-written rendering (a balance) in a page: its JSON text as
+    /// `JSONResponse` encodes it, with the same options the writer follows.
+    struct EncodedItem: SortedJSONWritable, Sendable {
+        let text: Data
+
+        func write(to json: inout SortedJSONWriter) { json.json(text) }
     }
 
     static func count(_ value: Int) -> Response {
@@ -140,8 +155,8 @@ enum LedgerHTTP {
         StoredResponse(status: .created, body: try JSONResponse.encode(value))
     }
 
-    /// A posted transaction's 201, written by hand: it is rendered in the group commit's
-    /// serial section (same bytes as the `Encodable` rendering).
+    /// A posted transaction's 201, in its one rendering (SortedJSON+Entities.swift), which is
+    /// also what its reads answer; cheap enough for the group commit's serial section.
     static func created(_ transaction: Transaction) -> StoredResponse {
         StoredResponse(status: .created, body: Data(SortedJSONWriter.write(transaction, capacity: 2048)))
     }
@@ -153,5 +168,15 @@ extension UInt8 {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || self == UInt8(ascii: "_") || self == UInt8(ascii: ".")
             || self == UInt8(ascii: "-")
+    }
+}
+
+extension LedgerHTTP.CursorAnswer where Item == LedgerHTTP.EncodedItem {
+    /// A page of items that render through `JSONEncoder` (balances).
+    init(_ page: CursorPage<some Encodable & Sendable>, limit: Int) throws {
+        self.items = try page.items.map { LedgerHTTP.EncodedItem(text: try JSONResponse.encode($0)) }
+        self.limit = limit
+        self.nextCursor = page.next?.token
+        self.prevCursor = page.previous?.token
     }
 }

@@ -1,14 +1,16 @@
 import Bookkeeping
 import Foundation
+import HTTPTypes
+import StrongroomEdge
 import StrongroomKernel
 import Testing
 
 @testable import StrongroomServer
 
 /// The hand-written canonical text of transaction bodies and batches, which idempotency keys
-/// hash, and the batch's answer, which is stored and replayed: each must be the bytes
-/// `JSONEncoder` makes of the same value, so that keys stored before it still match and a
-/// replay is what the first answer was.
+/// hash, must be the bytes `JSONEncoder` makes of the same value, so that keys stored before
+/// it still match; the batch's answer, stored and replayed, must keep the shape it was
+/// stored in, around each transaction's one rendering.
 @Suite("Request rendering")
 struct RequestRenderingTests {
     @Test func writtenBodiesAreJSONEncodersBytes() throws {
@@ -38,7 +40,9 @@ struct RequestRenderingTests {
         }
     }
 
-    @Test func writtenBatchAnswersAreJSONEncodersBytes() throws {
+    /// A batch's answer holds each created transaction in its one rendering and each refusal
+    /// as its problem document, with every object's keys in the order stored answers hold.
+    @Test func writtenBatchAnswersHoldEachTransactionsRendering() throws {
         var random = SplitMix64(seed: 13)
         for round in 0..<40 {
             let outcomes: [PostingEngine.Outcome] = try (0..<(1 + random.next() % 8)).map { _ in
@@ -51,7 +55,27 @@ struct RequestRenderingTests {
                 }
             }
             for detail in [TransactionBatchAnswer.Detail.full, .compact] {
-                try SortedJSONExpectation.expectSameBytes(TransactionBatchAnswer(outcomes, detail: detail), "round \(round), \(detail)")
+                let written = SortedJSONWriter.write(TransactionBatchAnswer(outcomes, detail: detail))
+                let text = String(decoding: written, as: UTF8.self)
+                let sorted = TransactionRenderingTests.keysAreSorted(written)
+                #expect(sorted, "round \(round), \(detail): \(text)")
+                var expected = #"{"created":\#(outcomes.count(where: \.isSuccess)),"failed":\#(outcomes.count { !$0.isSuccess }),"items":["#
+                for (index, outcome) in outcomes.enumerated() {
+                    if index > 0 { expected += "," }
+                    switch outcome {
+                    case .success(let transaction) where detail == .full:
+                        let rendering = String(decoding: SortedJSONWriter.write(transaction), as: UTF8.self)
+                        expected += #"{"index":\#(index),"status":201,"transaction":\#(rendering)}"#
+                    case .success(let transaction):
+                        expected += #"{"id":"\#(transaction.id)","index":\#(index),"status":201}"#
+                    case .failure(let error):
+                        let document = Problem.document(error, instance: nil)
+                        try SortedJSONExpectation.expectSameBytes(document, "round \(round), problem")
+                        let rendering = String(decoding: SortedJSONWriter.write(document), as: UTF8.self)
+                        expected += #"{"error":\#(rendering),"index":\#(index),"status":\#(Problem.status(for: error.kind).code)}"#
+                    }
+                }
+                #expect(text == expected + "]}", "round \(round), \(detail)")
             }
         }
     }
@@ -102,5 +126,12 @@ struct RequestRenderingTests {
         if Bool.random(using: &random) { body["pending"] = Bool.random(using: &random) }
         if Bool.random(using: &random) { body["pendingExpiresAt"] = "2026-12-06T10:00:00Z" }
         return try JSONDecoder().decode(TransactionBody.self, from: try JSONSerialization.data(withJSONObject: body))
+    }
+}
+
+extension PostingEngine.Outcome {
+    fileprivate var isSuccess: Bool {
+        if case .success = self { return true }
+        return false
     }
 }
