@@ -87,6 +87,12 @@ extension ErrorCode {
     /// An atomic batch with at least one refused item: nothing was committed.
     public static let batchRefused = ErrorCode("SR-2040", .unprocessable, "Batch refused")
 
+    // MARK: Controls (SR-3xxx): each control that stops money moving refuses with its own code
+
+    public static let accountFrozen = ErrorCode("SR-3001", .unprocessable, "Account frozen")
+    public static let portfolioLocked = ErrorCode("SR-3002", .unprocessable, "Portfolio locked")
+    public static let ledgerFrozen = ErrorCode("SR-3003", .unprocessable, "Ledger frozen")
+
     // MARK: Service state (SR-9xxx)
 
     public static let serviceUnavailable = ErrorCode("SR-9001", .unavailable, "Service unavailable")
@@ -111,6 +117,7 @@ extension ErrorCode {
         .entityNotFound, .aliasTaken, .assetCodeTaken, .nonZeroBalance, .invalidMetadata, .invalidValue, .stillInUse,
         .reservedAlias, .unknownReference, .externalAccount,
         .idempotencyKeyReused, .idempotencyInFlight, .invalidIdempotencyKey, .batchRefused,
+        .accountFrozen, .portfolioLocked, .ledgerFrozen,
         .serviceUnavailable, .postingQueueUnavailable, .idempotencyCapacity, .internalError,
     ]
 }

@@ -1,3 +1,4 @@
+import Controls
 import LedgerCore
 import StrongroomKernel
 
@@ -14,12 +15,16 @@ public struct Balance: Sendable, Equatable, Encodable {
     public let assetCode: String
     public let accountType: String
     public var state: BalanceState
+    /// The controls that hold the balance's account (its `blocked` flag, its freeze, its
+    /// portfolio's lock, its ledger's freeze), read with the balance for the posting engine to
+    /// ask the table of effects. Not part of the balance's JSON: each lives on its own entity.
+    public var controls: ControlState
     public let createdAt: Timestamp
     public var updatedAt: Timestamp
 
     public init(
         id: String, organizationID: String, ledgerID: String, accountID: String, alias: String, assetCode: String,
-        accountType: String, state: BalanceState, createdAt: Timestamp, updatedAt: Timestamp
+        accountType: String, state: BalanceState, controls: ControlState = .free, createdAt: Timestamp, updatedAt: Timestamp
     ) {
         self.id = id
         self.organizationID = organizationID
@@ -29,6 +34,7 @@ public struct Balance: Sendable, Equatable, Encodable {
         self.assetCode = assetCode
         self.accountType = accountType
         self.state = state
+        self.controls = controls
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
