@@ -145,8 +145,10 @@ public struct SortedJSONWriter {
     }
 }
 
-/// A value with a hand-written rendering identical to its `Encodable` one under
-/// `JSONEncoder` with `.sortedKeys` and `.withoutEscapingSlashes`.
+/// A value rendered by hand into sorted-key JSON, byte for byte what `JSONEncoder` with
+/// `.sortedKeys` and `.withoutEscapingSlashes` would write for the same shape. For some
+/// types (a transaction, an operation) it is their only rendering; for others (a request
+/// body whose canonical text an idempotency key hashes) it must match their `Encodable` one.
 public protocol SortedJSONWritable {
     func write(to json: inout SortedJSONWriter)
 }
