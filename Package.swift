@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "StrongroomKernel", "Identity", "Audit", "LedgerCore", "Bookkeeping",
+                "StrongroomKernel", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Controls",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 // For its build of SQLite: Storage calls SQLite's C API (VaporCSQLite) itself,
@@ -173,7 +173,7 @@ let package = Package(
         // no database; StorageTests runs the same suite on SQLite and PostgreSQL. Tests only.
         .target(
             name: "BookkeepingTestSupport",
-            dependencies: ["StrongroomKernel", "LedgerCore", "Bookkeeping"],
+            dependencies: ["StrongroomKernel", "LedgerCore", "Bookkeeping", "Controls"],
             swiftSettings: strictSettings
         ),
 
@@ -207,7 +207,7 @@ let package = Package(
             name: "StorageTests",
             dependencies: [
                 "Storage", "Identity", "Secrets", "StrongroomKernel", "Audit", "StrongroomTestSupport", "Bookkeeping", "LedgerCore",
-                "BookkeepingTestSupport",
+                "BookkeepingTestSupport", "Controls",
             ],
             swiftSettings: strictSettings
         ),

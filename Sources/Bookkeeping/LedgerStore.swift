@@ -1,3 +1,4 @@
+import Controls
 import LedgerCore
 import StrongroomKernel
 
@@ -108,6 +109,13 @@ public protocol LedgerStore: PostingStore {
     func operation(id: String, in ledger: LedgerRef) async throws -> LedgerOperation?
     func operations(accountID: String, in ledger: LedgerRef, type: MovementKind?, query: CursorQuery) async throws -> CursorPage<LedgerOperation>
     func updateOperationAnnotations(_ operation: LedgerOperation) async throws
+
+    // Controls.
+    /// Sets (`record`) or lifts (nil) the freeze or lock of the live entity `id` of `subject`
+    /// in `scope`, and its `updatedAt`; answers whether such an entity was found. The posting
+    /// engine reads the result with the balances it locks, so nothing is cached.
+    func setControl(_ subject: ControlSubject, id: String, in scope: EntityScope, to record: ControlRecord?, at time: Timestamp) async throws
+        -> Bool
 }
 
 /// How a child entity names its parent, for "cannot delete while in use" checks.

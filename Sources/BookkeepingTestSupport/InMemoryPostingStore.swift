@@ -1,4 +1,5 @@
 import Bookkeeping
+import Controls
 import LedgerCore
 import StrongroomKernel
 import Synchronization
@@ -16,6 +17,7 @@ public final class InMemoryPostingStore: PostingStore, Sendable {
     /// What the store holds. A value, so a unit of work can keep the state it started from.
     struct Books {
         var ledgers: [String: Ledger] = [:]
+        var portfolios: [String: Portfolio] = [:]
         var assets: [String: Asset] = [:]
         var accounts: [String: Account] = [:]
         var balances: [String: Balance] = [:]
@@ -35,6 +37,37 @@ public final class InMemoryPostingStore: PostingStore, Sendable {
         books.withLock { $0.ledgers[ledger.id] = ledger }
     }
 
+    public func add(_ portfolio: Portfolio) {
+        books.withLock { $0.portfolios[portfolio.id] = portfolio }
+    }
+
+    /// Sets or lifts a freeze or lock, as `LedgerStore.setControl` does; throws when no such
+    /// entity is held.
+    public func setControl(_ subject: ControlSubject, id: String, in scope: EntityScope, to record: ControlRecord?) async throws {
+        try books.withLock { books in
+            switch subject {
+            case .account:
+                guard var account = books.accounts[id], scope.holds(organizationID: account.organizationID, ledgerID: account.ledgerID) else {
+                    throw InMemoryStoreError("no account \(id)")
+                }
+                account.freeze = record
+                books.accounts[id] = account
+            case .portfolio:
+                guard var portfolio = books.portfolios[id],
+                    scope.holds(organizationID: portfolio.organizationID, ledgerID: portfolio.ledgerID)
+                else { throw InMemoryStoreError("no portfolio \(id)") }
+                portfolio.lock = record
+                books.portfolios[id] = portfolio
+            case .ledger:
+                guard var ledger = books.ledgers[id], scope.holds(organizationID: ledger.organizationID, ledgerID: nil) else {
+                    throw InMemoryStoreError("no ledger \(id)")
+                }
+                ledger.freeze = record
+                books.ledgers[id] = ledger
+            }
+        }
+    }
+
     public func add(_ asset: Asset) {
         books.withLock { $0.assets[asset.id] = asset }
     }
@@ -47,7 +80,7 @@ public final class InMemoryPostingStore: PostingStore, Sendable {
         }
     }
 
-    /// A balance as stored, its account's `blocked` flag folded in.
+    /// A balance as stored, its account's `blocked` flag and the controls folded in.
     public func balance(id: String, in ledger: LedgerRef) async throws -> Balance? {
         books.withLock { books in
             books.balances[id].flatMap { $0.ledgerID == ledger.ledgerID && $0.organizationID == ledger.organizationID ? books.folded($0) : nil }
@@ -81,7 +114,9 @@ public final class InMemoryPostingStore: PostingStore, Sendable {
                 books.assets[id].flatMap { scope.holds(organizationID: $0.organizationID, ledgerID: $0.ledgerID) ? $0 as? E : nil }
             case .account:
                 books.accounts[id].flatMap { scope.holds(organizationID: $0.organizationID, ledgerID: $0.ledgerID) ? $0 as? E : nil }
-            case .organization, .portfolio, .segment:
+            case .portfolio:
+                books.portfolios[id].flatMap { scope.holds(organizationID: $0.organizationID, ledgerID: $0.ledgerID) ? $0 as? E : nil }
+            case .organization, .segment:
                 // The posting path never asks for these; the store does not hold them.
                 nil
             }
@@ -187,10 +222,18 @@ public final class InMemoryPostingStore: PostingStore, Sendable {
 }
 
 extension InMemoryPostingStore.Books {
-    /// The balance with its account's `blocked` flag, as the SQL stores read it joined.
+    /// The balance with its account's `blocked` flag and the controls that hold it (its
+    /// account's freeze, its portfolio's lock, its ledger's freeze), as the SQL stores read
+    /// them joined.
     func folded(_ balance: Balance) -> Balance {
         var balance = balance
-        balance.state.accountBlocked = accounts[balance.accountID]?.blocked ?? false
+        let account = accounts[balance.accountID]
+        balance.state.accountBlocked = account?.blocked ?? false
+        balance.controls = ControlState(
+            blocked: account?.blocked ?? false, accountFrozen: account?.freeze != nil,
+            portfolioLocked: account?.portfolioID.flatMap { portfolios[$0]?.lock } != nil,
+            ledgerFrozen: ledgers[balance.ledgerID]?.freeze != nil
+        )
         return balance
     }
 

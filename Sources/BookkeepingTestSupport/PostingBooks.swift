@@ -1,4 +1,5 @@
 import Bookkeeping
+import Controls
 import LedgerCore
 import StrongroomKernel
 
@@ -8,6 +9,8 @@ import StrongroomKernel
 public struct PostingBooks: Sendable {
     public let organization: Organization
     public let ledger: Ledger
+    /// The one portfolio, for the lock cases; accounts join it with `inPortfolio`.
+    public let portfolio: Portfolio
     public private(set) var assets: [Asset] = []
     public private(set) var accounts: [Account] = []
     /// `balances[i]` is `accounts[i]`'s balance.
@@ -30,6 +33,10 @@ public struct PostingBooks: Sendable {
             id: ids.nextText(), organizationID: organization.id, name: "Books", status: .active, metadata: Metadata(), createdAt: now,
             updatedAt: now
         )
+        portfolio = Portfolio(
+            id: ids.nextText(), organizationID: organization.id, ledgerID: ledger.id, name: "Fund", entityID: nil, status: .active,
+            metadata: Metadata(), createdAt: now, updatedAt: now
+        )
     }
 
     /// Adds an asset and its `@external/<code>` account.
@@ -45,13 +52,14 @@ public struct PostingBooks: Sendable {
     /// Adds an account of an asset added before, with an empty balance and these settings.
     public mutating func addAccount(
         _ alias: String, asset code: String, type: String = "deposit", blocked: Bool = false, allowSending: Bool = true,
-        allowReceiving: Bool = true, overdraftLimit: Amount? = nil
+        allowReceiving: Bool = true, overdraftLimit: Amount? = nil, inPortfolio: Bool = false
     ) {
         let scale = assets.first { $0.code == code }?.scale ?? 0
         let now = clock.now()
         let account = Account(
             id: ids.nextText(), organizationID: organization.id, ledgerID: ledger.id, assetCode: code, name: nil, alias: alias, type: type,
-            parentAccountID: nil, entityID: nil, portfolioID: nil, segmentID: nil, blocked: blocked, status: .active, metadata: Metadata(),
+            parentAccountID: nil, entityID: nil, portfolioID: inPortfolio ? portfolio.id : nil, segmentID: nil, blocked: blocked,
+            status: .active, metadata: Metadata(),
             createdAt: now, updatedAt: now
         )
         var state = BalanceState.opened(scale: scale, isExternal: account.isExternal)
@@ -65,12 +73,17 @@ public struct PostingBooks: Sendable {
         accounts.append(account)
         balances.append(Balance(
             id: ids.nextText(), organizationID: organization.id, ledgerID: ledger.id, accountID: account.id, alias: alias, assetCode: code,
-            accountType: type, state: state, createdAt: now, updatedAt: now
+            accountType: type, state: state, controls: ControlState(blocked: blocked), createdAt: now, updatedAt: now
         ))
     }
 
     /// The id of the balance of the account with this alias.
     public func balanceID(_ alias: String) -> String? {
         balances.first { $0.alias == alias }?.id
+    }
+
+    /// The id of the account with this alias.
+    public func accountID(_ alias: String) -> String? {
+        accounts.first { $0.alias == alias }?.id
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// in `BookkeepingTests`, on SQLite and PostgreSQL in `StorageTests`. Each case starts from
 /// `PostingSuiteRun`'s books on a fresh backend and asserts refusals by their codes.
 public enum PostingEngineSuite {
-    public static var cases: [PostingSuiteCase] { rules + lifecycle + scales }
+    public static var cases: [PostingSuiteCase] { rules + lifecycle + scales + controls }
 
     typealias Run = PostingSuiteRun
 

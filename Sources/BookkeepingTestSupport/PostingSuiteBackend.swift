@@ -1,4 +1,6 @@
 import Bookkeeping
+import Controls
+import StrongroomKernel
 
 /// A store the shared posting suite (`PostingEngineSuite`) runs against: the in-memory one
 /// here, and SQLite and PostgreSQL in `StorageTests`. Each answers the same few questions, so
@@ -13,11 +15,15 @@ public protocol PostingSuiteBackend: Sendable {
     func balance(id: String, in ledger: LedgerRef) async throws -> Balance?
     /// A transaction as stored, with its operations.
     func transaction(id: String, in ledger: LedgerRef) async throws -> Transaction?
+    /// Sets (`record`) or lifts (nil) a freeze or lock in a unit of work of its own, as the
+    /// control routes do; throws if the entity is not found.
+    func setControl(_ subject: ControlSubject, id: String, in scope: EntityScope, to record: ControlRecord?) async throws
 }
 
 extension InMemoryPostingStore: PostingSuiteBackend {
     public func seed(_ books: PostingBooks) async throws {
         add(books.ledger)
+        add(books.portfolio)
         for asset in books.assets { add(asset) }
         for (account, balance) in zip(books.accounts, books.balances) { add(account, balance: balance) }
     }

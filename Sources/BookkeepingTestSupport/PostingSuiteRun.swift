@@ -8,7 +8,8 @@ import Testing
 /// moves, and the few helpers the cases share to post and to read back.
 ///
 /// The books: USD (scale 2) with `@a` (funded with 100.00 at the start), `@b` … `@e`, `@od`
-/// (overdraft up to 50.00), `@nosend`, `@norecv` and `@frozen` (a blocked account); EUR with
+/// (overdraft up to 50.00), `@nosend`, `@norecv`, `@frozen` (a blocked account) and `@pf`
+/// (in the books' portfolio, for the lock cases); EUR with
 /// `@eur`; and for each scale in `scaledAssets`, three accounts `@<code>-a`, `-b`, `-c`.
 public struct PostingSuiteRun: Sendable {
     /// The assets of the scale cases, one per scale the ledger must hold exactly.
@@ -31,6 +32,7 @@ public struct PostingSuiteRun: Sendable {
         books.addAccount("@nosend", asset: "USD", allowSending: false)
         books.addAccount("@norecv", asset: "USD", allowReceiving: false)
         books.addAccount("@frozen", asset: "USD", blocked: true)
+        books.addAccount("@pf", asset: "USD", inPortfolio: true)
         books.addAsset("EUR", scale: 2)
         books.addAccount("@eur", asset: "EUR")
         for (code, scale) in scaledAssets {

@@ -1,6 +1,8 @@
 import Bookkeeping
 import BookkeepingTestSupport
+import Controls
 import Storage
+import StrongroomKernel
 import StrongroomTestSupport
 import Testing
 
@@ -26,6 +28,7 @@ struct SQLPostingBackend: PostingSuiteBackend {
             let store = work.ledger
             try await store.insert(books.organization)
             try await store.insert(books.ledger)
+            try await store.insert(books.portfolio)
             for asset in books.assets { try await store.insert(asset) }
             for (account, balance) in zip(books.accounts, books.balances) {
                 try await store.insert(account)
@@ -44,5 +47,12 @@ struct SQLPostingBackend: PostingSuiteBackend {
 
     func transaction(id: String, in ledger: LedgerRef) async throws -> Transaction? {
         try await persistence.ledger.transaction(id: id, in: ledger)
+    }
+
+    func setControl(_ subject: ControlSubject, id: String, in scope: EntityScope, to record: ControlRecord?) async throws {
+        let found = try await persistence.write { work in
+            try await work.ledger.setControl(subject, id: id, in: scope, to: record, at: record?.createdAt ?? Timestamp(microsecondsSinceEpoch: 0))
+        }
+        #expect(found, "no \(subject) \(id) to set a control on")
     }
 }

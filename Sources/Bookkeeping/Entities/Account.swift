@@ -1,3 +1,4 @@
+import Controls
 import StrongroomKernel
 
 /// An account of a ledger in one asset. Its money is in its balance; the account carries
@@ -22,11 +23,14 @@ public struct Account: Sendable, Equatable, Encodable {
     public var metadata: Metadata
     public let createdAt: Timestamp
     public var updatedAt: Timestamp
+    /// The account's freeze while one holds (who, when, why); nil when it is not frozen. Set
+    /// and lifted only by the freeze routes, never by a create or a PATCH.
+    public var freeze: ControlRecord?
 
     public init(
         id: String, organizationID: String, ledgerID: String, assetCode: String, name: String?, alias: String, type: String,
         parentAccountID: String?, entityID: String?, portfolioID: String?, segmentID: String?, blocked: Bool,
-        status: EntityStatus, metadata: Metadata, createdAt: Timestamp, updatedAt: Timestamp
+        status: EntityStatus, metadata: Metadata, createdAt: Timestamp, updatedAt: Timestamp, freeze: ControlRecord? = nil
     ) {
         self.id = id
         self.organizationID = organizationID
@@ -44,6 +48,7 @@ public struct Account: Sendable, Equatable, Encodable {
         self.metadata = metadata
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.freeze = freeze
     }
 
     public var isExternal: Bool { alias.hasPrefix(Self.externalPrefix) }
@@ -71,7 +76,7 @@ public struct Account: Sendable, Equatable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, assetCode, name, alias, type, blocked, status, metadata, createdAt, updatedAt
+        case id, assetCode, name, alias, type, blocked, status, metadata, createdAt, updatedAt, freeze
         case organizationID = "organizationId"
         case ledgerID = "ledgerId"
         case parentAccountID = "parentAccountId"

@@ -1,3 +1,4 @@
+import Controls
 import StrongroomKernel
 
 /// A ledger of an organization: the books its assets, accounts and transactions live in.
@@ -9,10 +10,13 @@ public struct Ledger: Sendable, Equatable, Encodable {
     public var metadata: Metadata
     public let createdAt: Timestamp
     public var updatedAt: Timestamp
+    /// The ledger's freeze while one holds (who, when, why): none of its accounts moves. Set
+    /// and lifted only by the freeze routes.
+    public var freeze: ControlRecord?
 
     public init(
         id: String, organizationID: String, name: String, status: EntityStatus, metadata: Metadata, createdAt: Timestamp,
-        updatedAt: Timestamp
+        updatedAt: Timestamp, freeze: ControlRecord? = nil
     ) {
         self.id = id
         self.organizationID = organizationID
@@ -21,10 +25,11 @@ public struct Ledger: Sendable, Equatable, Encodable {
         self.metadata = metadata
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.freeze = freeze
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, status, metadata, createdAt, updatedAt
+        case id, name, status, metadata, createdAt, updatedAt, freeze
         case organizationID = "organizationId"
     }
 }

@@ -1,3 +1,4 @@
+import Controls
 import StrongroomKernel
 
 /// A portfolio of a ledger: accounts held for one entity (a customer, a fund).
@@ -11,10 +12,13 @@ public struct Portfolio: Sendable, Equatable, Encodable {
     public var metadata: Metadata
     public let createdAt: Timestamp
     public var updatedAt: Timestamp
+    /// The portfolio's lock while one holds (who, when, why): none of its accounts moves.
+    /// Set and lifted only by the lock routes.
+    public var lock: ControlRecord?
 
     public init(
         id: String, organizationID: String, ledgerID: String, name: String, entityID: String?, status: EntityStatus,
-        metadata: Metadata, createdAt: Timestamp, updatedAt: Timestamp
+        metadata: Metadata, createdAt: Timestamp, updatedAt: Timestamp, lock: ControlRecord? = nil
     ) {
         self.id = id
         self.organizationID = organizationID
@@ -25,10 +29,11 @@ public struct Portfolio: Sendable, Equatable, Encodable {
         self.metadata = metadata
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.lock = lock
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, status, metadata, createdAt, updatedAt
+        case id, name, status, metadata, createdAt, updatedAt, lock
         case organizationID = "organizationId"
         case ledgerID = "ledgerId"
         case entityID = "entityId"

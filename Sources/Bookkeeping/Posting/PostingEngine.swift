@@ -1,3 +1,4 @@
+import Controls
 import LedgerCore
 import StrongroomKernel
 
@@ -16,6 +17,8 @@ public struct PostingEngine: Sendable {
 
     private let clock: any WallClock
     private let ids: IdentifierGenerator
+    /// What the freezes, locks and blocks stop ("Controls: what may move").
+    private let controls = EffectsTable.standard
 
     public init(clock: any WallClock) {
         self.clock = clock
@@ -47,6 +50,8 @@ public struct PostingEngine: Sendable {
 
         let step: PostingStep
         let effect: Effect
+        /// The column of the table of effects this command is.
+        let operation: ControlledOperation
     }
 
     public func run(_ commands: [PostingCommand], store: any PostingStore) async throws -> [Outcome] {
@@ -83,6 +88,9 @@ public struct PostingEngine: Sendable {
                 guard command.step.balanceIDs.allSatisfy({ lockedBalances[$0] != nil }) else {
                     throw StrongroomError.ledger(.unknownAccount, "An account of this transaction no longer has a balance.")
                 }
+                // The controls were read with the locked balances, in this unit of work, and
+                // are asked before the balance rules: a frozen account is refused as frozen.
+                if let refusal = controlRefusal(command, balances: lockedBalances) { throw refusal.error }
                 let movements = try PostingPlanner.apply(command.step, to: &states)
                 let result = try result(of: command, movements: movements, balances: lockedBalances, now: now)
                 writes.append((result, command.effect))
@@ -144,7 +152,7 @@ public struct PostingEngine: Sendable {
         switch command {
         case .create(let body, let form, let ledger):
             let draft = try await TransactionDraft.prepare(body, form: form, ledger: ledger, reads: reads, now: now, id: newID())
-            return Prepared(step: draft.step, effect: .insert(draft.transaction, reverting: nil))
+            return Prepared(step: draft.step, effect: .insert(draft.transaction, reverting: nil), operation: .post)
         case .commit(let id, _):
             let original = try pending(id, locked)
             if let expiry = original.pendingExpiresAt, expiry <= now {
@@ -152,13 +160,14 @@ public struct PostingEngine: Sendable {
             }
             return Prepared(
                 step: .commit(sources: try original.postingLegs(.source), destinations: try original.postingLegs(.destination)),
-                effect: .settle(original, to: .approved, description: nil)
+                effect: .settle(original, to: .approved, description: nil), operation: .commit
             )
         case .cancel(let id, _, let reason):
             let original = try pending(id, locked)
             return Prepared(
                 step: .cancel(sources: try original.postingLegs(.source)),
-                effect: .settle(original, to: .canceled, description: reason == .expired ? "expired" : nil)
+                effect: .settle(original, to: .canceled, description: reason == .expired ? "expired" : nil),
+                operation: reason == .expired ? .expiry : .cancel
             )
         case .revert(let id, _):
             guard let original = locked[id] else { throw StrongroomError.notFound("The transaction") }
@@ -180,9 +189,22 @@ public struct PostingEngine: Sendable {
             let inverse = TransactionDraft.inverse(of: original, id: newID(), now: now)
             return Prepared(
                 step: .post(sources: try inverse.postingLegs(.source), destinations: try inverse.postingLegs(.destination), pending: false),
-                effect: .insert(inverse, reverting: original.id)
+                effect: .insert(inverse, reverting: original.id), operation: .revert
             )
         }
+    }
+
+    /// The first control that stops `command`, asked only when a control holds one of its
+    /// accounts: most postings touch none, and pay one flag test per leg.
+    private func controlRefusal(_ command: Prepared, balances: [String: Balance]) -> ControlRefusal? {
+        let (sources, destinations) = command.step.sides
+        guard (sources + destinations).contains(where: { balances[$0.balanceID]?.controls != .free }) else { return nil }
+        func accounts(_ legs: [PostingLeg], _ side: LegSide) -> [ControlledAccount] {
+            legs.compactMap { leg in
+                balances[leg.balanceID].map { ControlledAccount(alias: $0.alias, side: side, state: $0.controls) }
+            }
+        }
+        return controls.firstRefusal(of: command.operation, touching: accounts(sources, .source) + accounts(destinations, .destination))
     }
 
     /// The locked transaction a commit or cancel names, which must still be pending.
@@ -235,6 +257,16 @@ public struct PostingEngine: Sendable {
 }
 
 extension PostingStep {
+    /// The legs on each side of the transaction the step moves. A cancel (or expiry) moves
+    /// only the sources' holds, but its transaction's destinations are not asked about:
+    /// no control stops a cancel.
+    var sides: (sources: [PostingLeg], destinations: [PostingLeg]) {
+        switch self {
+        case .post(let sources, let destinations, _), .commit(let sources, let destinations): (sources, destinations)
+        case .cancel(let sources): (sources, [])
+        }
+    }
+
     var balanceIDs: [String] {
         switch self {
         case .post(let sources, let destinations, _), .commit(let sources, let destinations):

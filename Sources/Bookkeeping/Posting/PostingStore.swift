@@ -8,7 +8,9 @@ import StrongroomKernel
 /// with no database (`BookkeepingTests`).
 ///
 /// What the engine relies on, and every conformer must honour:
-/// - reads answer live rows only, each balance with its account's `blocked` flag folded in;
+/// - reads answer live rows only, each balance with its account's `blocked` flag folded in
+///   and its `controls` read with it (the account's freeze, its portfolio's lock, its
+///   ledger's freeze), never from a cache;
 /// - a lock holds until the caller's unit of work ends, so what was read under it stays true;
 /// - `writeBalances` refuses a balance whose stored version is not the one it was read at;
 /// - a transaction's status leaves PENDING once, and `revertedBy` is set once;
@@ -24,7 +26,8 @@ public protocol PostingStore: Sendable {
     /// alias with none is absent).
     func balances(aliases: [String], in ledger: LedgerRef) async throws -> [Balance]
     /// Locks the balances for a posting, in ascending id order, and answers them with their
-    /// account's `blocked` flag folded into their state. Missing or deleted ones are absent.
+    /// account's `blocked` flag folded into their state and their `controls` as they stand in
+    /// this unit of work. Missing or deleted ones are absent.
     func lockBalances(ids: [String]) async throws -> [String: Balance]
     /// Writes balances' money and versions, in as few statements as the backends' bind
     /// limits allow; throws unless every stored version is the one given with its balance.

@@ -59,5 +59,6 @@ enum Schema {
         IdentityAccessSchema.migration,
         AuditChainLinkSchema.migration,
         LedgerHistoryGuardSchema.migration,
+        ControlStateSchema.migration,
     ]
 }

@@ -1,4 +1,5 @@
 import Bookkeeping
+import Controls
 import Foundation
 import LedgerCore
 import StrongroomKernel
@@ -8,12 +9,19 @@ import StrongroomKernel
 protocol SQLEntity: LedgerRecord {
     static var table: String { get }
     static var columns: [String] { get }
+    /// Columns read with the entity but never written by its insert or update: a freeze's
+    /// or lock's, which only the control routes set, so a PATCH racing a freeze cannot lift it.
+    static var readOnlyColumns: [String] { get }
     var values: [SQLValue] { get }
     init(row: SQLRow) throws
 }
 
 extension SQLEntity {
+    static var readOnlyColumns: [String] { [] }
+    /// The columns an insert writes, in `values`' order.
     static var columnList: String { columns.joined(separator: ", ") }
+    /// The columns a read selects: the written ones, then the read-only ones.
+    static var selectList: String { (columns + readOnlyColumns).joined(separator: ", ") }
 }
 
 /// The status, metadata and time columns every onboarding table ends with.
@@ -80,13 +88,15 @@ extension Organization: SQLEntity {
 extension Ledger: SQLEntity {
     static let table = "ledger_ledgers"
     static let columns = ["id", "organization_id", "name"] + commonColumns
+    static let readOnlyColumns = ControlColumns.names(.ledger)
 
     var values: [SQLValue] { [.text(id), .text(organizationID), .text(name)] + commonValues(status, metadata, createdAt, updatedAt) }
 
     init(row: SQLRow) throws {
         self.init(
             id: try row.text("id"), organizationID: try row.text("organization_id"), name: try row.text("name"), status: try row.status(),
-            metadata: try row.metadata(), createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at")
+            metadata: try row.metadata(), createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at"),
+            freeze: try row.controlRecord(.ledger)
         )
     }
 }
@@ -113,6 +123,7 @@ extension Asset: SQLEntity {
 extension Portfolio: SQLEntity {
     static let table = "ledger_portfolios"
     static let columns = ["id", "organization_id", "ledger_id", "name", "entity_id"] + commonColumns
+    static let readOnlyColumns = ControlColumns.names(.portfolio)
 
     var values: [SQLValue] {
         [.text(id), .text(organizationID), .text(ledgerID), .text(name), .optional(entityID)] + commonValues(status, metadata, createdAt, updatedAt)
@@ -122,7 +133,7 @@ extension Portfolio: SQLEntity {
         self.init(
             id: try row.text("id"), organizationID: try row.text("organization_id"), ledgerID: try row.text("ledger_id"),
             name: try row.text("name"), entityID: try row.optionalText("entity_id"), status: try row.status(), metadata: try row.metadata(),
-            createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at")
+            createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at"), lock: try row.controlRecord(.portfolio)
         )
     }
 }
@@ -150,6 +161,7 @@ extension Account: SQLEntity {
         "id", "organization_id", "ledger_id", "asset_code", "name", "alias", "type", "parent_account_id", "entity_id", "portfolio_id",
         "segment_id", "blocked",
     ] + commonColumns
+    static let readOnlyColumns = ControlColumns.names(.account)
 
     var values: [SQLValue] {
         [
@@ -165,7 +177,7 @@ extension Account: SQLEntity {
             parentAccountID: try row.optionalText("parent_account_id"), entityID: try row.optionalText("entity_id"),
             portfolioID: try row.optionalText("portfolio_id"), segmentID: try row.optionalText("segment_id"), blocked: try row.bool("blocked"),
             status: try row.status(), metadata: try row.metadata(), createdAt: try row.timestamp("created_at"),
-            updatedAt: try row.timestamp("updated_at")
+            updatedAt: try row.timestamp("updated_at"), freeze: try row.controlRecord(.account)
         )
     }
 }
@@ -175,11 +187,18 @@ enum LedgerRows {
     static let balanceColumns = """
         b.id, b.organization_id, b.ledger_id, b.account_id, b.alias, b.asset_code, b.account_type, b.scale, b.available, b.on_hold, \
         b.version, b.allow_sending, b.allow_receiving, b.allow_overdraft, b.overdraft_limit, b.external, b.created_at, b.updated_at, \
-        a.blocked
+        a.blocked, a.frozen_at IS NOT NULL AS account_frozen, \
+        (p.locked_at IS NOT NULL AND p.deleted_at IS NULL) AS portfolio_locked, l.frozen_at IS NOT NULL AS ledger_frozen
         """
 
-    /// Balances are read joined with their account (`a`) for its `blocked` flag.
-    static let balanceFrom = "ledger_balances b JOIN ledger_accounts a ON a.id = b.account_id"
+    /// Balances are read joined with their account (`a`) for its `blocked` flag and freeze,
+    /// its portfolio (`p`, if any) for a lock and its ledger (`l`) for a freeze: each by
+    /// primary key, in the statement that locks the balances, so the controls cost the
+    /// posting no query of their own.
+    static let balanceFrom = """
+        ledger_balances b JOIN ledger_accounts a ON a.id = b.account_id \
+        LEFT JOIN ledger_portfolios p ON p.id = a.portfolio_id JOIN ledger_ledgers l ON l.id = b.ledger_id
+        """
 
     static func balance(_ row: SQLRow) throws -> Balance {
         let scale = try row.scale()
@@ -192,8 +211,12 @@ enum LedgerRows {
         return Balance(
             id: try row.text("id"), organizationID: try row.text("organization_id"), ledgerID: try row.text("ledger_id"),
             accountID: try row.text("account_id"), alias: try row.text("alias"), assetCode: try row.text("asset_code"),
-            accountType: try row.text("account_type"), state: state, createdAt: try row.timestamp("created_at"),
-            updatedAt: try row.timestamp("updated_at")
+            accountType: try row.text("account_type"), state: state,
+            controls: ControlState(
+                blocked: try row.bool("blocked"), accountFrozen: try row.bool("account_frozen"),
+                portfolioLocked: try row.bool("portfolio_locked"), ledgerFrozen: try row.bool("ledger_frozen")
+            ),
+            createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at")
         )
     }
 

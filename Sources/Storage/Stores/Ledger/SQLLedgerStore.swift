@@ -1,4 +1,5 @@
 import Bookkeeping
+import Controls
 import Foundation
 import LedgerCore
 import StrongroomKernel
@@ -56,7 +57,7 @@ struct SQLLedgerStore: LedgerStore {
         sql.add("id = $?", .text(id))
         sql.add("deleted_at IS NULL")
         sql.scope(scope)
-        return try await executor.queryOne("SELECT \(codec.columnList) FROM \(codec.table) \(sql.whereClause)", sql.binds)
+        return try await executor.queryOne("SELECT \(codec.selectList) FROM \(codec.table) \(sql.whereClause)", sql.binds)
             .map { try decode(type, $0) }
     }
 
@@ -68,7 +69,7 @@ struct SQLLedgerStore: LedgerStore {
         sql.filter(query.filter)
         let order = query.filter.sortOrder == .asc ? "ASC" : "DESC"
         return try await executor.query(
-            "SELECT \(codec.columnList) FROM \(codec.table) \(sql.whereClause) ORDER BY id \(order) LIMIT \(query.limit) OFFSET \(query.offset)",
+            "SELECT \(codec.selectList) FROM \(codec.table) \(sql.whereClause) ORDER BY id \(order) LIMIT \(query.limit) OFFSET \(query.offset)",
             sql.binds
         ).map { try decode(type, $0) }
     }
@@ -125,14 +126,14 @@ struct SQLLedgerStore: LedgerStore {
 
     func account(alias: String, in ledger: LedgerRef) async throws -> Account? {
         try await executor.queryOne(
-            "SELECT \(Account.columnList) FROM ledger_accounts WHERE ledger_id = $1 AND alias = $2 AND organization_id = $3 AND deleted_at IS NULL",
+            "SELECT \(Account.selectList) FROM ledger_accounts WHERE ledger_id = $1 AND alias = $2 AND organization_id = $3 AND deleted_at IS NULL",
             [.text(ledger.ledgerID), .text(alias), .text(ledger.organizationID)]
         ).map(Account.init(row:))
     }
 
     func asset(code: String, in ledger: LedgerRef) async throws -> Asset? {
         try await executor.queryOne(
-            "SELECT \(Asset.columnList) FROM ledger_assets WHERE ledger_id = $1 AND code = $2 AND organization_id = $3 AND deleted_at IS NULL",
+            "SELECT \(Asset.selectList) FROM ledger_assets WHERE ledger_id = $1 AND code = $2 AND organization_id = $3 AND deleted_at IS NULL",
             [.text(ledger.ledgerID), .text(code), .text(ledger.organizationID)]
         ).map(Asset.init(row:))
     }
@@ -403,6 +404,32 @@ struct SQLLedgerStore: LedgerStore {
             select: "SELECT \(LedgerRows.operationColumns) FROM ledger_operations", idColumn: "id", query: query, executor: executor,
             decode: LedgerRows.operation, id: \.id
         )
+    }
+
+    // MARK: Controls
+
+    func setControl(_ subject: ControlSubject, id: String, in scope: EntityScope, to record: ControlRecord?, at time: Timestamp) async throws
+        -> Bool
+    {
+        let names = ControlColumns.names(subject)
+        var binds: [SQLValue] = [
+            .optional(record?.reason), .optional(record?.actor), record.map { .time($0.createdAt) } ?? .null, .time(time), .text(id),
+        ]
+        var conditions = ["id = $5", "deleted_at IS NULL"]
+        if let organization = scope.organizationID {
+            binds.append(.text(organization))
+            conditions.append("organization_id = $\(binds.count)")
+        }
+        if let ledger = scope.ledgerID {
+            binds.append(.text(ledger))
+            conditions.append("ledger_id = $\(binds.count)")
+        }
+        let changed = try await executor.query(
+            "UPDATE \(ControlColumns.table(subject)) SET \(names[0]) = $1, \(names[1]) = $2, \(names[2]) = $3, updated_at = $4 "
+                + "WHERE \(conditions.joined(separator: " AND ")) RETURNING id",
+            binds
+        )
+        return !changed.isEmpty
     }
 
     func updateOperationAnnotations(_ operation: LedgerOperation) async throws {
