@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "StrongroomServer",
             dependencies: [
-                "StrongroomKernel", "StrongroomEdge", "Secrets", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Storage",
+                "StrongroomKernel", "StrongroomEdge", "Secrets", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Storage", "Controls",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -26,6 +26,10 @@ extension Permission {
     public static let segmentsWrite: Permission = "segments:write"
     public static let accountsRead: Permission = "accounts:read"
     public static let accountsWrite: Permission = "accounts:write"
+    /// Freeze and unfreeze accounts and ledgers, lock and unlock portfolios: the incident
+    /// controls, apart from `accounts:write` so that ordinary account administration cannot
+    /// lift them.
+    public static let accountsFreeze: Permission = "accounts:freeze"
     public static let balancesRead: Permission = "balances:read"
     public static let balancesWrite: Permission = "balances:write"
     public static let transactionsRead: Permission = "transactions:read"

@@ -19,6 +19,7 @@ public enum PermissionCatalogue {
         .init(permission: .segmentsWrite, summary: "Create, update and delete segments."),
         .init(permission: .accountsRead, summary: "Read accounts."),
         .init(permission: .accountsWrite, summary: "Create, update and delete accounts."),
+        .init(permission: .accountsFreeze, summary: "Freeze and unfreeze accounts and ledgers, lock and unlock portfolios."),
         .init(permission: .balancesRead, summary: "Read balances."),
         .init(permission: .balancesWrite, summary: "Change balance settings (sending, receiving, overdraft)."),
         .init(permission: .transactionsRead, summary: "Read transactions."),
