@@ -5,8 +5,9 @@
 /// every rule about batching, concurrency, failure and shutdown is here, where a test and a
 /// seeded simulation can drive it step by step.
 ///
-/// `Item` is whatever the shell queues: in the server a command with its continuation. The
-/// machine never looks inside one; it only decides when it travels and who answers it.
+/// `Item` is whatever the shell queues: in the server a posting submission with its
+/// continuation. The machine never looks inside one; it only decides when it travels and
+/// who answers it.
 ///
 /// A flush slot is one of `limits.flushes`: it is idle, lingering (held for a partial batch
 /// that may fill), or running one flush. Each queued item leaves the queue in one flush, in
