@@ -198,7 +198,8 @@ public struct PostingEngine: Sendable {
     /// accounts: most postings touch none, and pay one flag test per leg.
     private func controlRefusal(_ command: Prepared, balances: [String: Balance]) -> ControlRefusal? {
         let (sources, destinations) = command.step.sides
-        guard (sources + destinations).contains(where: { balances[$0.balanceID]?.controls != .free }) else { return nil }
+        func held(_ leg: PostingLeg) -> Bool { balances[leg.balanceID]?.controls != .free }
+        guard sources.contains(where: held) || destinations.contains(where: held) else { return nil }
         func accounts(_ legs: [PostingLeg], _ side: LegSide) -> [ControlledAccount] {
             legs.compactMap { leg in
                 balances[leg.balanceID].map { ControlledAccount(alias: $0.alias, side: side, state: $0.controls) }
