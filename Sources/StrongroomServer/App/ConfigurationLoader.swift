@@ -121,6 +121,7 @@ public enum ConfigurationLoader {
             "groupCommitMaxQueued", default: GroupCommitLimits.defaultMaxQueuedCommands, range: 1...1_048_576
         )
         config.trustedProxies = try string("trustedProxies").map(TrustedProxies.init(parsing:)) ?? .none
+        config.usersRequireMFASetting = try string("usersRequireMfa").map { _ in try flag("usersRequireMfa") }
         config.externalIssuer = try externalIssuer(string: string, integer: integer, ownIssuer: config.tokenIssuer)
         return config
     }

@@ -190,7 +190,7 @@ public enum ServerApp {
         let sessions = SessionIssuer(tokens: prepared.tokens, clock: prepared.clock, refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds)
         let flow = LoginFlow(
             persistence: prepared.persistence, login: prepared.login, box: prepared.box, clock: prepared.clock,
-            administratorsRequireMFA: config.administratorsRequireMFA, metrics: prepared.metrics.security
+            secondFactor: config.secondFactor, metrics: prepared.metrics.security
         )
         AuthRoutes.register(on: routes, services: .init(
             persistence: prepared.persistence, flow: flow, sessions: sessions, totpIssuer: config.totpIssuer, bodyLimit: config.maxBodyBytes

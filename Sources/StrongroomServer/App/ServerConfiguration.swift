@@ -73,11 +73,23 @@ public struct ServerConfiguration: Sendable {
     public var trustedProxies: TrustedProxies = .none
     /// An outside identity provider whose tokens are accepted too; nil trusts only our own.
     public var externalIssuer: ExternalIssuerConfiguration?
+    /// `usersRequireMfa` as the operator set it; nil follows the environment.
+    public var usersRequireMFASetting: Bool?
 
     public var tlsEnabled: Bool { tlsCertificatePath != nil }
 
     /// Whether members of `administrators` must use a second factor whatever the group says.
     public var administratorsRequireMFA: Bool { environment == .production }
+
+    /// Whether every person (a user, or an outside issuer's caller) must use a second factor:
+    /// unless set, on in production and off in development, where it would stand between a
+    /// developer and every first login.
+    public var usersRequireMFA: Bool { usersRequireMFASetting ?? (environment == .production) }
+
+    /// Who must prove a second factor, as login and the outside issuer's callers apply it.
+    public var secondFactor: SecondFactorPolicy {
+        SecondFactorPolicy(administratorsRequireMFA: administratorsRequireMFA, usersRequireMFA: usersRequireMFA)
+    }
 
     /// The SQLite database's default place inside the data directory.
     public static func defaultDatabaseURL(dataDirectory: String) -> DatabaseURL {

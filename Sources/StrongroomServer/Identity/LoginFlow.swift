@@ -13,8 +13,9 @@ struct LoginFlow: Sendable {
     let login: LoginService
     let box: SecretBox
     let clock: any WallClock
-    /// Production: members of `administrators` need a second factor whatever the group says.
-    let administratorsRequireMFA: Bool
+    /// Who must have a second factor: a person it names who has not enrolled gets only a
+    /// token restricted to enrolment (in production every person, by default).
+    let secondFactor: SecondFactorPolicy
     /// Counts failures and throttled attempts here, where they are decided; the route counts
     /// successes once their session has committed.
     let metrics: SecurityMetrics
@@ -72,8 +73,7 @@ struct LoginFlow: Sendable {
             throw error
         }
         let groups = try await store.groups(of: user.id, kind: .user)
-        let needsMFA = user.mfaEnrolled || groups.contains { $0.requiresMFA }
-            || (administratorsRequireMFA && groups.contains { $0.name == Group.administratorsName })
+        let needsMFA = user.mfaEnrolled || secondFactor.personNeedsSecondFactor(groups: groups)
         if user.mfaEnrolled {
             guard let totp else { throw StrongroomError.secondFactorRequired }
             guard try await spendCode(totp, userID: user.id) else {
