@@ -193,6 +193,9 @@ public final class InMemoryPostingStore: PostingStore, Sendable {
         }
     }
 
+    /// Units of work here run one at a time: nothing to order.
+    public func fenceControls(ledgerIDs: [String]) async throws {}
+
     public func lockTransaction(id: String, in ledger: LedgerRef) async throws -> Transaction? {
         books.withLock { $0.transaction(id: id, in: ledger) }
     }

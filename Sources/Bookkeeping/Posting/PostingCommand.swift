@@ -18,4 +18,11 @@ public enum PostingCommand: Sendable {
         /// The expiry sweeper found its `pendingExpiresAt` passed.
         case expired
     }
+
+    /// The ledger the command moves money in.
+    public var ledger: LedgerRef {
+        switch self {
+        case .create(_, _, let ledger), .commit(_, let ledger), .cancel(_, let ledger, _), .revert(_, let ledger): ledger
+        }
+    }
 }

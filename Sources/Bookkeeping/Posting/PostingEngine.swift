@@ -56,6 +56,9 @@ public struct PostingEngine: Sendable {
 
     public func run(_ commands: [PostingCommand], store: any PostingStore) async throws -> [Outcome] {
         let now = clock.now()
+        // First, so the controls read with the balances below are the ones that hold when
+        // this unit of work commits.
+        try await store.fenceControls(ledgerIDs: Set(commands.map(\.ledger.ledgerID)).sorted())
         let locked = try await lockTransactions(named: commands, store: store)
         let reads = PostingReads(store: store)
         try await reads.prefetch(commands)

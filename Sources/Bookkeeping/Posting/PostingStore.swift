@@ -16,6 +16,14 @@ import StrongroomKernel
 /// - a transaction's status leaves PENDING once, and `revertedBy` is set once;
 /// - ids are unique: inserting a transaction or operation twice fails.
 public protocol PostingStore: Sendable {
+    /// Orders this unit of work against freezes, locks and their lifting in these ledgers:
+    /// waits for one being made in another unit of work to commit, and keeps one from
+    /// committing until this unit of work ends. So every posting that commits after a freeze
+    /// has read that freeze, in every process (ARCHITECTURE.md, "Controls: what may move").
+    /// Called first, before any read. Where units of work never overlap (SQLite's one
+    /// writer, a store in memory) there is nothing to order.
+    func fenceControls(ledgerIDs: [String]) async throws
+
     /// An entity by id in a scope; the engine asks for the ledger a create names.
     func find<E: LedgerRecord>(_ type: E.Type, id: String, in scope: EntityScope) async throws -> E?
     func asset(code: String, in ledger: LedgerRef) async throws -> Asset?

@@ -408,9 +408,39 @@ struct SQLLedgerStore: LedgerStore {
 
     // MARK: Controls
 
+    /// The advisory lock class that orders postings against controls, with the hash of the
+    /// ledger's id as the key (PostgreSQL's two-key form). Two ledgers that share a hash only
+    /// make each other's freezes wait for a moment longer, never a posting.
+    static let controlFenceClass: Int32 = 0x5352_4346  // "SRCF"
+
+    /// PostgreSQL: a shared advisory lock per ledger, taken first in the posting's unit of
+    /// work and held until it ends. Postings never wait on each other here; a freeze, lock or
+    /// lifting takes the same lock exclusively (`setControl`), so it waits for the postings
+    /// in flight in its ledger and new ones wait for it, and then read it: without this, a
+    /// posting whose statement snapshot predates a freeze's commit could commit after it
+    /// (READ COMMITTED re-checks a locked balance row, not the account, portfolio and ledger
+    /// rows joined to it). SQLite runs one unit of work at a time: nothing to order.
+    func fenceControls(ledgerIDs: [String]) async throws {
+        guard executor.dialect == .postgres, !ledgerIDs.isEmpty else { return }
+        try await executor.execute(
+            // `IS NULL` turns the function's void into a boolean the row decoder reads.
+            "SELECT pg_advisory_xact_lock_shared(\(Self.controlFenceClass), hashtext(t.id)) IS NULL FROM (VALUES \(SQLBulk.rows(ledgerIDs.count, columns: 1))) AS t(id)",
+            ledgerIDs.map(SQLValue.text)
+        )
+    }
+
     func setControl(_ subject: ControlSubject, id: String, in scope: EntityScope, to record: ControlRecord?, at time: Timestamp) async throws
         -> Bool
     {
+        if executor.dialect == .postgres {
+            // The ledger's control fence, exclusively (`fenceControls`): in flight postings in
+            // the ledger commit first, and the next ones read this change.
+            let ledgerColumn = subject == .ledger ? "id" : "ledger_id"
+            try await executor.execute(
+                "SELECT pg_advisory_xact_lock(\(Self.controlFenceClass), hashtext(\(ledgerColumn))) IS NULL FROM \(ControlColumns.table(subject)) WHERE id = $1",
+                [.text(id)]
+            )
+        }
         let names = ControlColumns.names(subject)
         var binds: [SQLValue] = [
             .optional(record?.reason), .optional(record?.actor), record.map { .time($0.createdAt) } ?? .null, .time(time), .text(id),
