@@ -70,6 +70,7 @@ public enum Bench {
             errors: recorder.errors, errorRatio: recorder.requests == 0 ? 1 : Double(recorder.failed) / Double(recorder.requests),
             books: books, loginFlood: outcome.flood, passed: false, failures: []
         )
+        report.frozenAccounts = plan.frozenAccounts > 0 ? plan.frozenAccounts : nil
         report.judge(maxErrorRatio: plan.maxErrorRatio, problems: failures, booksDeferred: plan.expectInterruption)
         return report
     }
@@ -93,6 +94,14 @@ public enum Bench {
                 .POST, path + "/transactions/inflow",
                 #"{"send":{"asset":"\#(BenchPlan.asset)","value":"\#(BenchPlan.funding)","distribute":{"to":[{"accountAlias":"\#(alias)","remaining":"remaining"}]}}}"#
             )
+        }
+        for index in 0..<plan.frozenAccounts {
+            let alias = BenchPlan.frozenAlias(index)
+            let account = try await client.object(
+                .POST, path + "/accounts", #"{"assetCode":"\#(BenchPlan.asset)","type":"deposit","alias":"\#(alias)","name":"\#(alias)"}"#
+            )
+            guard let accountID = account["id"] as? String else { throw BenchClient.Failure(description: "no account id") }
+            _ = try await client.object(.POST, path + "/accounts/\(accountID)/freeze", #"{"reason":"bench: frozen, never in the traffic"}"#)
         }
         return path
     }

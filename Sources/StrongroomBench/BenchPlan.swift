@@ -30,6 +30,10 @@ public struct BenchPlan: Sendable {
     /// (wrong passwords, mostly for names that do not exist): how much an unauthenticated
     /// flood costs the ledger. None when nil.
     public var loginFloodRate: Double?
+    /// Accounts created and frozen before the measured interval, beside the ones the load
+    /// draws from and never in its traffic: what a freeze elsewhere in the ledger costs the
+    /// postings that touch no frozen account.
+    public var frozenAccounts = 0
 
     /// Connections the flood's senders open, beside the HTTP client's `connections`.
     static let floodSenders = 8
@@ -52,6 +56,7 @@ public struct BenchPlan: Sendable {
     /// The asset every bench ledger holds, and its accounts' aliases.
     static let asset = "BNC"
     static func alias(_ index: Int) -> String { "@bench\(index)" }
+    static func frozenAlias(_ index: Int) -> String { "@frozen\(index)" }
     /// What each account is funded with before the run.
     static let funding = "1000000.00"
 

@@ -50,6 +50,8 @@ public struct BenchReport: Codable, Sendable {
     public var books: Books?
     /// The failed logins sent alongside (`--login-flood`): how many, and their answers by status.
     public var loginFlood: LoginFlood?
+    /// Accounts frozen in the ledger before the run, outside its traffic (`--frozen-accounts`).
+    public var frozenAccounts: Int?
     public var passed: Bool
     /// Why the run failed, if it did.
     public var failures: [String]
@@ -62,6 +64,7 @@ public struct BenchReport: Codable, Sendable {
         case latencyMs = "latency_ms"
         case errorRatio = "error_ratio"
         case loginFlood = "login_flood"
+        case frozenAccounts = "frozen_accounts"
     }
 
     /// The verdict: books read and balanced, errors within the plan's bound, and none of the
@@ -102,6 +105,9 @@ public struct BenchReport: Codable, Sendable {
                 "login flood   \(flood.sent) failed logins sent alongside: "
                     + flood.answers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
             )
+        }
+        if let frozenAccounts {
+            lines.append("frozen        \(frozenAccounts) accounts in the ledger, outside the traffic")
         }
         if let books {
             lines.append("books         \(books.balanced ? "balanced" : "NOT balanced"): \(books.balances) balances, \(books.operations) operations")

@@ -75,6 +75,8 @@ struct BenchRun: AsyncParsableCommand {
     var expectInterruption = false
     @Option(help: "Also send this many failed logins per second during the measured interval (an unauthenticated flood).")
     var loginFlood: Double?
+    @Option(help: "Also create and freeze this many accounts in the ledger, never in the traffic (what a freeze elsewhere costs).")
+    var frozenAccounts = 0
 
     static let maxDurationSeconds = 86_400.0
     static let maxRatePerSecond = 1_000_000.0
@@ -95,6 +97,7 @@ struct BenchRun: AsyncParsableCommand {
         }
         if let zipf, zipf < 0 { throw ValidationError("--zipf must not be negative") }
         if let batch, !(1...8190).contains(batch) { throw ValidationError("--batch must be from 1 to 8190") }
+        guard (0...1000).contains(frozenAccounts) else { throw ValidationError("--frozen-accounts must be from 0 to 1000") }
     }
 
     func run() async throws {
@@ -105,6 +108,7 @@ struct BenchRun: AsyncParsableCommand {
         plan.acknowledgementFile = acknowledged
         plan.expectInterruption = expectInterruption
         plan.loginFloodRate = loginFlood
+        plan.frozenAccounts = frozenAccounts
         let report: BenchReport
         do {
             report = try await Bench.run(plan, log: BenchTarget.log)
