@@ -16,10 +16,12 @@ public struct Group: Sendable, Equatable {
     /// Built-in groups are created by the service; their name, grants and scope are fixed.
     public let builtIn: Bool
     public let createdAt: Timestamp
+    /// When each time-limited grant lapses; a permission not named here does not lapse.
+    public var permissionExpiries: [Permission: Timestamp]
 
     public init(
         id: UUID, name: String, permissions: Set<Permission>, scope: AccessScope = .everywhere, requiresMFA: Bool = false,
-        builtIn: Bool, createdAt: Timestamp
+        builtIn: Bool, createdAt: Timestamp, permissionExpiries: [Permission: Timestamp] = [:]
     ) {
         self.id = id
         self.name = name
@@ -28,6 +30,16 @@ public struct Group: Sendable, Equatable {
         self.requiresMFA = requiresMFA
         self.builtIn = builtIn
         self.createdAt = createdAt
+        self.permissionExpiries = permissionExpiries
+    }
+
+    /// The group as it grants at `now`: without the permissions whose grant has lapsed, so a
+    /// lapse takes effect at resolution, whether or not the sweeper has removed it yet.
+    public func inForce(at now: Timestamp) -> Group {
+        var group = self
+        group.permissions = permissions.filter { AccessExpiry.isInForce(permissionExpiries[$0], at: now) }
+        group.permissionExpiries = permissionExpiries.filter { group.permissions.contains($0.key) }
+        return group
     }
 
     /// Group names: lower-case letters, digits and `._-`, 1–64 characters, starting with a

@@ -23,7 +23,7 @@ public protocol IdentityStore: Sendable {
     func ensureGroup(_ group: Group) async throws -> Group
     /// Throws `groupNameTaken` when the name exists.
     func insertGroup(_ group: Group) async throws
-    /// Stores the group's permissions, scope and MFA flag.
+    /// Stores the group's permissions (with their expiries), scope and MFA flag.
     func updateGroup(_ group: Group) async throws
     /// Grants the group those of `permissions` it lacks, leaving the rest; answers the ones
     /// this call added (none when another process added them first).
@@ -33,10 +33,17 @@ public protocol IdentityStore: Sendable {
     /// Every group, ordered by name.
     func groups() async throws -> [Group]
     func addMember(userID: UUID, groupID: UUID) async throws
-    /// Replaces a user's (or client's) memberships.
-    func setMemberships(principalID: UUID, kind: PrincipalKind, groupIDs: [UUID]) async throws
-    /// The groups a user (or client) belongs to, ordered by name.
+    /// Replaces a user's (or client's) memberships; those named in `expiries` lapse then.
+    func setMemberships(principalID: UUID, kind: PrincipalKind, groupIDs: [UUID], expiries: [UUID: Timestamp]) async throws
+    /// The groups a user (or client) belongs to, ordered by name, lapsed memberships included.
     func groups(of principalID: UUID, kind: PrincipalKind) async throws -> [Group]
+    /// The memberships of a user (or client) with their expiries, ordered by group name.
+    func memberships(of principalID: UUID, kind: PrincipalKind) async throws -> [Membership]
+    /// Memberships and grants whose expiry is at or before `now`, oldest expiry first.
+    func lapses(at now: Timestamp, limit: Int) async throws -> [AccessLapse]
+    /// Removes the lapsed membership or grant if it is still stored with that expiry; false
+    /// when another process removed it first, or an administrator renewed it since.
+    func remove(_ lapse: AccessLapse) async throws -> Bool
 
     // Machine clients.
     func insertClient(_ client: MachineClient) async throws
@@ -84,6 +91,13 @@ public protocol IdentityStore: Sendable {
     func insertSigningKey(_ key: SigningKeyRecord) async throws
     /// Every signing key, oldest first.
     func signingKeys() async throws -> [SigningKeyRecord]
+}
+
+extension IdentityStore {
+    /// Replaces a user's (or client's) memberships with ones that do not lapse.
+    public func setMemberships(principalID: UUID, kind: PrincipalKind, groupIDs: [UUID]) async throws {
+        try await setMemberships(principalID: principalID, kind: kind, groupIDs: groupIDs, expiries: [:])
+    }
 }
 
 /// A user's TOTP enrolment as stored.

@@ -2,9 +2,10 @@ import Foundation
 import StrongroomKernel
 
 /// Turns verified token claims into the caller as it is now: the token not revoked, the
-/// user active (or the client not deleted), and its grants its groups' current ones.
+/// user active (or the client not deleted), and its grants its groups' current ones. A
+/// membership or grant whose `expires_at` is not after `now` counts as gone.
 public enum PrincipalResolver {
-    public static func resolve(claims: AccessTokenClaims, store: any IdentityStore) async throws -> Principal? {
+    public static func resolve(claims: AccessTokenClaims, store: any IdentityStore, now: Timestamp) async throws -> Principal? {
         guard let id = UUID(uuidString: claims.subject), !(try await store.isAccessTokenRevoked(tokenID: claims.tokenID)) else {
             return nil
         }
@@ -21,7 +22,7 @@ public enum PrincipalResolver {
             guard claims.restriction == nil, let client = try await store.client(id: id), client.status == .active else { return nil }
             name = client.name
         }
-        let groups = try await store.groups(of: id, kind: claims.kind)
+        let groups = inForce(try await store.memberships(of: id, kind: claims.kind), at: now)
         return Principal(
             id: id, kind: claims.kind, name: name, groups: groups.map(\.name), grants: Grants(groups: groups),
             restriction: claims.restriction, tokenID: claims.tokenID, tokenExpiresAt: claims.expiresAt
@@ -32,17 +33,22 @@ public enum PrincipalResolver {
     /// that exist, less those that need a second factor when the issuer does not say one was
     /// used (a group's `require_mfa`, and `administrators` in production).
     public static func resolve(
-        external identity: ExternalIdentity, store: any IdentityStore, administratorsRequireMFA: Bool
+        external identity: ExternalIdentity, store: any IdentityStore, administratorsRequireMFA: Bool, now: Timestamp
     ) async throws -> Principal {
         var groups: [Group] = []
         for name in identity.groupNames {
-            if let group = try await store.group(name: name) { groups.append(group) }
+            if let group = try await store.group(name: name) { groups.append(group.inForce(at: now)) }
         }
         let granted = grantedGroups(groups, multiFactor: identity.multiFactor, administratorsRequireMFA: administratorsRequireMFA)
         return Principal(
             id: identity.principalID, kind: .external, name: identity.subject, groups: granted.map(\.name),
             grants: Grants(groups: granted), restriction: nil, tokenID: identity.tokenID, tokenExpiresAt: identity.expiresAt
         )
+    }
+
+    /// The groups of the memberships in force at `now`, each less its lapsed grants.
+    public static func inForce(_ memberships: [Membership], at now: Timestamp) -> [Group] {
+        memberships.filter { $0.isInForce(at: now) }.map { $0.group.inForce(at: now) }
     }
 
     public static func grantedGroups(_ groups: [Group], multiFactor: Bool, administratorsRequireMFA: Bool) -> [Group] {

@@ -60,5 +60,6 @@ enum Schema {
         AuditChainLinkSchema.migration,
         LedgerHistoryGuardSchema.migration,
         ControlStateSchema.migration,
+        AccessExpirySchema.migration,
     ]
 }

@@ -115,10 +115,16 @@ struct SQLIdentityStore: IdentityStore {
     private func insertPermissions(of group: Group) async throws {
         for permission in group.permissions.sorted() {
             try await executor.execute(
-                "INSERT INTO identity_group_permissions (group_id, permission) VALUES ($1, $2)",
-                [.text(group.id.storageText), .text(permission.rawValue)]
+                "INSERT INTO identity_group_permissions (group_id, permission, expires_at) VALUES ($1, $2, $3)",
+                [.text(group.id.storageText), .text(permission.rawValue), Self.expiry(group.permissionExpiries[permission])]
             )
         }
+    }
+
+    private static func expiry(_ time: Timestamp?) -> SQLValue { time.map { .int($0.microsecondsSinceEpoch) } ?? .null }
+
+    private static func optionalTimestamp(_ row: SQLRow, _ name: String) throws -> Timestamp? {
+        try row.isNull(name) ? nil : row.timestamp(name)
     }
 
     func group(name: String) async throws -> Group? {
@@ -142,7 +148,7 @@ struct SQLIdentityStore: IdentityStore {
     private func decodeGroups(_ rows: [SQLRow]) async throws -> [Group] {
         let ids = try rows.map { try $0.uuid("id") }
         let permissions = try await permissions(ofGroups: ids)
-        return try rows.map { row in try Self.decodeGroup(row, permissions: permissions[try row.uuid("id")] ?? []) }
+        return try rows.map { row in try Self.decodeGroup(row, permissions: permissions[try row.uuid("id")] ?? [:]) }
     }
 
     func addMember(userID: UUID, groupID: UUID) async throws {
@@ -152,14 +158,86 @@ struct SQLIdentityStore: IdentityStore {
         )
     }
 
-    func setMemberships(principalID: UUID, kind: PrincipalKind, groupIDs: [UUID]) async throws {
+    func setMemberships(principalID: UUID, kind: PrincipalKind, groupIDs: [UUID], expiries: [UUID: Timestamp]) async throws {
         guard let (table, column) = Self.membershipTable(kind) else { throw StorageError.configuration("an outside caller's groups come from its token; none are stored") }
         try await executor.execute("DELETE FROM \(table) WHERE \(column) = $1", [.text(principalID.storageText)])
         for groupID in Set(groupIDs).sorted(by: { $0.uuidString < $1.uuidString }) {
             try await executor.execute(
-                "INSERT INTO \(table) (\(column), group_id) VALUES ($1, $2)", [.text(principalID.storageText), .text(groupID.storageText)]
+                "INSERT INTO \(table) (\(column), group_id, expires_at) VALUES ($1, $2, $3)",
+                [.text(principalID.storageText), .text(groupID.storageText), Self.expiry(expiries[groupID])]
             )
         }
+    }
+
+    func memberships(of principalID: UUID, kind: PrincipalKind) async throws -> [Membership] {
+        guard let (table, column) = Self.membershipTable(kind) else { return [] }
+        let columns = Self.groupColumns.split(separator: ", ").map { "g.\($0)" }.joined(separator: ", ")
+        let rows = try await executor.query(
+            """
+            SELECT \(columns), m.expires_at AS membership_expires_at FROM identity_groups g JOIN \(table) m ON m.group_id = g.id
+            WHERE m.\(column) = $1 ORDER BY g.name
+            """,
+            [.text(principalID.storageText)]
+        )
+        let groups = try await decodeGroups(rows)
+        return try zip(groups, rows).map { group, row in
+            Membership(group: group, expiresAt: try Self.optionalTimestamp(row, "membership_expires_at"))
+        }
+    }
+
+    func lapses(at now: Timestamp, limit: Int) async throws -> [AccessLapse] {
+        let bound = max(1, limit)
+        var lapses: [AccessLapse] = []
+        for kind in [PrincipalKind.user, .client] {
+            guard let (table, column) = Self.membershipTable(kind) else { continue }
+            let rows = try await executor.query(
+                """
+                SELECT \(column) AS principal_id, group_id, expires_at FROM \(table)
+                WHERE expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at LIMIT \(bound)
+                """,
+                [.int(now.microsecondsSinceEpoch)]
+            )
+            for row in rows {
+                lapses.append(AccessLapse(
+                    .membership(principalID: try row.uuid("principal_id"), kind: kind, groupID: try row.uuid("group_id")),
+                    expiresAt: try row.timestamp("expires_at")
+                ))
+            }
+        }
+        let grants = try await executor.query(
+            """
+            SELECT group_id, permission, expires_at FROM identity_group_permissions
+            WHERE expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at LIMIT \(bound)
+            """,
+            [.int(now.microsecondsSinceEpoch)]
+        )
+        for row in grants {
+            lapses.append(AccessLapse(
+                .grant(groupID: try row.uuid("group_id"), permission: Permission(rawValue: try row.text("permission"))),
+                expiresAt: try row.timestamp("expires_at")
+            ))
+        }
+        return Array(lapses.sorted { $0.expiresAt < $1.expiresAt }.prefix(bound))
+    }
+
+    func remove(_ lapse: AccessLapse) async throws -> Bool {
+        // RETURNING tells this process whether it removed the row: of two sweepers only one
+        // does, and an expiry renewed since no longer matches.
+        let removed: [SQLRow]
+        switch lapse.item {
+        case .membership(let principalID, let kind, let groupID):
+            guard let (table, column) = Self.membershipTable(kind) else { return false }
+            removed = try await executor.query(
+                "DELETE FROM \(table) WHERE \(column) = $1 AND group_id = $2 AND expires_at = $3 RETURNING group_id",
+                [.text(principalID.storageText), .text(groupID.storageText), .int(lapse.expiresAt.microsecondsSinceEpoch)]
+            )
+        case .grant(let groupID, let permission):
+            removed = try await executor.query(
+                "DELETE FROM identity_group_permissions WHERE group_id = $1 AND permission = $2 AND expires_at = $3 RETURNING group_id",
+                [.text(groupID.storageText), .text(permission.rawValue), .int(lapse.expiresAt.microsecondsSinceEpoch)]
+            )
+        }
+        return !removed.isEmpty
     }
 
     func groups(of principalID: UUID, kind: PrincipalKind) async throws -> [Group] {
@@ -180,15 +258,20 @@ struct SQLIdentityStore: IdentityStore {
         }
     }
 
-    private func permissions(ofGroups ids: [UUID]) async throws -> [UUID: Set<Permission>] {
+    /// Each group's permissions, with the expiry of those that lapse (nil for the others).
+    private func permissions(ofGroups ids: [UUID]) async throws -> [UUID: [Permission: Timestamp?]] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await executor.query(
-            "SELECT group_id, permission FROM identity_group_permissions WHERE group_id IN (\(SQLBulk.placeholders(ids.count)))",
+            """
+            SELECT group_id, permission, expires_at FROM identity_group_permissions
+            WHERE group_id IN (\(SQLBulk.placeholders(ids.count)))
+            """,
             ids.map { .text($0.storageText) }
         )
-        var result: [UUID: Set<Permission>] = [:]
+        var result: [UUID: [Permission: Timestamp?]] = [:]
         for row in rows {
-            result[try row.uuid("group_id"), default: []].insert(Permission(rawValue: try row.text("permission")))
+            result[try row.uuid("group_id"), default: [:]][Permission(rawValue: try row.text("permission"))] =
+                .some(try Self.optionalTimestamp(row, "expires_at"))
         }
         return result
     }
@@ -229,13 +312,14 @@ struct SQLIdentityStore: IdentityStore {
         )
     }
 
-    private static func decodeGroup(_ row: SQLRow, permissions: Set<Permission>) throws -> Group {
+    private static func decodeGroup(_ row: SQLRow, permissions: [Permission: Timestamp?]) throws -> Group {
         guard let scope = AccessScope(
             organizationID: try row.optionalText("scope_organization_id"), ledgerID: try row.optionalText("scope_ledger_id")
         ) else { throw StorageError.decoding("a group's ledger scope has no organization") }
         return Group(
-            id: try row.uuid("id"), name: try row.text("name"), permissions: permissions, scope: scope,
-            requiresMFA: try row.bool("requires_mfa"), builtIn: try row.bool("built_in"), createdAt: try row.timestamp("created_at")
+            id: try row.uuid("id"), name: try row.text("name"), permissions: Set(permissions.keys), scope: scope,
+            requiresMFA: try row.bool("requires_mfa"), builtIn: try row.bool("built_in"), createdAt: try row.timestamp("created_at"),
+            permissionExpiries: permissions.compactMapValues { $0 }
         )
     }
 

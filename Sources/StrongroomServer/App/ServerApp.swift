@@ -258,6 +258,7 @@ public enum ServerApp {
                 ExpirySweeper(
                     persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock), clock: prepared.clock, logger: logger
                 ),
+                AccessLapseSweeper(persistence: prepared.persistence, clock: prepared.clock, logger: logger),
                 AuditOutboxFlusher(outbox: prepared.outbox, persistence: prepared.persistence, logger: logger),
                 prepared.checkpoints,
                 // Last, so it stops first after the HTTP server (GroupCommitDrain).

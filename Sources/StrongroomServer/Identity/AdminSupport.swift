@@ -47,6 +47,40 @@ enum AdminSupport {
         return new.filter { !oldIDs.contains($0.id) } + old.filter { !newIDs.contains($0.id) }
     }
 
+    /// The expiries a body sets (`group_expires_at`, `permission_expires_at`): a map from a
+    /// name to an RFC 3339 time, or null for no expiry. Each time must be ahead of `now` by at
+    /// most `AccessExpiry.maxDays`, and each name one that `names` holds once the change is
+    /// made. Entries not named keep their stored expiry (`kept`), so a change of the list
+    /// cannot make time-limited access permanent by accident.
+    static func expiries<Key: Hashable>(
+        _ changes: [String: Timestamp?]?, field: String, kept: [Key: Timestamp], names: [Key: String], now: Timestamp
+    ) throws -> [Key: Timestamp] {
+        var result = kept.filter { names[$0.key] != nil }
+        guard let changes else { return result }
+        guard changes.count <= maxExpiryEntries else {
+            throw StrongroomError.invalidIdentityValue(field, "may name at most \(maxExpiryEntries) entries")
+        }
+        let keys = Dictionary(names.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        for (name, time) in changes.sorted(by: { $0.key < $1.key }) {
+            guard let key = keys[name] else {
+                throw StrongroomError.invalidIdentityValue(field, "names '\(name.prefix(64))', which the list does not hold")
+            }
+            if let time, let refusal = AccessExpiry.refusal(of: time, now: now) {
+                throw StrongroomError.invalidIdentityValue(field, "'\(name.prefix(64))' \(refusal.message)")
+            }
+            result[key] = time
+        }
+        return result
+    }
+
+    /// The most entries an expiry map may hold: as many as a principal may have groups.
+    static let maxExpiryEntries = 100
+
+    /// An expiry map as the views show it: names to times, only for what lapses.
+    static func expiryView<Key: Hashable>(_ expiries: [Key: Timestamp], names: [Key: String]) -> [String: Timestamp] {
+        Dictionary(expiries.compactMap { key, time in names[key].map { ($0, time) } }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// A page of an administration list, with the cursor for the next one.
     struct Page<Item: Encodable>: Encodable {
         let items: [Item]

@@ -12,8 +12,8 @@ import StrongroomKernel
 /// Two caches keep this cheap without weakening it. Verified tokens, by the digest of their
 /// bytes, for up to a minute and never past their expiry: a client presents one token for its
 /// whole life, and its signature need not be checked on every request. Resolved principals,
-/// by token id, for 5 seconds: a disabled user, a revoked token or a changed grant takes
-/// effect everywhere within 10 seconds, as API.md promises.
+/// by token id, for 5 seconds: a disabled user, a revoked token, a changed grant or a lapsed
+/// membership or grant takes effect everywhere within 10 seconds, as API.md promises.
 struct Authenticator: Sendable {
     static let principalLifetimeMicroseconds: Int64 = 5_000_000
     static let verifiedTokenLifetimeMicroseconds: Int64 = 60_000_000
@@ -23,6 +23,8 @@ struct Authenticator: Sendable {
     let external: ExternalTokenAuthority?
     let persistence: Persistence
     let administratorsRequireMFA: Bool
+    /// The server's time, against which a membership's or grant's `expires_at` is read.
+    let clock: any WallClock
     private let principals: ExpiringCache<String, Principal>
     private let verified: ExpiringCache<SHA256Digest, VerifiedToken>
 
@@ -34,6 +36,7 @@ struct Authenticator: Sendable {
         self.external = external
         self.persistence = persistence
         self.administratorsRequireMFA = administratorsRequireMFA
+        self.clock = clock
         principals = ExpiringCache(lifetimeMicroseconds: Self.principalLifetimeMicroseconds, maxEntries: Self.maxCachedEntries, clock: clock)
         verified = ExpiringCache(lifetimeMicroseconds: Self.verifiedTokenLifetimeMicroseconds, maxEntries: Self.maxCachedEntries, clock: clock)
     }
@@ -79,10 +82,10 @@ struct Authenticator: Sendable {
         let principal: Principal?
         switch verifiedToken {
         case .ours(let claims):
-            principal = try await PrincipalResolver.resolve(claims: claims, store: persistence.identity)
+            principal = try await PrincipalResolver.resolve(claims: claims, store: persistence.identity, now: clock.now())
         case .external(let identity):
             principal = try await PrincipalResolver.resolve(
-                external: identity, store: persistence.identity, administratorsRequireMFA: administratorsRequireMFA
+                external: identity, store: persistence.identity, administratorsRequireMFA: administratorsRequireMFA, now: clock.now()
             )
         }
         guard let principal else { return nil }

@@ -14,25 +14,35 @@ enum ClientRoutes {
     struct NewClient: FlatStrictDecodable, Encodable {
         let name: String
         let groups: [String]?
+        /// Group name to when that membership lapses (issue 25, item 4).
+        let groupExpiresAt: [String: Timestamp?]?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case name, groups
+            case groupExpiresAt = "group_expires_at"
         }
+
+        static var shape: BodyShape { .object(CodingKeys.self, nested: ["group_expires_at": .free]) }
     }
 
     struct ClientChanges: FlatStrictDecodable {
         let name: String?
         let groups: [String]?
+        let groupExpiresAt: [String: Timestamp?]?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case name, groups
+            case groupExpiresAt = "group_expires_at"
         }
+
+        static var shape: BodyShape { .object(CodingKeys.self, nested: ["group_expires_at": .free]) }
     }
 
     struct ClientView: Encodable {
         let clientID: String
         let name: String
         let groups: [String]
+        let groupExpiresAt: [String: Timestamp]
         let status: String
         let clientSecret: String?
         let previousSecretValidUntil: Timestamp?
@@ -42,16 +52,21 @@ enum ClientRoutes {
         enum CodingKeys: String, CodingKey {
             case clientID = "client_id"
             case name, groups, status
+            case groupExpiresAt = "group_expires_at"
             case clientSecret = "client_secret"
             case previousSecretValidUntil = "previous_secret_valid_until"
             case createdAt = "created_at"
             case updatedAt = "updated_at"
         }
 
-        init(_ client: MachineClient, groups: [Group], secret: SecretValue? = nil, now: Timestamp) {
+        init(_ client: MachineClient, memberships: [Membership], secret: SecretValue? = nil, now: Timestamp) {
             clientID = client.id.uuidString.lowercased()
             name = client.name
-            self.groups = groups.map(\.name)
+            groups = memberships.map(\.group.name)
+            groupExpiresAt = Dictionary(
+                memberships.compactMap { membership in membership.expiresAt.map { (membership.group.name, $0) } },
+                uniquingKeysWith: { first, _ in first }
+            )
             status = client.status.rawValue
             clientSecret = secret?.revealed
             previousSecretValidUntil = client.previousSecretValidUntil.flatMap { $0 > now ? $0 : nil }
@@ -74,17 +89,24 @@ enum ClientRoutes {
                 try AdminSupport.requireCovering(groups, by: context.principal)
                 let secret = OpaqueSecret.generate()
                 let now = clock.now()
+                let expiries = try AdminSupport.expiries(
+                    body.groupExpiresAt, field: "group_expires_at", kept: [UUID: Timestamp](),
+                    names: Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0.name) }), now: now
+                )
                 let client = MachineClient(
                     id: UUID(), name: name, secretHash: OpaqueSecret.hash(secret.revealed), previousSecretHash: nil,
                     previousSecretValidUntil: nil, status: .active, createdAt: now, updatedAt: now
                 )
                 try await work.identity.insertClient(client)
-                try await work.identity.setMemberships(principalID: client.id, kind: .client, groupIDs: groups.map(\.id))
+                try await work.identity.setMemberships(principalID: client.id, kind: .client, groupIDs: groups.map(\.id), expiries: expiries)
                 try context.recordSuccess(
                     in: work, resource: "client:\(client.id.uuidString.lowercased())", summary: ["groups": .list(groups.map(\.name))]
                 )
                 return try StoredResponse.json(
-                    ClientView(client, groups: groups, secret: secret, now: now), status: .created, confidential: true
+                    ClientView(
+                        client, memberships: groups.map { Membership(group: $0, expiresAt: expiries[$0.id]) }, secret: secret, now: now
+                    ),
+                    status: .created, confidential: true
                 )
             }
         }
@@ -92,14 +114,14 @@ enum ClientRoutes {
         routes.add(.get, "/v1/clients", access: .permission(.usersRead)) { _, _ in
             var items: [ClientView] = []
             for client in try await persistence.identity.clients() {
-                items.append(ClientView(client, groups: try await persistence.identity.groups(of: client.id, kind: .client), now: clock.now()))
+                items.append(ClientView(client, memberships: try await persistence.identity.memberships(of: client.id, kind: .client), now: clock.now()))
             }
             return try JSONResponse.make(["items": items])
         }
 
         routes.add(.get, "/v1/clients/{id}", access: .permission(.usersRead)) { _, context in
             let client = try await live(context, persistence.identity)
-            return try JSONResponse.make(ClientView(client, groups: try await persistence.identity.groups(of: client.id, kind: .client), now: clock.now()))
+            return try JSONResponse.make(ClientView(client, memberships: try await persistence.identity.memberships(of: client.id, kind: .client), now: clock.now()))
         }
 
         routes.add(.patch, "/v1/clients/{id}", access: .permission(.clientsManage), action: "client.update") { request, context in
@@ -109,18 +131,27 @@ enum ClientRoutes {
                 if let names = changes.groups { try await AdminSupport.groups(named: names, store: persistence.identity) } else { nil }
             let view = try await persistence.write { work in
                 var client = try await live(context, work.identity)
-                var groups = try await work.identity.groups(of: client.id, kind: .client)
+                var memberships = try await work.identity.memberships(of: client.id, kind: .client)
+                let groups = memberships.map(\.group)
                 try AdminSupport.requireCovering(groups, by: context.principal)
-                if let newGroups {
-                    try AdminSupport.requireCovering(AdminSupport.changed(from: groups, to: newGroups), by: context.principal)
-                    try await work.identity.setMemberships(principalID: client.id, kind: .client, groupIDs: newGroups.map(\.id))
-                    groups = newGroups
+                if newGroups != nil || changes.groupExpiresAt != nil {
+                    let target = newGroups ?? groups
+                    if let newGroups {
+                        try AdminSupport.requireCovering(AdminSupport.changed(from: groups, to: newGroups), by: context.principal)
+                    }
+                    let expiries = try AdminSupport.expiries(
+                        changes.groupExpiresAt, field: "group_expires_at",
+                        kept: Dictionary(memberships.compactMap { m in m.expiresAt.map { (m.group.id, $0) } }, uniquingKeysWith: { a, _ in a }),
+                        names: Dictionary(target.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }), now: clock.now()
+                    )
+                    try await work.identity.setMemberships(principalID: client.id, kind: .client, groupIDs: target.map(\.id), expiries: expiries)
+                    memberships = target.map { Membership(group: $0, expiresAt: expiries[$0.id]) }
                 }
                 if let name { client.name = name }
                 client.updatedAt = clock.now()
                 try await work.identity.updateClient(client)
                 try context.recordSuccess(in: work, resource: "client:\(client.id.uuidString.lowercased())", summary: ["fields": .list(fields)])
-                return ClientView(client, groups: groups, now: clock.now())
+                return ClientView(client, memberships: memberships, now: clock.now())
             }
             return try JSONResponse.make(view)
         }
@@ -147,8 +178,8 @@ enum ClientRoutes {
             return try await gate.run(key, requestID: context.requestID) { work in
                 let secret = OpaqueSecret.generate()
                 var client = try await live(context, work.identity)
-                let groups = try await work.identity.groups(of: client.id, kind: .client)
-                try AdminSupport.requireCovering(groups, by: context.principal)
+                let memberships = try await work.identity.memberships(of: client.id, kind: .client)
+                try AdminSupport.requireCovering(memberships.map(\.group), by: context.principal)
                 let now = clock.now()
                 // The old secret keeps working for the overlap, so a fleet can roll over.
                 client.previousSecretHash = overlapSeconds > 0 ? client.secretHash : nil
@@ -160,7 +191,9 @@ enum ClientRoutes {
                 try context.recordSuccess(
                     in: work, resource: "client:\(client.id.uuidString.lowercased())", summary: ["overlap_seconds": .number(overlapSeconds)]
                 )
-                return try StoredResponse.json(ClientView(client, groups: groups, secret: secret, now: now), status: .ok, confidential: true)
+                return try StoredResponse.json(
+                    ClientView(client, memberships: memberships, secret: secret, now: now), status: .ok, confidential: true
+                )
             }
         }
     }

@@ -25,13 +25,16 @@ enum GroupRoutes {
         let permissions: [String]
         let scope: ScopeBody?
         let requireMFA: Bool?
+        /// Permission name to when that grant lapses (issue 25, item 4).
+        let permissionExpiresAt: [String: Timestamp?]?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case name, permissions, scope
             case requireMFA = "require_mfa"
+            case permissionExpiresAt = "permission_expires_at"
         }
 
-        static var shape: BodyShape { .object(CodingKeys.self, nested: ["scope": ScopeBody.shape]) }
+        static var shape: BodyShape { .object(CodingKeys.self, nested: ["scope": ScopeBody.shape, "permission_expires_at": .free]) }
     }
 
     struct GroupChanges: StrictDecodable {
@@ -39,18 +42,22 @@ enum GroupRoutes {
         /// Absent: unchanged. `null`: the group becomes global again. An object: that scope.
         let scope: ScopeBody??
         let requireMFA: Bool?
+        /// Entries named change; a permission kept and not named keeps its expiry.
+        let permissionExpiresAt: [String: Timestamp?]?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case permissions, scope
             case requireMFA = "require_mfa"
+            case permissionExpiresAt = "permission_expires_at"
         }
 
-        static var shape: BodyShape { .object(CodingKeys.self, nested: ["scope": ScopeBody.shape]) }
+        static var shape: BodyShape { .object(CodingKeys.self, nested: ["scope": ScopeBody.shape, "permission_expires_at": .free]) }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             permissions = try container.decodeIfPresent([String].self, forKey: .permissions)
             requireMFA = try container.decodeIfPresent(Bool.self, forKey: .requireMFA)
+            permissionExpiresAt = try container.decodeIfPresent([String: Timestamp?].self, forKey: .permissionExpiresAt)
             if !container.contains(.scope) {
                 scope = nil
             } else if try container.decodeNil(forKey: .scope) {
@@ -69,10 +76,12 @@ enum GroupRoutes {
         let requireMFA: Bool
         let builtIn: Bool
         let createdAt: Timestamp
+        let permissionExpiresAt: [String: Timestamp]
 
         enum CodingKeys: String, CodingKey {
             case id, name, permissions, scope
             case requireMFA = "require_mfa"
+            case permissionExpiresAt = "permission_expires_at"
             case builtIn = "built_in"
             case createdAt = "created_at"
         }
@@ -85,6 +94,7 @@ enum GroupRoutes {
             requireMFA = group.requiresMFA
             builtIn = group.builtIn
             createdAt = group.createdAt
+            permissionExpiresAt = Dictionary(uniqueKeysWithValues: group.permissionExpiries.map { ($0.key.rawValue, $0.value) })
         }
     }
 
@@ -100,9 +110,14 @@ enum GroupRoutes {
                 let scope = try accessScope(body.scope)
                 try AdminSupport.requireCovering(permissions: permissions, in: scope, by: context.principal)
                 try await requireExists(scope, persistence: persistence)
+                let now = clock.now()
+                let expiries = try AdminSupport.expiries(
+                    body.permissionExpiresAt, field: "permission_expires_at", kept: [Permission: Timestamp](),
+                    names: Dictionary(uniqueKeysWithValues: permissions.map { ($0, $0.rawValue) }), now: now
+                )
                 let group = Group(
                     id: UUID(), name: body.name, permissions: permissions, scope: scope, requiresMFA: body.requireMFA ?? false,
-                    builtIn: false, createdAt: clock.now()
+                    builtIn: false, createdAt: now, permissionExpiries: expiries
                 )
                 try await work.identity.insertGroup(group)
                 try context.recordSuccess(in: work, resource: "group:\(group.id.uuidString.lowercased())", summary: summary(group))
@@ -127,11 +142,18 @@ enum GroupRoutes {
             let scope: AccessScope? = try changes.scope.map { try accessScope($0) }
             let group = try await persistence.write { work in
                 guard var group = try await work.identity.group(id: id) else { throw StrongroomError.identityNotFound("The group") }
-                if group.builtIn, permissions != nil || scope != nil {
+                if group.builtIn, permissions != nil || scope != nil || changes.permissionExpiresAt != nil {
                     throw StrongroomError(.builtInGroup, "A built-in group's permissions and scope are fixed.")
                 }
                 // Both what the group gave and what it will give must be the caller's own.
                 try AdminSupport.requireCovering([group], by: context.principal)
+                if permissions != nil || changes.permissionExpiresAt != nil {
+                    let target = permissions ?? group.permissions
+                    group.permissionExpiries = try AdminSupport.expiries(
+                        changes.permissionExpiresAt, field: "permission_expires_at", kept: group.permissionExpiries,
+                        names: Dictionary(uniqueKeysWithValues: target.map { ($0, $0.rawValue) }), now: clock.now()
+                    )
+                }
                 if let permissions { group.permissions = permissions }
                 if let scope { group.scope = scope }
                 if let requireMFA = changes.requireMFA { group.requiresMFA = requireMFA }
@@ -153,6 +175,9 @@ enum GroupRoutes {
             "require_mfa": .text(group.requiresMFA ? "true" : "false"),
         ]
         if !group.scope.isEverywhere { summary["scope"] = .text(group.scope.description) }
+        if !group.permissionExpiries.isEmpty {
+            summary["permission_expires_at"] = .list(group.permissionExpiries.map { "\($0.key.rawValue) \($0.value)" }.sorted())
+        }
         return summary
     }
 

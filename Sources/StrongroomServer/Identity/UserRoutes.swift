@@ -13,20 +13,29 @@ enum UserRoutes {
         let username: String
         let password: String
         let groups: [String]?
+        /// Group name to when that membership lapses (issue 25, item 4).
+        let groupExpiresAt: [String: Timestamp?]?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case username, password, groups
+            case groupExpiresAt = "group_expires_at"
         }
+
+        static var shape: BodyShape { .object(CodingKeys.self, nested: ["group_expires_at": .free]) }
     }
 
     struct UserChanges: FlatStrictDecodable {
         let status: String?
         let groups: [String]?
         let password: String?
+        let groupExpiresAt: [String: Timestamp?]?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case status, groups, password
+            case groupExpiresAt = "group_expires_at"
         }
+
+        static var shape: BodyShape { .object(CodingKeys.self, nested: ["group_expires_at": .free]) }
     }
 
     struct UserView: Encodable {
@@ -34,6 +43,7 @@ enum UserRoutes {
         let username: String
         let status: String
         let groups: [String]
+        let groupExpiresAt: [String: Timestamp]
         let mustChangePassword: Bool
         let mfaEnrolled: Bool
         let createdAt: Timestamp
@@ -41,17 +51,22 @@ enum UserRoutes {
 
         enum CodingKeys: String, CodingKey {
             case id, username, status, groups
+            case groupExpiresAt = "group_expires_at"
             case mustChangePassword = "must_change_password"
             case mfaEnrolled = "mfa_enrolled"
             case createdAt = "created_at"
             case updatedAt = "updated_at"
         }
 
-        init(_ user: User, groups: [Group]) {
+        init(_ user: User, memberships: [Membership]) {
             id = user.id.uuidString.lowercased()
             username = user.username.value
             status = user.status.rawValue
-            self.groups = groups.map(\.name)
+            groups = memberships.map(\.group.name)
+            groupExpiresAt = Dictionary(
+                memberships.compactMap { membership in membership.expiresAt.map { (membership.group.name, $0) } },
+                uniquingKeysWith: { first, _ in first }
+            )
             mustChangePassword = user.mustChangePassword
             mfaEnrolled = user.mfaEnrolled
             createdAt = user.createdAt
@@ -72,8 +87,12 @@ enum UserRoutes {
                 try PasswordPolicy.check(body.password, username: username, field: "password")
                 let groups = try await AdminSupport.groups(named: body.groups ?? [], store: persistence.identity)
                 try AdminSupport.requireCovering(groups, by: context.principal)
-                let hash = try await executor.run { hasher.hash(body.password) }
                 let now = clock.now()
+                let expiries = try AdminSupport.expiries(
+                    body.groupExpiresAt, field: "group_expires_at", kept: [UUID: Timestamp](),
+                    names: Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0.name) }), now: now
+                )
+                let hash = try await executor.run { hasher.hash(body.password) }
                 // The administrator knows this password, so the user must replace it first.
                 let user = User(
                     id: UUID(), username: username, passwordHash: hash, status: .active, mustChangePassword: true, createdAt: now,
@@ -81,12 +100,13 @@ enum UserRoutes {
                 )
                 return try await persistence.write { work in
                     try await work.identity.insertUser(user)
-                    try await work.identity.setMemberships(principalID: user.id, kind: .user, groupIDs: groups.map(\.id))
+                    try await work.identity.setMemberships(principalID: user.id, kind: .user, groupIDs: groups.map(\.id), expiries: expiries)
                     try context.recordSuccess(
                         in: work, resource: "user:\(user.id.uuidString.lowercased())", summary: ["groups": .list(groups.map(\.name))]
                     )
                     // A username is personal data: the stored answer is sealed like a secret.
-                    let answer = try StoredResponse.json(UserView(user, groups: groups), status: .created, confidential: true)
+                    let memberships = groups.map { Membership(group: $0, expiresAt: expiries[$0.id]) }
+                    let answer = try StoredResponse.json(UserView(user, memberships: memberships), status: .created, confidential: true)
                     try gate.store(answer, under: claim, in: work)
                     return answer
                 }
@@ -103,7 +123,7 @@ enum UserRoutes {
             let users = try await persistence.identity.users(after: cursor, limit: limit + 1)
             var items: [UserView] = []
             for user in users.prefix(limit) {
-                items.append(UserView(user, groups: try await persistence.identity.groups(of: user.id, kind: .user)))
+                items.append(UserView(user, memberships: try await persistence.identity.memberships(of: user.id, kind: .user)))
             }
             return try JSONResponse.make(AdminSupport.Page(items: items, nextCursor: users.count > limit ? items.last?.id : nil))
         }
@@ -111,7 +131,7 @@ enum UserRoutes {
         routes.add(.get, "/v1/users/{id}", access: .permission(.usersRead)) { _, context in
             let id = try AdminSupport.pathID(context, "The user")
             guard let user = try await persistence.identity.user(id: id) else { throw StrongroomError.identityNotFound("The user") }
-            return try JSONResponse.make(UserView(user, groups: try await persistence.identity.groups(of: id, kind: .user)))
+            return try JSONResponse.make(UserView(user, memberships: try await persistence.identity.memberships(of: id, kind: .user)))
         }
 
         routes.add(.patch, "/v1/users/{id}", access: .permission(.usersManage), action: "user.update") { request, context in
@@ -135,15 +155,24 @@ enum UserRoutes {
             }
             let view = try await persistence.write { work in
                 guard var user = try await work.identity.user(id: id) else { throw StrongroomError.identityNotFound("The user") }
-                var groups = try await work.identity.groups(of: id, kind: .user)
+                var memberships = try await work.identity.memberships(of: id, kind: .user)
+                let groups = memberships.map(\.group)
                 // Changing the account of someone who holds more than the caller is reaching
                 // access the caller does not hold.
                 try AdminSupport.requireCovering(groups, by: context.principal)
                 let now = clock.now()
-                if let newGroups {
-                    try AdminSupport.requireCovering(AdminSupport.changed(from: groups, to: newGroups), by: context.principal)
-                    try await work.identity.setMemberships(principalID: id, kind: .user, groupIDs: newGroups.map(\.id))
-                    groups = newGroups
+                if newGroups != nil || changes.groupExpiresAt != nil {
+                    let target = newGroups ?? groups
+                    if let newGroups {
+                        try AdminSupport.requireCovering(AdminSupport.changed(from: groups, to: newGroups), by: context.principal)
+                    }
+                    let expiries = try AdminSupport.expiries(
+                        changes.groupExpiresAt, field: "group_expires_at",
+                        kept: Dictionary(memberships.compactMap { m in m.expiresAt.map { (m.group.id, $0) } }, uniquingKeysWith: { a, _ in a }),
+                        names: Dictionary(target.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }), now: now
+                    )
+                    try await work.identity.setMemberships(principalID: id, kind: .user, groupIDs: target.map(\.id), expiries: expiries)
+                    memberships = target.map { Membership(group: $0, expiresAt: expiries[$0.id]) }
                 }
                 if let newHash {
                     try await work.identity.updatePassword(userID: id, hash: newHash, mustChangePassword: true, at: now)
@@ -159,7 +188,7 @@ enum UserRoutes {
                 }
                 user.updatedAt = now
                 try context.recordSuccess(in: work, resource: "user:\(id.uuidString.lowercased())", summary: ["fields": .list(fields)])
-                return UserView(user, groups: groups)
+                return UserView(user, memberships: memberships)
             }
             return try JSONResponse.make(view)
         }
