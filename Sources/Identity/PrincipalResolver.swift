@@ -31,15 +31,16 @@ public enum PrincipalResolver {
 
     /// The principal of an outside issuer's caller: the Strongroom groups its token maps to
     /// that exist, less those that need a second factor when the issuer does not say one was
-    /// used (a group's `require_mfa`, and `administrators` in production).
+    /// used (`secondFactor` decides which: a group's `require_mfa`, `administrators` in
+    /// production, and every group when every person must use one).
     public static func resolve(
-        external identity: ExternalIdentity, store: any IdentityStore, administratorsRequireMFA: Bool, now: Timestamp
+        external identity: ExternalIdentity, store: any IdentityStore, secondFactor: SecondFactorPolicy, now: Timestamp
     ) async throws -> Principal {
         var groups: [Group] = []
         for name in identity.groupNames {
             if let group = try await store.group(name: name) { groups.append(group.inForce(at: now)) }
         }
-        let granted = grantedGroups(groups, multiFactor: identity.multiFactor, administratorsRequireMFA: administratorsRequireMFA)
+        let granted = secondFactor.grantedGroups(groups, multiFactor: identity.multiFactor)
         return Principal(
             id: identity.principalID, kind: .external, name: identity.subject, groups: granted.map(\.name),
             grants: Grants(groups: granted), restriction: nil, tokenID: identity.tokenID, tokenExpiresAt: identity.expiresAt
@@ -51,10 +52,9 @@ public enum PrincipalResolver {
         memberships.filter { $0.isInForce(at: now) }.map { $0.group.inForce(at: now) }
     }
 
+    /// `SecondFactorPolicy.grantedGroups` without the every-person rule.
     public static func grantedGroups(_ groups: [Group], multiFactor: Bool, administratorsRequireMFA: Bool) -> [Group] {
-        guard !multiFactor else { return groups }
-        return groups.filter { group in
-            !group.requiresMFA && !(administratorsRequireMFA && group.name == Group.administratorsName)
-        }
+        SecondFactorPolicy(administratorsRequireMFA: administratorsRequireMFA, usersRequireMFA: false)
+            .grantedGroups(groups, multiFactor: multiFactor)
     }
 }

@@ -176,7 +176,7 @@ public enum ServerApp {
         _ config: ServerConfiguration, prepared: Prepared
     ) throws -> (routes: GuardedRouter, committer: GroupCommitter) {
         let router = Router(context: AppRequestContext.self)
-        let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: config.administratorsRequireMFA)
+        let authenticator = Authenticator(prepared: prepared, secondFactor: config.secondFactor)
         let routes = GuardedRouter(
             router: router, authenticator: authenticator, outbox: prepared.outbox, metrics: prepared.metrics.security
         )

@@ -22,29 +22,37 @@ struct Authenticator: Sendable {
     let tokens: TokenAuthority
     let external: ExternalTokenAuthority?
     let persistence: Persistence
-    let administratorsRequireMFA: Bool
+    /// Which groups an outside issuer's caller gets without a second factor.
+    let secondFactor: SecondFactorPolicy
     /// The server's time, against which a membership's or grant's `expires_at` is read.
     let clock: any WallClock
     private let principals: ExpiringCache<String, Principal>
     private let verified: ExpiringCache<SHA256Digest, VerifiedToken>
 
     init(
-        tokens: TokenAuthority, external: ExternalTokenAuthority?, persistence: Persistence, administratorsRequireMFA: Bool,
+        tokens: TokenAuthority, external: ExternalTokenAuthority?, persistence: Persistence, secondFactor: SecondFactorPolicy,
         clock: any WallClock
     ) {
         self.tokens = tokens
         self.external = external
         self.persistence = persistence
-        self.administratorsRequireMFA = administratorsRequireMFA
+        self.secondFactor = secondFactor
         self.clock = clock
         principals = ExpiringCache(lifetimeMicroseconds: Self.principalLifetimeMicroseconds, maxEntries: Self.maxCachedEntries, clock: clock)
         verified = ExpiringCache(lifetimeMicroseconds: Self.verifiedTokenLifetimeMicroseconds, maxEntries: Self.maxCachedEntries, clock: clock)
     }
 
-    init(prepared: ServerApp.Prepared, administratorsRequireMFA: Bool) {
+    init(prepared: ServerApp.Prepared, secondFactor: SecondFactorPolicy) {
         self.init(
             tokens: prepared.tokens, external: prepared.external, persistence: prepared.persistence,
-            administratorsRequireMFA: administratorsRequireMFA, clock: prepared.clock
+            secondFactor: secondFactor, clock: prepared.clock
+        )
+    }
+
+    /// Only the administrators' rule: for the route-table tests, which log nobody in.
+    init(prepared: ServerApp.Prepared, administratorsRequireMFA: Bool) {
+        self.init(
+            prepared: prepared, secondFactor: SecondFactorPolicy(administratorsRequireMFA: administratorsRequireMFA, usersRequireMFA: false)
         )
     }
 
@@ -85,7 +93,7 @@ struct Authenticator: Sendable {
             principal = try await PrincipalResolver.resolve(claims: claims, store: persistence.identity, now: clock.now())
         case .external(let identity):
             principal = try await PrincipalResolver.resolve(
-                external: identity, store: persistence.identity, administratorsRequireMFA: administratorsRequireMFA, now: clock.now()
+                external: identity, store: persistence.identity, secondFactor: secondFactor, now: clock.now()
             )
         }
         guard let principal else { return nil }

@@ -163,6 +163,27 @@ struct EveryPersonMFATests {
 
     // MARK: An outside issuer's callers
 
+    @Test func anOutsideCallerGetsItsGroupsOnlyWithASecondFactorWhenTheSettingIsOn() async throws {
+        let provider = ExternalIssuerTests.Provider()
+        try await TestServer.with(.sqlite, configure: { config, directory in
+            try provider.configure(&config, directory: directory)
+            config.usersRequireMFASetting = true
+        }) { client, prepared, _ in
+            try await ExternalIssuerTests.makeGroups(prepared)
+            // `reader` maps to a group that does not itself require MFA.
+            let password = try provider.sign(ExternalIssuerTests.Provider.claims(["reader"]))
+            var claims = ExternalIssuerTests.Provider.claims(["reader"])
+            claims["amr"] = ["pwd", "mfa"]
+            let twoFactors = try provider.sign(claims)
+
+            let me = try await client.json(.get, "/v1/auth/me", token: password)
+            #expect(me.status == .ok)
+            #expect(try me.object()["groups"] as? [String] == [])
+            try await client.json(.get, "/v1/permissions", token: password).expectProblem(.forbidden)
+            #expect(try await client.json(.get, "/v1/permissions", token: twoFactors).status == .ok)
+        }
+    }
+
     @Test func anOutsideCallerKeepsTodaysRuleWhenTheSettingIsOff() async throws {
         let provider = ExternalIssuerTests.Provider()
         try await TestServer.with(.sqlite, configure: { try provider.configure(&$0, directory: $1) }) { client, prepared, _ in
