@@ -52,9 +52,4 @@ public enum PrincipalResolver {
         memberships.filter { $0.isInForce(at: now) }.map { $0.group.inForce(at: now) }
     }
 
-    /// `SecondFactorPolicy.grantedGroups` without the every-person rule.
-    public static func grantedGroups(_ groups: [Group], multiFactor: Bool, administratorsRequireMFA: Bool) -> [Group] {
-        SecondFactorPolicy(administratorsRequireMFA: administratorsRequireMFA, usersRequireMFA: false)
-            .grantedGroups(groups, multiFactor: multiFactor)
-    }
 }

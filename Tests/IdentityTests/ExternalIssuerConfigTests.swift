@@ -98,9 +98,11 @@ struct ExternalIssuerConfigTests {
         let strict = Group(id: UUID(), name: "treasury", permissions: [.auditRead], requiresMFA: true, builtIn: false, createdAt: now)
         let admins = Group(id: UUID(), name: Group.administratorsName, permissions: [.keysManage], builtIn: true, createdAt: now)
         let all = [plain, strict, admins]
-        #expect(PrincipalResolver.grantedGroups(all, multiFactor: true, administratorsRequireMFA: true).map(\.name) == all.map(\.name))
-        #expect(PrincipalResolver.grantedGroups(all, multiFactor: false, administratorsRequireMFA: false).map(\.name) == ["readers", "administrators"])
-        #expect(PrincipalResolver.grantedGroups(all, multiFactor: false, administratorsRequireMFA: true).map(\.name) == ["readers"])
+        let production = SecondFactorPolicy(administratorsRequireMFA: true, usersRequireMFA: false)
+        let development = SecondFactorPolicy(administratorsRequireMFA: false, usersRequireMFA: false)
+        #expect(production.grantedGroups(all, multiFactor: true).map(\.name) == all.map(\.name))
+        #expect(development.grantedGroups(all, multiFactor: false).map(\.name) == ["readers", "administrators"])
+        #expect(production.grantedGroups(all, multiFactor: false).map(\.name) == ["readers"])
     }
 
     @Test func claimsReadEitherShapeOfAudienceAndGroups() throws {

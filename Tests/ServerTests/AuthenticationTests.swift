@@ -123,7 +123,9 @@ struct RouteDeclarationTests {
 
     @Test func aRouteRegisteredWithoutAPermissionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
-            let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: false)
+            let authenticator = Authenticator(
+                prepared: prepared, secondFactor: SecondFactorPolicy(administratorsRequireMFA: false, usersRequireMFA: false)
+            )
             let routes = GuardedRouter(
                 router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox,
                 metrics: prepared.metrics.security
@@ -137,7 +139,9 @@ struct RouteDeclarationTests {
 
     @Test func aRouteNamingAnUnknownPermissionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
-            let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: false)
+            let authenticator = Authenticator(
+                prepared: prepared, secondFactor: SecondFactorPolicy(administratorsRequireMFA: false, usersRequireMFA: false)
+            )
             let routes = GuardedRouter(
                 router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox,
                 metrics: prepared.metrics.security
@@ -149,7 +153,9 @@ struct RouteDeclarationTests {
 
     @Test func aWriteRouteWithoutAnAuditActionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
-            let authenticator = Authenticator(prepared: prepared, administratorsRequireMFA: false)
+            let authenticator = Authenticator(
+                prepared: prepared, secondFactor: SecondFactorPolicy(administratorsRequireMFA: false, usersRequireMFA: false)
+            )
             let routes = GuardedRouter(
                 router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox,
                 metrics: prepared.metrics.security

@@ -49,12 +49,6 @@ struct Authenticator: Sendable {
         )
     }
 
-    /// Only the administrators' rule: for the route-table tests, which log nobody in.
-    init(prepared: ServerApp.Prepared, administratorsRequireMFA: Bool) {
-        self.init(
-            prepared: prepared, secondFactor: SecondFactorPolicy(administratorsRequireMFA: administratorsRequireMFA, usersRequireMFA: false)
-        )
-    }
 
     /// The caller a request's bearer token names (nil on public routes, or when there is no
     /// valid token). Never throws for a bad token: the decision does.
