@@ -52,7 +52,7 @@ enum TransactionRoutes {
             let ref = try LedgerHTTP.ledger(context)
             _ = try await onboarding.ledger(ref, store: persistence.ledger)
             let page = try await persistence.ledger.transactions(in: ref, query: query)
-            return try JSONResponse.make(LedgerHTTP.CursorAnswer(page, limit: query.limit))
+            return JSONResponse.make(LedgerHTTP.CursorAnswer(page, limit: query.limit))
         }
 
         let item = "\(transactions)/{transaction_id}"
@@ -61,7 +61,7 @@ enum TransactionRoutes {
             guard let transaction = try await persistence.ledger.transaction(id: id, in: try LedgerHTTP.ledger(context)) else {
                 throw StrongroomError.notFound("The transaction")
             }
-            return try JSONResponse.make(transaction)
+            return JSONResponse.make(transaction)
         }
         routes.add(.patch, item, access: .permission(.transactionsWrite), action: "transaction.update") { request, context in
             let id = try LedgerHTTP.id(context, "transaction_id", "The transaction")
@@ -72,7 +72,7 @@ enum TransactionRoutes {
                 try context.recordSuccess(in: work, resource: "transaction:\(id)", summary: ["fields": .list(fields)])
                 return transaction
             }
-            return try JSONResponse.make(transaction)
+            return JSONResponse.make(transaction)
         }
 
         routes.add(.patch, "\(item)/operations/{operation_id}", access: .permission(.operationsWrite), action: "operation.update") {
@@ -86,7 +86,7 @@ enum TransactionRoutes {
                 try context.recordSuccess(in: work, resource: "operation:\(id)", summary: ["fields": .list(fields)])
                 return operation
             }
-            return try JSONResponse.make(operation)
+            return JSONResponse.make(operation)
         }
 
         let accountOperations = "\(ledger)/accounts/{account_id}/operations"
@@ -104,7 +104,7 @@ enum TransactionRoutes {
                 Account.self, id: try LedgerHTTP.id(context, "account_id", "The account"), in: ref, store: persistence.ledger
             )
             let page = try await persistence.ledger.operations(accountID: account.id, in: ref, type: type, query: query)
-            return try JSONResponse.make(LedgerHTTP.CursorAnswer(page, limit: query.limit))
+            return JSONResponse.make(LedgerHTTP.CursorAnswer(page, limit: query.limit))
         }
         routes.add(.get, "\(accountOperations)/{operation_id}", access: .permission(.operationsRead)) { _, context in
             let accountID = try LedgerHTTP.id(context, "account_id", "The account")
@@ -112,7 +112,7 @@ enum TransactionRoutes {
             guard let operation = try await persistence.ledger.operation(id: id, in: try LedgerHTTP.ledger(context)),
                 operation.accountID == accountID
             else { throw StrongroomError.notFound("The operation") }
-            return try JSONResponse.make(operation)
+            return JSONResponse.make(operation)
         }
     }
 }

@@ -192,6 +192,23 @@ struct AuditCoverageTests {
             try await probe.expectRecorded(.delete, balanceItem, "\(base)/balances/\(balance)", action: "balance.delete", status: .noContent)
             try await probe.expectRecorded(.delete, account, "\(base)/accounts/\(accounts["@c"]!)", action: "account.delete", status: .noContent)
 
+            // The incident controls: each sets or lifts its control and records it in the same
+            // transaction.
+            let reason = #"{"reason":"incident drill"}"#
+            let portfolio = try id(try await probe.expectRecorded(
+                .post, "\(Self.ledger)/portfolios", "\(base)/portfolios", #"{"name":"Held"}"#, action: "portfolio.create", status: .created
+            ))
+            for (template, path, action) in [
+                ("\(account)/freeze", "\(base)/accounts/\(accounts["@a"]!)/freeze", "account.freeze"),
+                ("\(account)/unfreeze", "\(base)/accounts/\(accounts["@a"]!)/unfreeze", "account.unfreeze"),
+                ("\(Self.ledger)/portfolios/{portfolio_id}/lock", "\(base)/portfolios/\(portfolio)/lock", "portfolio.lock"),
+                ("\(Self.ledger)/portfolios/{portfolio_id}/unlock", "\(base)/portfolios/\(portfolio)/unlock", "portfolio.unlock"),
+                ("\(Self.ledger)/freeze", "\(base)/freeze", "ledger.freeze"),
+                ("\(Self.ledger)/unfreeze", "\(base)/unfreeze", "ledger.unfreeze"),
+            ] {
+                try await probe.expectRecorded(.post, template, path, reason, action: action, status: .ok)
+            }
+
             let other = try id(try await probe.expectRecorded(
                 .post, "/v1/organizations", "/v1/organizations", #"{"legalName":"Other","legalDocument":"2"}"#,
                 action: "organization.create", status: .created

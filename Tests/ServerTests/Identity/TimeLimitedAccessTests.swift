@@ -73,8 +73,10 @@ struct TimeLimitedAccessTests {
             try await client.json(.get, "/v1/audit/events?limit=1", token: carol).expectProblem(.forbidden, code: "SR-1003")
             #expect(try await client.json(.get, "/v1/users/\(carolID)", token: carol).status == .ok)
 
+            // The server's own sweeper service reads the same clock and may get there first:
+            // between the two of them the lapse is swept (and recorded, checked below) once.
             let sweeper = AccessLapseSweeper(persistence: prepared.persistence, clock: clock, logger: TestDatabase.logger)
-            #expect(try await sweeper.sweep(now: clock.now()) == 1)
+            #expect(try await sweeper.sweep(now: clock.now()) <= 1)
             #expect(try await sweeper.sweep(now: clock.now()) == 0)
             let group = try await client.json(.get, "/v1/groups/\(auditorsID)", token: admin).object()
             #expect(group["permissions"] as? [String] == [])
@@ -84,7 +86,8 @@ struct TimeLimitedAccessTests {
             try await client.json(.get, "/v1/users/\(carolID)", token: carol).expectProblem(.forbidden, code: "SR-1003")
             let me = try await client.json(.get, "/v1/auth/me", token: carol).object()
             #expect(me["groups"] as? [String] == ["auditors"])
-            #expect(try await sweeper.sweep(now: clock.now()) == 1)
+            #expect(try await sweeper.sweep(now: clock.now()) <= 1)
+            #expect(try await sweeper.sweep(now: clock.now()) == 0)
             let user = try await client.json(.get, "/v1/users/\(carolID)", token: admin).object()
             #expect(user["groups"] as? [String] == ["auditors"])
 
