@@ -441,23 +441,19 @@ struct SQLLedgerStore: LedgerStore {
                 [.text(id)]
             )
         }
+        // The live entity in its scope, as `find` selects it; the new values bind after.
+        var sql = ListSQL(dialect: executor.dialect)
+        sql.add("id = $?", .text(id))
+        sql.add("deleted_at IS NULL")
+        sql.scope(scope)
         let names = ControlColumns.names(subject)
-        var binds: [SQLValue] = [
-            .optional(record?.reason), .optional(record?.actor), record.map { .time($0.createdAt) } ?? .null, .time(time), .text(id),
+        let first = sql.binds.count + 1
+        let assignments = (names + ["updated_at"]).enumerated().map { "\($0.element) = $\(first + $0.offset)" }.joined(separator: ", ")
+        let values: [SQLValue] = [
+            .optional(record?.reason), .optional(record?.actor), record.map { .time($0.createdAt) } ?? .null, .time(time),
         ]
-        var conditions = ["id = $5", "deleted_at IS NULL"]
-        if let organization = scope.organizationID {
-            binds.append(.text(organization))
-            conditions.append("organization_id = $\(binds.count)")
-        }
-        if let ledger = scope.ledgerID {
-            binds.append(.text(ledger))
-            conditions.append("ledger_id = $\(binds.count)")
-        }
         let changed = try await executor.query(
-            "UPDATE \(ControlColumns.table(subject)) SET \(names[0]) = $1, \(names[1]) = $2, \(names[2]) = $3, updated_at = $4 "
-                + "WHERE \(conditions.joined(separator: " AND ")) RETURNING id",
-            binds
+            "UPDATE \(ControlColumns.table(subject)) SET \(assignments) \(sql.whereClause) RETURNING id", sql.binds + values
         )
         return !changed.isEmpty
     }
