@@ -73,6 +73,27 @@ enum AdminSupport {
         return result
     }
 
+    /// Applies a PATCH's `groups` and `group_expires_at` to a user's or client's memberships
+    /// and answers them as they then stand (unchanged when the body names neither). Joining
+    /// or leaving a group the caller does not cover is refused, and a membership the body
+    /// keeps without naming keeps its expiry.
+    static func changeMemberships(
+        of principalID: UUID, kind: PrincipalKind, from memberships: [Membership], to newGroups: [Group]?,
+        expiresAt changes: [String: Timestamp?]?, by principal: Principal?, now: Timestamp, store: any IdentityStore
+    ) async throws -> [Membership] {
+        guard newGroups != nil || changes != nil else { return memberships }
+        let groups = memberships.map(\.group)
+        let target = newGroups ?? groups
+        if let newGroups { try requireCovering(changed(from: groups, to: newGroups), by: principal) }
+        let expiries = try expiries(
+            changes, field: "group_expires_at",
+            kept: Dictionary(memberships.compactMap { m in m.expiresAt.map { (m.group.id, $0) } }, uniquingKeysWith: { a, _ in a }),
+            names: Dictionary(target.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }), now: now
+        )
+        try await store.setMemberships(principalID: principalID, kind: kind, groupIDs: target.map(\.id), expiries: expiries)
+        return target.map { Membership(group: $0, expiresAt: expiries[$0.id]) }
+    }
+
     /// The most entries an expiry map may hold: as many as a principal may have groups.
     static let maxExpiryEntries = 100
 

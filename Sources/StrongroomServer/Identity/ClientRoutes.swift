@@ -134,19 +134,10 @@ enum ClientRoutes {
                 var memberships = try await work.identity.memberships(of: client.id, kind: .client)
                 let groups = memberships.map(\.group)
                 try AdminSupport.requireCovering(groups, by: context.principal)
-                if newGroups != nil || changes.groupExpiresAt != nil {
-                    let target = newGroups ?? groups
-                    if let newGroups {
-                        try AdminSupport.requireCovering(AdminSupport.changed(from: groups, to: newGroups), by: context.principal)
-                    }
-                    let expiries = try AdminSupport.expiries(
-                        changes.groupExpiresAt, field: "group_expires_at",
-                        kept: Dictionary(memberships.compactMap { m in m.expiresAt.map { (m.group.id, $0) } }, uniquingKeysWith: { a, _ in a }),
-                        names: Dictionary(target.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }), now: clock.now()
-                    )
-                    try await work.identity.setMemberships(principalID: client.id, kind: .client, groupIDs: target.map(\.id), expiries: expiries)
-                    memberships = target.map { Membership(group: $0, expiresAt: expiries[$0.id]) }
-                }
+                memberships = try await AdminSupport.changeMemberships(
+                    of: client.id, kind: .client, from: memberships, to: newGroups, expiresAt: changes.groupExpiresAt,
+                    by: context.principal, now: clock.now(), store: work.identity
+                )
                 if let name { client.name = name }
                 client.updatedAt = clock.now()
                 try await work.identity.updateClient(client)

@@ -161,19 +161,10 @@ enum UserRoutes {
                 // access the caller does not hold.
                 try AdminSupport.requireCovering(groups, by: context.principal)
                 let now = clock.now()
-                if newGroups != nil || changes.groupExpiresAt != nil {
-                    let target = newGroups ?? groups
-                    if let newGroups {
-                        try AdminSupport.requireCovering(AdminSupport.changed(from: groups, to: newGroups), by: context.principal)
-                    }
-                    let expiries = try AdminSupport.expiries(
-                        changes.groupExpiresAt, field: "group_expires_at",
-                        kept: Dictionary(memberships.compactMap { m in m.expiresAt.map { (m.group.id, $0) } }, uniquingKeysWith: { a, _ in a }),
-                        names: Dictionary(target.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }), now: now
-                    )
-                    try await work.identity.setMemberships(principalID: id, kind: .user, groupIDs: target.map(\.id), expiries: expiries)
-                    memberships = target.map { Membership(group: $0, expiresAt: expiries[$0.id]) }
-                }
+                memberships = try await AdminSupport.changeMemberships(
+                    of: id, kind: .user, from: memberships, to: newGroups, expiresAt: changes.groupExpiresAt,
+                    by: context.principal, now: now, store: work.identity
+                )
                 if let newHash {
                     try await work.identity.updatePassword(userID: id, hash: newHash, mustChangePassword: true, at: now)
                     user.mustChangePassword = true
