@@ -15,6 +15,11 @@ public final class PostgresDatabase: SQLDatabase {
     /// connect (a minute before its circuit breaker opens); a client must hear 503 sooner.
     public static let defaultLeaseTimeout = Duration.seconds(3)
 
+    /// How long an operator's one-shot command (`audit verify`, `keys rotate`) waits for a
+    /// connection. No client is waiting to hear 503, so a busy database should delay the
+    /// command rather than fail it; a database that is down still fails it, in half a minute.
+    public static let commandLeaseTimeout = Duration.seconds(30)
+
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger

@@ -96,7 +96,9 @@ public enum AuditCommands {
         if case .sqlite(let path) = config.databaseURL, !FileManager.default.fileExists(atPath: path) {
             throw ConfigurationError("no database at \(path)")
         }
-        let database = try await Persistence.open(config.databaseURL, maximumConnections: 2, logger: logger)
+        let database = try await Persistence.open(
+            config.databaseURL, maximumConnections: 2, logger: logger, postgresLeaseTimeout: PostgresDatabase.commandLeaseTimeout
+        )
         let persistence = Persistence(database: database)
         do {
             let result = try await body(persistence.audit)

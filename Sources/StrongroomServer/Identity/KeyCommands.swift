@@ -30,7 +30,10 @@ public enum KeyCommands {
         if case .sqlite(let path) = config.databaseURL, !FileManager.default.fileExists(atPath: path) {
             throw ConfigurationError("no database at \(path)")
         }
-        let persistence = Persistence(database: try await Persistence.open(config.databaseURL, maximumConnections: 1, logger: logger))
+        let database = try await Persistence.open(
+            config.databaseURL, maximumConnections: 1, logger: logger, postgresLeaseTimeout: PostgresDatabase.commandLeaseTimeout
+        )
+        let persistence = Persistence(database: database)
         do {
             let record = try await persistence.write { work in
                 let record = try await Bootstrap.rotateSigningKey(store: work.identity, box: box, now: SystemClock().now())
