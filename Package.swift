@@ -79,6 +79,14 @@ let package = Package(
             dependencies: ["StrongroomKernel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
+        // Account holders; so far UK bank details checked against Vocalink's tables. Pure.
+        .target(
+            name: "Holders",
+            dependencies: [],
+            exclude: ["Resources/README.md"],
+            resources: [.embedInCode("Resources/valacdos.txt"), .embedInCode("Resources/scsubtab.txt")],
+            swiftSettings: strictSettings
+        ),
         // Storage plumbing: SQLite and PostgreSQL behind one SQL seam, migrations, the unit of
         // work, and the store implementations of every area.
         .target(
@@ -197,6 +205,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "StrongroomKernel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HoldersTests",
+            dependencies: [
+                "Holders", "StrongroomKernel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.embedInCode("Fixtures/test-vectors.tsv")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "BenchTests", dependencies: ["StrongroomBench", "StrongroomKernel"], swiftSettings: strictSettings),
         .testTarget(
             name: "IdentityTests",
