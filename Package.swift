@@ -82,7 +82,7 @@ let package = Package(
         // Account holders; so far UK bank details checked against Vocalink's tables. Pure.
         .target(
             name: "Holders",
-            dependencies: [],
+            dependencies: ["StrongroomKernel"],
             exclude: ["Resources/README.md"],
             resources: [.embedInCode("Resources/valacdos.txt"), .embedInCode("Resources/scsubtab.txt")],
             swiftSettings: strictSettings
