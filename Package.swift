@@ -152,6 +152,8 @@ let package = Package(
             dependencies: [
                 // The kernel for its seeded generator alone (SplitMix64): nothing of the server.
                 "StrongroomKernel",
+                // HMAC-SHA1 for the one-time code of a bench user that must step up.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),

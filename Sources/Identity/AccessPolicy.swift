@@ -10,7 +10,11 @@ public enum AccessPolicy {
         case denied(StrongroomError)
     }
 
-    public static func decide(_ requirement: AccessRequirement, for principal: Principal?, on target: AccessTarget) -> Decision {
+    /// `now` is seconds since the epoch, against which a step-up is read: a sensitive
+    /// permission (`PermissionCatalogue.sensitive`) also needs the principal stepped up.
+    public static func decide(
+        _ requirement: AccessRequirement, for principal: Principal?, on target: AccessTarget, at now: Int64
+    ) -> Decision {
         if case .publicRoute = requirement { return .allow }
         guard let principal else { return .unauthenticated }
         if let restriction = principal.restriction {
@@ -28,12 +32,18 @@ public enum AccessPolicy {
         case .publicRoute, .authenticated:
             return .allow
         case .permission(let permission):
-            if principal.grants.allows(permission, on: target) { return .allow }
+            if principal.grants.allows(permission, on: target) { return steppedUp(permission, principal, now) }
             // Holding the permission elsewhere is still a 403, and says no more than that.
             return .denied(principal.permissions.contains(permission) ? outOfScope(permission) : missing(permission))
         case .listing(let permission):
-            return principal.permissions.contains(permission) ? .allow : .denied(missing(permission))
+            return principal.permissions.contains(permission) ? steppedUp(permission, principal, now) : .denied(missing(permission))
         }
+    }
+
+    /// A granted permission: allowed, unless it is sensitive and the principal is not stepped
+    /// up. Asked only after the grant, so a caller without the permission hears only that.
+    private static func steppedUp(_ permission: Permission, _ principal: Principal, _ now: Int64) -> Decision {
+        StepUpPolicy.refusal(permission, for: principal, at: now).map(Decision.denied) ?? .allow
     }
 
     static func missing(_ permission: Permission) -> StrongroomError {

@@ -11,6 +11,12 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var tokenID: String
     public var kind: PrincipalKind
     public var restriction: TokenRestriction?
+    /// RFC 8176 authentication methods the token's holder proved when it was issued: `pwd`,
+    /// and `otp` when a one-time code was entered too. Absent on a refreshed or a machine
+    /// client's token, which prove neither.
+    public var authenticationMethods: [String]?
+    /// When those methods were proved (OpenID Connect's `auth_time`), seconds since the epoch.
+    public var authenticatedAt: Int64?
 
     enum CodingKeys: String, CodingKey {
         case issuer = "iss"
@@ -22,6 +28,8 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         case tokenID = "jti"
         case kind = "knd"
         case restriction = "rst"
+        case authenticationMethods = "amr"
+        case authenticatedAt = "auth_time"
     }
 
     /// jwt-kit calls this after the signature checks out. Time and audience checks need the

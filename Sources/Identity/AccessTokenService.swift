@@ -29,14 +29,26 @@ public struct AccessTokenService: Sendable {
         public let claims: AccessTokenClaims
     }
 
-    public func issue(subject: UUID, kind: PrincipalKind, restriction: TokenRestriction?) async throws -> Issued {
+    /// `proved` lists the authentication methods the holder proved just now (`amr`, with
+    /// `auth_time` now); nil for a token that proves none (a refreshed one, a client's).
+    /// `lifetimeSeconds` shortens an unrestricted token's life (a step-up's).
+    public func issue(
+        subject: UUID, kind: PrincipalKind, restriction: TokenRestriction?, proved: [String]? = nil, lifetimeSeconds: Int64? = nil
+    ) async throws -> Issued {
         let now = clock.now().secondsSinceEpoch
-        let lifetime = restriction == nil ? settings.accessLifetimeSeconds : TokenSettings.restrictedLifetimeSeconds
-        let claims = AccessTokenClaims(
+        let lifetime =
+            restriction == nil
+            ? min(lifetimeSeconds ?? settings.accessLifetimeSeconds, settings.accessLifetimeSeconds)
+            : TokenSettings.restrictedLifetimeSeconds
+        var claims = AccessTokenClaims(
             issuer: settings.issuer, audience: settings.audience, subject: subject.uuidString.lowercased(),
             expiresAt: now + lifetime, issuedAt: now, notBefore: now, tokenID: UUID().uuidString.lowercased(),
             kind: kind, restriction: restriction
         )
+        if let proved {
+            claims.authenticationMethods = proved
+            claims.authenticatedAt = now
+        }
         guard let key = keyring.keys[keyring.signingKid] else { throw IdentityFailure.noSigningKey }
         let token = try await key.collection.sign(
             claims,

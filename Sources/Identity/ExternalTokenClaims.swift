@@ -16,11 +16,15 @@ public struct ExternalTokenClaims: JWTPayload, Equatable {
     public var tokenID: String?
     /// RFC 8176 authentication method references (`amr`), empty when absent.
     public var authenticationMethods: [String]
+    /// When the caller authenticated (OpenID Connect's `auth_time`); nil when absent or not a
+    /// NumericDate, which only costs the caller its step-up.
+    public var authenticatedAt: Int64?
     public var stringClaims: [String: [String]]
 
     public init(
         issuer: String, subject: String, audience: [String], expiresAt: Int64, issuedAt: Int64, notBefore: Int64? = nil,
-        tokenID: String? = nil, authenticationMethods: [String] = [], stringClaims: [String: [String]] = [:]
+        tokenID: String? = nil, authenticationMethods: [String] = [], authenticatedAt: Int64? = nil,
+        stringClaims: [String: [String]] = [:]
     ) {
         self.issuer = issuer
         self.subject = subject
@@ -30,6 +34,7 @@ public struct ExternalTokenClaims: JWTPayload, Equatable {
         self.notBefore = notBefore
         self.tokenID = tokenID
         self.authenticationMethods = authenticationMethods
+        self.authenticatedAt = authenticatedAt
         self.stringClaims = stringClaims
     }
 
@@ -41,7 +46,7 @@ public struct ExternalTokenClaims: JWTPayload, Equatable {
         init?(intValue: Int) { nil }
     }
 
-    static let registered: Set<String> = ["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "amr"]
+    static let registered: Set<String> = ["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "amr", "auth_time"]
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
@@ -53,6 +58,7 @@ public struct ExternalTokenClaims: JWTPayload, Equatable {
         notBefore = c.contains(Key("nbf")) ? try Self.seconds(c, Key("nbf")) : nil
         tokenID = try c.decodeIfPresent(String.self, forKey: Key("jti"))
         authenticationMethods = try Self.strings(c, Key("amr")) ?? []
+        authenticatedAt = try? Self.seconds(c, Key("auth_time"))
         var others: [String: [String]] = [:]
         for key in c.allKeys where !Self.registered.contains(key.stringValue) {
             if let values = try? Self.strings(c, key) { others[key.stringValue] = values }
@@ -70,6 +76,7 @@ public struct ExternalTokenClaims: JWTPayload, Equatable {
         try c.encodeIfPresent(notBefore, forKey: Key("nbf"))
         try c.encodeIfPresent(tokenID, forKey: Key("jti"))
         if !authenticationMethods.isEmpty { try c.encode(authenticationMethods, forKey: Key("amr")) }
+        try c.encodeIfPresent(authenticatedAt, forKey: Key("auth_time"))
         for (name, values) in stringClaims where !Self.registered.contains(name) {
             try c.encode(values, forKey: Key(name))
         }

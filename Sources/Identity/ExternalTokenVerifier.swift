@@ -18,9 +18,6 @@ public struct ExternalTokenVerifier: Sendable {
         self.clock = clock
     }
 
-    /// RFC 8176's value for authentication with more than one factor.
-    static let multiFactorMethod = "mfa"
-
     public func verify(_ token: String) async throws(AccessTokenService.Rejection) -> ExternalIdentity {
         guard token.utf8.count <= ExternalIssuer.maxTokenBytes else { throw .tooLarge }
         guard let jwt = CompactJWT(token) else { throw .malformed }
@@ -44,7 +41,10 @@ public struct ExternalTokenVerifier: Sendable {
             principalID: issuer.principalID(subject: claims.subject),
             subject: claims.subject,
             groupNames: issuer.groupNames(for: claims.stringClaims[issuer.groupsClaim] ?? []),
-            multiFactor: claims.authenticationMethods.contains(Self.multiFactorMethod),
+            multiFactor: claims.authenticationMethods.contains(where: StepUpPolicy.secondFactorMethods.contains),
+            // An authentication after the token's issue would stretch a step-up past what the
+            // issuer vouched for.
+            authenticatedAt: claims.authenticatedAt.map { min($0, claims.issuedAt) },
             tokenID: "ext:" + Hex.string(Array(SHA256.hash(data: Array(token.utf8)))),
             expiresAt: claims.expiresAt
         )

@@ -37,6 +37,8 @@ public protocol IdentityStore: Sendable {
     func setMemberships(principalID: UUID, kind: PrincipalKind, groupIDs: [UUID], expiries: [UUID: Timestamp]) async throws
     /// The groups a user (or client) belongs to, ordered by name, lapsed memberships included.
     func groups(of principalID: UUID, kind: PrincipalKind) async throws -> [Group]
+    /// Whether any user (or client) belongs to the group, a lapsed membership included.
+    func hasMembers(groupID: UUID, kind: PrincipalKind) async throws -> Bool
     /// The memberships of a user (or client) with their expiries, ordered by group name.
     func memberships(of principalID: UUID, kind: PrincipalKind) async throws -> [Membership]
     /// Memberships and grants whose expiry is at or before `now`, oldest expiry first.

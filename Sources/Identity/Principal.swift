@@ -13,10 +13,16 @@ public struct Principal: Sendable, Equatable {
     public let tokenID: String
     /// When the token expires (seconds since the epoch): what a revocation must outlive.
     public let tokenExpiresAt: Int64
+    /// Until when (seconds since the epoch) the token counts as stepped up for sensitive
+    /// permissions (`StepUpPolicy`); nil when it proved no second factor.
+    public let elevatedUntil: Int64?
+    /// Whether the person has a confirmed authenticator, so could step up: what a refusal
+    /// tells them to do next.
+    public let secondFactorEnrolled: Bool
 
     public init(
         id: UUID, kind: PrincipalKind, name: String, groups: [String], grants: Grants, restriction: TokenRestriction?,
-        tokenID: String, tokenExpiresAt: Int64
+        tokenID: String, tokenExpiresAt: Int64, elevatedUntil: Int64? = nil, secondFactorEnrolled: Bool = false
     ) {
         self.id = id
         self.kind = kind
@@ -26,6 +32,8 @@ public struct Principal: Sendable, Equatable {
         self.restriction = restriction
         self.tokenID = tokenID
         self.tokenExpiresAt = tokenExpiresAt
+        self.elevatedUntil = elevatedUntil
+        self.secondFactorEnrolled = secondFactorEnrolled
     }
 
     public var permissions: Set<Permission> { grants.permissions }

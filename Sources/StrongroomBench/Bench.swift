@@ -85,6 +85,15 @@ public enum Bench {
         let path = "/v1/organizations/\(organizationID)/ledgers/\(ledgerID)"
         _ = try await client.object(.POST, path + "/assets", #"{"name":"Bench coin","type":"currency","code":"\#(BenchPlan.asset)"}"#)
 
+        // The freezes first: they need the login's step-up, which lasts its first minutes.
+        for index in 0..<plan.frozenAccounts {
+            let alias = BenchPlan.frozenAlias(index)
+            let account = try await client.object(
+                .POST, path + "/accounts", #"{"assetCode":"\#(BenchPlan.asset)","type":"deposit","alias":"\#(alias)","name":"\#(alias)"}"#
+            )
+            guard let accountID = account["id"] as? String else { throw BenchClient.Failure(description: "no account id") }
+            _ = try await client.object(.POST, path + "/accounts/\(accountID)/freeze", #"{"reason":"bench: frozen, never in the traffic"}"#)
+        }
         try await forEachIndex(plan.accounts, atMost: plan.connections) { index in
             let alias = BenchPlan.alias(index)
             _ = try await client.object(
@@ -94,14 +103,6 @@ public enum Bench {
                 .POST, path + "/transactions/inflow",
                 #"{"send":{"asset":"\#(BenchPlan.asset)","value":"\#(BenchPlan.funding)","distribute":{"to":[{"accountAlias":"\#(alias)","remaining":"remaining"}]}}}"#
             )
-        }
-        for index in 0..<plan.frozenAccounts {
-            let alias = BenchPlan.frozenAlias(index)
-            let account = try await client.object(
-                .POST, path + "/accounts", #"{"assetCode":"\#(BenchPlan.asset)","type":"deposit","alias":"\#(alias)","name":"\#(alias)"}"#
-            )
-            guard let accountID = account["id"] as? String else { throw BenchClient.Failure(description: "no account id") }
-            _ = try await client.object(.POST, path + "/accounts/\(accountID)/freeze", #"{"reason":"bench: frozen, never in the traffic"}"#)
         }
         return path
     }

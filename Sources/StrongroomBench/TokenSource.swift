@@ -3,12 +3,13 @@ import NIOHTTP1
 
 /// Who the load generator acts as.
 public enum Credentials: Sendable {
-    case user(username: String, password: String)
+    /// A user; with an authenticator, its login sends a one-time code too.
+    case user(username: String, password: String, authenticator: BenchAuthenticator? = nil)
     case client(id: String, secret: String)
 
     /// The user's name; nil for a machine client.
     var username: String? {
-        if case .user(let username, _) = self { username } else { nil }
+        if case .user(let username, _, _) = self { username } else { nil }
     }
 }
 
@@ -46,14 +47,18 @@ actor TokenSource {
     private func renew(_ client: BenchClient) async throws {
         let answer: BenchClient.Answer
         switch credentials {
-        case .user(let username, let password):
+        case .user(let username, let password, let authenticator):
             if let refreshToken {
                 answer = try await client.raw(
                     .POST, "/v1/auth/token", body: Data("grant_type=refresh_token&refresh_token=\(refreshToken)".utf8),
                     headers: [("Content-Type", "application/x-www-form-urlencoded")]
                 )
             } else {
-                let body = try JSONSerialization.data(withJSONObject: ["username": username, "password": password])
+                var fields = ["username": username, "password": password]
+                // The next step's code (the server takes one step either side): the current
+                // one may be the code that just confirmed the enrolment, spent.
+                fields["totp"] = authenticator?.code(at: Date().addingTimeInterval(30))
+                let body = try JSONSerialization.data(withJSONObject: fields)
                 answer = try await client.raw(.POST, "/v1/auth/login", body: body)
             }
         case .client(let id, let secret):

@@ -31,7 +31,16 @@ struct BenchTarget: ParsableArguments {
             guard let password = password ?? environment["STRONGROOM_BENCH_PASSWORD"] else {
                 throw ValidationError("--password (or STRONGROOM_BENCH_PASSWORD) is needed with --username")
             }
-            return .user(username: username, password: password)
+            // The authenticator a step-up needs (--frozen-accounts): never on the command line,
+            // where other users of the machine could read it.
+            var authenticator: BenchAuthenticator?
+            if let encoded = environment["STRONGROOM_BENCH_TOTP_SECRET"], !encoded.isEmpty {
+                guard let parsed = BenchAuthenticator(base32: encoded) else {
+                    throw ValidationError("STRONGROOM_BENCH_TOTP_SECRET is not a Base32 TOTP secret")
+                }
+                authenticator = parsed
+            }
+            return .user(username: username, password: password, authenticator: authenticator)
         }
         guard let clientId, let secret = clientSecret ?? environment["STRONGROOM_BENCH_CLIENT_SECRET"] else {
             throw ValidationError("--client-secret (or STRONGROOM_BENCH_CLIENT_SECRET) is needed with --client-id")
@@ -75,7 +84,12 @@ struct BenchRun: AsyncParsableCommand {
     var expectInterruption = false
     @Option(help: "Also send this many failed logins per second during the measured interval (an unauthenticated flood).")
     var loginFlood: Double?
-    @Option(help: "Also create and freeze this many accounts in the ledger, never in the traffic (what a freeze elsewhere costs).")
+    @Option(
+        help: """
+            Also create and freeze this many accounts in the ledger, never in the traffic (what a freeze elsewhere costs). \
+            Freezing needs a step-up: the user's TOTP secret in STRONGROOM_BENCH_TOTP_SECRET.
+            """
+    )
     var frozenAccounts = 0
 
     static let maxDurationSeconds = 86_400.0

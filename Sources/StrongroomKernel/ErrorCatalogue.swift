@@ -38,6 +38,9 @@ extension ErrorCode {
     public static let mfaNotStarted = ErrorCode("SR-1019", .conflict, "No TOTP enrolment to confirm")
     public static let identityNotFound = ErrorCode("SR-1020", .notFound, "Identity not found")
     public static let invalidScope = ErrorCode("SR-1021", .unprocessable, "Invalid identity field")
+    public static let stepUpRequired = ErrorCode("SR-1022", .forbidden, "Step-up required")
+    public static let secondFactorNotEnrolled = ErrorCode("SR-1023", .forbidden, "Authenticator not enrolled")
+    public static let sensitiveForClient = ErrorCode("SR-1024", .unprocessable, "Sensitive permission for a machine client")
 
     // MARK: Ledger posting rules (SR-2001…2019, 2026, 2027, 2035, 2036): each rule refuses with its own code
 
@@ -109,7 +112,7 @@ extension ErrorCode {
         .unauthenticated, .invalidCredentials, .permissionDenied, .restrictedToken, .invalidUsername, .weakPassword,
         .usernameTaken, .passwordReused, .outOfScope, .groupNameTaken, .unknownGroup, .unknownPermission, .grantBeyondOwn,
         .builtInGroup, .loginThrottled, .secondFactorRequired, .invalidSecondFactor, .mfaAlreadyEnrolled, .mfaNotStarted,
-        .identityNotFound, .invalidScope,
+        .identityNotFound, .invalidScope, .stepUpRequired, .secondFactorNotEnrolled, .sensitiveForClient,
         .invalidAmount, .legsDoNotAddUp, .invalidShare, .moreThanOneRemaining, .nothingRemaining, .noLegs, .tooManyLegs,
         .assetMismatch, .sameAccountBothSides, .insufficientFunds, .sendingNotAllowed, .receivingNotAllowed, .accountBlocked,
         .amountOverflow, .unknownAccount, .notPending, .unknownAsset, .alreadyReverted, .canceledNotRevertible,

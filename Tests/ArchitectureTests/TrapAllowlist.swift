@@ -315,6 +315,14 @@ enum TrapAllowlist {
             "constant Int64 bounds of a few hours, the same width as Int"
         ),
         Entry(
+            "Sources/StrongroomServer/App/ConfigurationLoader.swift", .conversion, "Int(StepUpPolicy.allowedLifetimes.lowerBound)",
+            "constant Int64 bounds of a quarter of an hour, the same width as Int"
+        ),
+        Entry(
+            "Sources/StrongroomServer/App/ConfigurationLoader.swift", .conversion, "default: Int(StepUpPolicy.defaultLifetimeSeconds)",
+            "a constant of five minutes in Int64, the same width as Int"
+        ),
+        Entry(
             "Sources/StrongroomServer/App/ConfigurationLoader.swift", .conversion, "maxLifetimeSeconds: Int64(maxLifetime)",
             "Int is 64 bits on every platform Strongroom builds for, so Int to Int64 is the same width and cannot trap"
         ),

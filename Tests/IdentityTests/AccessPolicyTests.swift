@@ -11,12 +11,19 @@ struct AccessPolicyTests {
     static let ledgerA2 = "0193a0a0-0000-7000-8000-0000000000a2"
 
     static func principal(
-        _ permissions: Set<Permission>, scope: AccessScope = .everywhere, restriction: TokenRestriction? = nil
+        _ permissions: Set<Permission>, scope: AccessScope = .everywhere, restriction: TokenRestriction? = nil,
+        kind: PrincipalKind = .user, elevatedUntil: Int64? = nil, enrolled: Bool = false
     ) -> Principal {
         Principal(
-            id: UUID(), kind: .user, name: "alice", groups: [], grants: Grants(permissions.map { ($0, scope) }),
-            restriction: restriction, tokenID: "t", tokenExpiresAt: 0
+            id: UUID(), kind: kind, name: "alice", groups: [], grants: Grants(permissions.map { ($0, scope) }),
+            restriction: restriction, tokenID: "t", tokenExpiresAt: 0, elevatedUntil: elevatedUntil, secondFactorEnrolled: enrolled
         )
+    }
+
+    static func decide(_ requirement: AccessRequirement, for principal: Principal?, on target: AccessTarget, at now: Int64 = 0)
+        -> AccessPolicy.Decision
+    {
+        AccessPolicy.decide(requirement, for: principal, on: target, at: now)
     }
 
     static func target(_ org: String?, _ ledger: String? = nil) -> AccessTarget { AccessTarget(organizationID: org, ledgerID: ledger) }
@@ -24,60 +31,60 @@ struct AccessPolicyTests {
     static let outside = AccessPolicy.Decision.denied(StrongroomError(.outOfScope, ""))
 
     @Test func publicRoutesNeedNobody() {
-        #expect(AccessPolicy.decide(.publicRoute, for: nil, on: .none) == .allow)
+        #expect(Self.decide(.publicRoute, for: nil, on: .none) == .allow)
     }
 
     @Test func everythingElseNeedsAPrincipal() {
-        #expect(AccessPolicy.decide(.authenticated(), for: nil, on: .none) == .unauthenticated)
-        #expect(AccessPolicy.decide(.permission(.usersRead), for: nil, on: .none) == .unauthenticated)
-        #expect(AccessPolicy.decide(.listing(.organizationsRead), for: nil, on: .none) == .unauthenticated)
+        #expect(Self.decide(.authenticated(), for: nil, on: .none) == .unauthenticated)
+        #expect(Self.decide(.permission(.usersRead), for: nil, on: .none) == .unauthenticated)
+        #expect(Self.decide(.listing(.organizationsRead), for: nil, on: .none) == .unauthenticated)
     }
 
     @Test func permissionsAreDeniedByDefault() {
         let p = Self.principal([.transactionsRead])
-        #expect(AccessPolicy.decide(.permission(.transactionsRead), for: p, on: Self.target(Self.orgA, Self.ledgerA1)) == .allow)
-        #expect(AccessPolicy.decide(.permission(.transactionsCreate), for: p, on: Self.target(Self.orgA, Self.ledgerA1)) == Self.denied)
-        #expect(AccessPolicy.decide(.authenticated(), for: p, on: .none) == .allow)
+        #expect(Self.decide(.permission(.transactionsRead), for: p, on: Self.target(Self.orgA, Self.ledgerA1)) == .allow)
+        #expect(Self.decide(.permission(.transactionsCreate), for: p, on: Self.target(Self.orgA, Self.ledgerA1)) == Self.denied)
+        #expect(Self.decide(.authenticated(), for: p, on: .none) == .allow)
     }
 
     @Test func aRestrictedTokenOpensOnlyWhatAllowsItsRestriction() {
         let p = Self.principal(PermissionCatalogue.all, restriction: .passwordChange)
         let restricted = AccessPolicy.Decision.denied(StrongroomError(.restrictedToken, ""))
-        #expect(AccessPolicy.decide(.authenticated(allowing: [.passwordChange]), for: p, on: .none) == .allow)
-        #expect(AccessPolicy.decide(.authenticated(), for: p, on: .none) == restricted)
-        #expect(AccessPolicy.decide(.permission(.usersRead), for: p, on: .none) == restricted)
-        #expect(AccessPolicy.decide(.listing(.organizationsRead), for: p, on: .none) == restricted)
-        #expect(AccessPolicy.decide(.authenticated(allowing: [.mfaEnrollment]), for: p, on: .none) == restricted)
+        #expect(Self.decide(.authenticated(allowing: [.passwordChange]), for: p, on: .none) == .allow)
+        #expect(Self.decide(.authenticated(), for: p, on: .none) == restricted)
+        #expect(Self.decide(.permission(.usersRead), for: p, on: .none) == restricted)
+        #expect(Self.decide(.listing(.organizationsRead), for: p, on: .none) == restricted)
+        #expect(Self.decide(.authenticated(allowing: [.mfaEnrollment]), for: p, on: .none) == restricted)
     }
 
     @Test func anOrganizationGrantReachesOnlyThatOrganization() throws {
         let p = Self.principal([.accountsRead], scope: try #require(AccessScope(organizationID: Self.orgA, ledgerID: nil)))
-        #expect(AccessPolicy.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA)) == .allow)
-        #expect(AccessPolicy.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA, Self.ledgerA2)) == .allow)
-        #expect(AccessPolicy.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgB, Self.ledgerA1)) == Self.outside)
+        #expect(Self.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA)) == .allow)
+        #expect(Self.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA, Self.ledgerA2)) == .allow)
+        #expect(Self.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgB, Self.ledgerA1)) == Self.outside)
         // Nothing outside every organization: the administration routes need a global grant.
-        #expect(AccessPolicy.decide(.permission(.accountsRead), for: p, on: .none) == Self.outside)
+        #expect(Self.decide(.permission(.accountsRead), for: p, on: .none) == Self.outside)
         // Path ids compare case-insensitively, as they are stored lower-case.
-        #expect(AccessPolicy.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA.uppercased())) == .allow)
+        #expect(Self.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA.uppercased())) == .allow)
     }
 
     @Test func aLedgerGrantReachesOnlyThatLedger() throws {
         let p = Self.principal([.accountsRead], scope: try #require(AccessScope(organizationID: Self.orgA, ledgerID: Self.ledgerA1)))
-        #expect(AccessPolicy.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA, Self.ledgerA1)) == .allow)
-        #expect(AccessPolicy.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA, Self.ledgerA2)) == Self.outside)
-        #expect(AccessPolicy.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA)) == Self.outside)
+        #expect(Self.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA, Self.ledgerA1)) == .allow)
+        #expect(Self.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA, Self.ledgerA2)) == Self.outside)
+        #expect(Self.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgA)) == Self.outside)
         // The same ledger id under another organization is another ledger.
-        #expect(AccessPolicy.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgB, Self.ledgerA1)) == Self.outside)
+        #expect(Self.decide(.permission(.accountsRead), for: p, on: Self.target(Self.orgB, Self.ledgerA1)) == Self.outside)
         #expect(AccessScope(organizationID: nil, ledgerID: Self.ledgerA1) == nil)
     }
 
     @Test func aListingOpensToAnyGrantAndNamesWhatItMayShow() throws {
         let scoped = Self.principal([.organizationsRead], scope: try #require(AccessScope(organizationID: Self.orgA, ledgerID: nil)))
-        #expect(AccessPolicy.decide(.listing(.organizationsRead), for: scoped, on: .none) == .allow)
+        #expect(Self.decide(.listing(.organizationsRead), for: scoped, on: .none) == .allow)
         #expect(scoped.grants.organizations(for: .organizationsRead) == [Self.orgA])
         #expect(scoped.grants.organizations(for: .ledgersRead) == [])
         #expect(Self.principal([.organizationsRead]).grants.organizations(for: .organizationsRead) == nil)
-        #expect(AccessPolicy.decide(.listing(.organizationsRead), for: Self.principal([.ledgersRead]), on: .none) == Self.denied)
+        #expect(Self.decide(.listing(.organizationsRead), for: Self.principal([.ledgersRead]), on: .none) == Self.denied)
     }
 
     @Test func anAdministratorHandsOutOnlyWhatItHoldsAndNoWider() throws {
@@ -99,5 +106,48 @@ struct AccessPolicyTests {
             let parts = permission.rawValue.split(separator: ":")
             #expect(parts.count == 2, "\(permission)")
         }
+    }
+
+    @Test func theSensitivePermissionsAreTheOnesThatChangeWhoMayDoWhatOrStopMoney() {
+        #expect(PermissionCatalogue.sensitive == [.keysManage, .usersManage, .groupsManage, .clientsManage, .accountsFreeze])
+    }
+
+    static let stepUp = AccessPolicy.Decision.denied(StrongroomError(.stepUpRequired, ""))
+    static let enrol = AccessPolicy.Decision.denied(StrongroomError(.secondFactorNotEnrolled, ""))
+
+    @Test func aSensitivePermissionNeedsAStepUpThatHasNotRunOut() {
+        let plain = Self.principal([.usersManage, .usersRead], enrolled: true)
+        #expect(Self.decide(.permission(.usersManage), for: plain, on: .none, at: 1_000) == Self.stepUp)
+        #expect(Self.decide(.permission(.usersRead), for: plain, on: .none, at: 1_000) == .allow)
+        let stepped = Self.principal([.usersManage], elevatedUntil: 1_300, enrolled: true)
+        #expect(Self.decide(.permission(.usersManage), for: stepped, on: .none, at: 1_299) == .allow)
+        #expect(Self.decide(.permission(.usersManage), for: stepped, on: .none, at: 1_300) == Self.stepUp)
+        #expect(Self.decide(.listing(.usersManage), for: stepped, on: .none, at: 1_300) == Self.stepUp)
+        // Without an authenticator the way on is to enrol, and the refusal says so.
+        #expect(Self.decide(.permission(.usersManage), for: Self.principal([.usersManage]), on: .none) == Self.enrol)
+        // Without the permission, step-up is not the caller's problem: the grant is.
+        #expect(Self.decide(.permission(.keysManage), for: stepped, on: .none, at: 1_000) == Self.denied)
+    }
+
+    @Test func aMachineClientNeverUsesASensitivePermissionAndAnOutsideCallerStepsUpAtItsIssuer() {
+        let client = Self.principal([.clientsManage, .accountsRead], kind: .client, elevatedUntil: 2_000)
+        #expect(Self.decide(.permission(.clientsManage), for: client, on: .none, at: 1_000) == Self.stepUp)
+        #expect(Self.decide(.permission(.accountsRead), for: client, on: .none, at: 1_000) == .allow)
+        let outside = Self.principal([.accountsFreeze], kind: .external)
+        #expect(Self.decide(.permission(.accountsFreeze), for: outside, on: .none, at: 1_000) == Self.stepUp)
+        let steppedOutside = Self.principal([.accountsFreeze], kind: .external, elevatedUntil: 1_001)
+        #expect(Self.decide(.permission(.accountsFreeze), for: steppedOutside, on: .none, at: 1_000) == .allow)
+    }
+
+    @Test func onlyAOneTimeCodeOrAnIssuersMFAIsASecondFactor() {
+        let policy = StepUpPolicy(lifetimeSeconds: 300)
+        #expect(policy.elevatedUntil(methods: ["pwd", "otp"], authenticatedAt: 1_000) == 1_300)
+        #expect(policy.elevatedUntil(methods: ["mfa"], authenticatedAt: 1_000) == 1_300)
+        #expect(policy.elevatedUntil(methods: ["pwd"], authenticatedAt: 1_000) == nil)
+        #expect(policy.elevatedUntil(methods: ["pwd", "otp"], authenticatedAt: nil) == nil)
+        #expect(policy.elevatedUntil(methods: [], authenticatedAt: 1_000) == nil)
+        #expect(policy.elevatedUntil(methods: ["otp"], authenticatedAt: .max) == nil)
+        #expect(StepUpPolicy(lifetimeSeconds: 5).lifetimeSeconds == StepUpPolicy.allowedLifetimes.lowerBound)
+        #expect(StepUpPolicy(lifetimeSeconds: .max).lifetimeSeconds == StepUpPolicy.allowedLifetimes.upperBound)
     }
 }

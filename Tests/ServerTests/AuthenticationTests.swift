@@ -124,7 +124,8 @@ struct RouteDeclarationTests {
     @Test func aRouteRegisteredWithoutAPermissionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
             let authenticator = Authenticator(
-                prepared: prepared, secondFactor: SecondFactorPolicy(administratorsRequireMFA: false, usersRequireMFA: false)
+                prepared: prepared, secondFactor: SecondFactorPolicy(administratorsRequireMFA: false, usersRequireMFA: false),
+                stepUp: StepUpPolicy()
             )
             let routes = GuardedRouter(
                 router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox,
@@ -140,7 +141,8 @@ struct RouteDeclarationTests {
     @Test func aRouteNamingAnUnknownPermissionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
             let authenticator = Authenticator(
-                prepared: prepared, secondFactor: SecondFactorPolicy(administratorsRequireMFA: false, usersRequireMFA: false)
+                prepared: prepared, secondFactor: SecondFactorPolicy(administratorsRequireMFA: false, usersRequireMFA: false),
+                stepUp: StepUpPolicy()
             )
             let routes = GuardedRouter(
                 router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox,
@@ -154,7 +156,8 @@ struct RouteDeclarationTests {
     @Test func aWriteRouteWithoutAnAuditActionRefusesStart() async throws {
         try await TestServer.with(.sqlite) { _, prepared, _ in
             let authenticator = Authenticator(
-                prepared: prepared, secondFactor: SecondFactorPolicy(administratorsRequireMFA: false, usersRequireMFA: false)
+                prepared: prepared, secondFactor: SecondFactorPolicy(administratorsRequireMFA: false, usersRequireMFA: false),
+                stepUp: StepUpPolicy()
             )
             let routes = GuardedRouter(
                 router: .init(context: AppRequestContext.self), authenticator: authenticator, outbox: prepared.outbox,

@@ -5,8 +5,12 @@ the seed and the hostile corpus build. Imports nothing of srtest.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
+import struct
 import select
 import socket
 import sys
@@ -235,8 +239,40 @@ def _dechunk(data: bytes) -> bytes:
 # --- Sessions and a JSON client ------------------------------------------------------------
 
 
+def totp_code(secret: bytes, step: int) -> str:
+    """RFC 6238's code (HMAC-SHA1, 6 digits) for a 30-second step: what an authenticator app shows."""
+    mac = hmac.new(secret, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return f"{(int.from_bytes(mac[offset:offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def totp_secret(encoded: str) -> bytes:
+    """The secret of an enrolment answer (Base32, unpadded)."""
+    return base64.b32decode(encoded + "=" * (-len(encoded) % 8))
+
+
+def elevate(base: str, access_token: str, secret: bytes, spent_step: int | None = None) -> dict:
+    """Steps up with the current code (or, when that step was spent, the next; never one at
+    or before `spent_step`): the answer of POST /v1/auth/elevate. Raises when refused."""
+    step = int(time.time()) // 30
+    for candidate in (s for s in (step, step + 1) if spent_step is None or s > spent_step):
+        answer = raw_request(base, "POST", "/v1/auth/elevate",
+                             [("Content-Type", "application/json"), ("Authorization", f"Bearer {access_token}")],
+                             json.dumps({"totp": totp_code(secret, candidate)}).encode())
+        if answer.status == 200:
+            return answer.json() or {}
+        if answer.status != 401:
+            break
+    raise RuntimeError(f"stepping up failed: {answer.describe()}")
+
+
 class Session:
-    """A login's token pair, kept in a file so that later steps can go on with it."""
+    """A login's token pair, kept in a file so that later steps can go on with it.
+
+    A stepped-up session (its file holds the administrator's TOTP secret) renews its access
+    token by refreshing and then stepping up again, so that the sensitive routes (users,
+    groups, clients, keys, freezes) stay open to it; a refreshed token alone proves nothing.
+    """
 
     def __init__(self, base: str, path: str):
         self.base = base
@@ -246,6 +282,7 @@ class Session:
         self.refresh_token = data["refresh_token"]
         self.access_token = data.get("access_token")
         self.expires_at = data.get("expires_at", 0)
+        self.totp_secret = data.get("totp_secret")
 
     @staticmethod
     def create(base: str, path: str, username: str, password: str) -> "Session":
@@ -257,21 +294,37 @@ class Session:
         Session._write(path, body)
         return Session(base, path)
 
+    def step_up(self, totp_secret_text: str, elevated: dict) -> None:
+        """Makes this a stepped-up session holding `elevated` (an answer of POST
+        /v1/auth/elevate), renewed with the authenticator whose secret is given."""
+        self.totp_secret = totp_secret_text
+        self._store(elevated)
+
     @staticmethod
-    def _write(path: str, body: dict) -> None:
+    def _write(path: str, body: dict, refresh_token: str | None = None, totp_secret: str | None = None) -> None:
         data = {
-            "refresh_token": body["refresh_token"],
+            "refresh_token": body.get("refresh_token", refresh_token),
             "access_token": body["access_token"],
             "expires_at": time.time() + int(body.get("expires_in", 0)),
         }
+        if totp_secret:
+            data["totp_secret"] = totp_secret
         tmp = path + ".tmp"
         with open(tmp, "w") as f:
             json.dump(data, f)
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
 
+    def _store(self, body: dict) -> None:
+        """Keeps an answer's tokens (a step-up answer has no refresh token: the last one stands)."""
+        Session._write(self.path, body, self.refresh_token, self.totp_secret)
+        self.refresh_token = body.get("refresh_token", self.refresh_token)
+        self.access_token = body["access_token"]
+        self.expires_at = time.time() + int(body["expires_in"])
+
     def token(self) -> str:
-        """A current access token; renewed with the refresh token when it has < 5 min left."""
+        """A current access token; renewed with the refresh token when it has < 5 min left
+        (and stepped up again, for a stepped-up session)."""
         if self.access_token and time.time() < self.expires_at - 300:
             return self.access_token
         form = urllib.parse.urlencode({"grant_type": "refresh_token", "refresh_token": self.refresh_token})
@@ -280,10 +333,9 @@ class Session:
         body = answer.json() or {}
         if answer.status != 200 or "refresh_token" not in body:
             raise RuntimeError(f"refreshing the session in {self.path} failed: {answer.describe()}")
-        Session._write(self.path, body)
-        self.refresh_token = body["refresh_token"]
-        self.access_token = body["access_token"]
-        self.expires_at = time.time() + int(body["expires_in"])
+        self._store(body)
+        if self.totp_secret:
+            self._store(elevate(self.base, self.access_token, totp_secret(self.totp_secret)))
         return self.access_token
 
 

@@ -4,7 +4,8 @@ run as `python3 -m srtest.fuzz_api` with scripts/ on PYTHONPATH).
 
 Subcommands (each prints what it does to stderr and its result to stdout):
 
-  seed URL PASSWORD WORKDIR   log in as `admin`, create the data schemathesis aims at (an
+  seed URL PASSWORD WORKDIR   log in as `admin`, enrol its authenticator and step up (the
+                              administration routes need it), create the data schemathesis aims at (an
                               organization, a ledger, assets BRL and USD, an asset of each
                               scale 0, 2, 8 and 18 with six accounts each, accounts, funded
                               and pending transactions, and things the fuzzer may delete or
@@ -39,10 +40,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import uuid
 
 from srtest.amounts import SCALES, alias, code, dictionary_values
-from srtest.client import Client, Session, inflow, raw_request, transfer
+from srtest.client import Client, Session, elevate, inflow, raw_request, totp_code, totp_secret, transfer
 from srtest.hostile import run_check, run_corpus
 
 # --- seed ----------------------------------------------------------------------------------
@@ -54,6 +56,7 @@ def seed(base: str, password: str, work: str) -> int:
     # Every login the run needs happens now, before the fuzzer can lock the login route.
     for name in ("seed", "fuzz", "helper"):
         sessions[name] = Session.create(base, os.path.join(work, "sessions", f"{name}.json"), "admin", password)
+    step_up(base, sessions)
     api = Client(base, sessions["seed"])
     v1 = "/v1"
 
@@ -147,6 +150,28 @@ def seed(base: str, password: str, work: str) -> int:
         f.write(schemathesis_config(state))
     print(json.dumps(state, indent=2))
     return 0
+
+
+def step_up(base: str, sessions: dict) -> None:
+    """The administration routes (users, groups, clients, keys, freezes) need a step-up:
+    enrol the administrator's authenticator through the seed session, step up once, and
+    make every session a stepped-up one holding that token (each renews with a fresh code).
+    After this, the administrator's password alone no longer logs in."""
+    plain = sessions["seed"].token()
+    auth = [("Authorization", f"Bearer {plain}")]
+    enrolment = raw_request(base, "POST", "/v1/auth/mfa/totp", auth)
+    encoded = (enrolment.json() or {}).get("secret")
+    if enrolment.status != 200 or not encoded:
+        raise SystemExit(f"fuzz_api: TOTP enrolment failed: {enrolment.describe()}")
+    secret = totp_secret(encoded)
+    step = int(time.time()) // 30
+    confirmed = raw_request(base, "POST", "/v1/auth/mfa/totp/confirm", auth + [("Content-Type", "application/json")],
+                            json.dumps({"totp": totp_code(secret, step)}).encode())
+    if confirmed.status != 204:
+        raise SystemExit(f"fuzz_api: TOTP confirmation failed: {confirmed.describe()}")
+    elevated = elevate(base, plain, secret, spent_step=step)
+    for session in sessions.values():
+        session.step_up(encoded, elevated)
 
 
 def seed_scales(api: Client, lp: str) -> dict:

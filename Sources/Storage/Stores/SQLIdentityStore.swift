@@ -169,6 +169,11 @@ struct SQLIdentityStore: IdentityStore {
         }
     }
 
+    func hasMembers(groupID: UUID, kind: PrincipalKind) async throws -> Bool {
+        guard let (table, _) = Self.membershipTable(kind) else { return false }
+        return !(try await executor.query("SELECT 1 AS one FROM \(table) WHERE group_id = $1 LIMIT 1", [.text(groupID.storageText)])).isEmpty
+    }
+
     func memberships(of principalID: UUID, kind: PrincipalKind) async throws -> [Membership] {
         guard let (table, column) = Self.membershipTable(kind) else { return [] }
         let columns = Self.groupColumns.split(separator: ", ").map { "g.\($0)" }.joined(separator: ", ")

@@ -176,7 +176,7 @@ public enum ServerApp {
         _ config: ServerConfiguration, prepared: Prepared
     ) throws -> (routes: GuardedRouter, committer: GroupCommitter) {
         let router = Router(context: AppRequestContext.self)
-        let authenticator = Authenticator(prepared: prepared, secondFactor: config.secondFactor)
+        let authenticator = Authenticator(prepared: prepared, secondFactor: config.secondFactor, stepUp: config.stepUp)
         let routes = GuardedRouter(
             router: router, authenticator: authenticator, outbox: prepared.outbox, metrics: prepared.metrics.security
         )
@@ -187,7 +187,9 @@ public enum ServerApp {
             trustedProxies: config.trustedProxies, metrics: prepared.metrics.responses
         ))
         SystemRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens)
-        let sessions = SessionIssuer(tokens: prepared.tokens, clock: prepared.clock, refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds)
+        let sessions = SessionIssuer(
+            tokens: prepared.tokens, clock: prepared.clock, refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds, stepUp: config.stepUp
+        )
         let flow = LoginFlow(
             persistence: prepared.persistence, login: prepared.login, box: prepared.box, clock: prepared.clock,
             secondFactor: config.secondFactor, metrics: prepared.metrics.security

@@ -75,6 +75,8 @@ public struct ServerConfiguration: Sendable {
     public var externalIssuer: ExternalIssuerConfiguration?
     /// `usersRequireMfa` as the operator set it; nil follows the environment.
     public var usersRequireMFASetting: Bool?
+    /// How long a proved second factor opens the sensitive permissions (`elevationLifetime`).
+    public var stepUp = StepUpPolicy()
 
     public var tlsEnabled: Bool { tlsCertificatePath != nil }
 

@@ -40,6 +40,20 @@ enum AdminSupport {
         }
     }
 
+    /// 422 when a machine client would join a group that grants a sensitive permission: a
+    /// client cannot prove a second factor, so such a grant could never work for it. (The
+    /// access policy refuses a client every sensitive permission anyway; this says so when
+    /// the membership is made rather than on every request after.)
+    static func refuseSensitiveForClient(_ joined: [Group]) throws {
+        for group in joined {
+            guard let permission = group.permissions.sorted().first(where: PermissionCatalogue.sensitive.contains) else { continue }
+            let message = "names '\(group.name)', which grants the sensitive '\(permission.rawValue)'; a machine client cannot step up"
+            throw StrongroomError(
+                .sensitiveForClient, "Field 'groups' \(message).", fields: [.init(field: "groups", message: message)]
+            )
+        }
+    }
+
     /// The groups whose membership a change touches: those joined and those left.
     static func changed(from old: [Group], to new: [Group]) -> [Group] {
         let oldIDs = Set(old.map(\.id))
@@ -84,7 +98,13 @@ enum AdminSupport {
         guard newGroups != nil || changes != nil else { return memberships }
         let groups = memberships.map(\.group)
         let target = newGroups ?? groups
-        if let newGroups { try requireCovering(changed(from: groups, to: newGroups), by: principal) }
+        if let newGroups {
+            try requireCovering(changed(from: groups, to: newGroups), by: principal)
+            if kind == .client {
+                let oldIDs = Set(groups.map(\.id))
+                try refuseSensitiveForClient(newGroups.filter { !oldIDs.contains($0.id) })
+            }
+        }
         let expiries = try expiries(
             changes, field: "group_expires_at",
             kept: Dictionary(memberships.compactMap { m in m.expiresAt.map { (m.group.id, $0) } }, uniquingKeysWith: { a, _ in a }),

@@ -8,8 +8,8 @@ import Storage
 import StrongroomEdge
 import StrongroomKernel
 
-/// Login, password change, TOTP enrolment and the caller's own identity. The OAuth token
-/// and revocation endpoints are `TokenRoutes`.
+/// Login, step-up, password change, TOTP enrolment and the caller's own identity. The OAuth
+/// token and revocation endpoints are `TokenRoutes`.
 enum AuthRoutes {
     struct LoginBody: FlatStrictDecodable {
         let username: String
@@ -87,7 +87,9 @@ enum AuthRoutes {
             }
             let session = try await persistence.write { work in
                 try await flow.succeeded(attempt, store: work.identity)
-                let session = try await services.sessions.start(userID: user.id, restriction: restriction, store: work.identity)
+                let session = try await services.sessions.start(
+                    userID: user.id, restriction: restriction, usedCode: user.mfaEnrolled, store: work.identity
+                )
                 var summary: AuditSummary = ["token_id": .text(session.access.claims.tokenID)]
                 if let restriction { summary["restricted"] = .text(restriction.rawValue) }
                 let id = user.id.uuidString.lowercased()
@@ -98,6 +100,35 @@ enum AuthRoutes {
             }
             flow.metrics.countLogin(restriction == nil ? .success : .restricted)
             return try TokenRoutes.answer(session.access, refresh: session.refresh, restricted: restriction)
+        }
+
+        // Step-up: a one-time code on top of the session answers a short token that opens the
+        // sensitive permissions (`StepUpPolicy`). The code is spent for every process, and a
+        // wrong one counts against the login throttle of the same account and source.
+        routes.add(.post, "/v1/auth/elevate", access: .authenticated(), action: "auth.elevate") { request, context in
+            let body = try await BodyReader.decode(TOTPBody.self, from: request, limit: services.bodyLimit)
+            let principal = try context.user()
+            let id = principal.id.uuidString.lowercased()
+            context.audit?.describe(resource: "user:\(id)")
+            guard let enrollment = try await persistence.identity.totp(userID: principal.id), enrollment.confirmed else {
+                throw StrongroomError(
+                    .secondFactorNotEnrolled, "Step-up needs an authenticator: enrol with POST /v1/auth/mfa/totp, then …/confirm."
+                )
+            }
+            let attempt = flow.attempt(for: principal.name, from: context.sourceAddress, isLogin: false)
+            if let seconds = try await flow.throttled(attempt) {
+                return Problem.response(
+                    StrongroomError(.loginThrottled, "Too many failed attempts; try again in \(seconds) s."),
+                    requestID: context.requestID, headers: [.retryAfter: String(seconds)]
+                )
+            }
+            try await flow.proveCode(body.totp, userID: principal.id, attempt: attempt)
+            let access = try await persistence.write { work in
+                let access = try await services.sessions.elevate(userID: principal.id)
+                try context.recordSuccess(in: work, resource: "user:\(id)", summary: ["token_id": .text(access.claims.tokenID)])
+                return access
+            }
+            return try TokenRoutes.answer(access, refresh: nil)
         }
 
         routes.add(.post, "/v1/auth/password", access: .authenticated(allowing: [.passwordChange]), action: "auth.password.change") {

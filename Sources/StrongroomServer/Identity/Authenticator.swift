@@ -24,6 +24,8 @@ struct Authenticator: Sendable {
     let persistence: Persistence
     /// Which groups an outside issuer's caller gets without a second factor.
     let secondFactor: SecondFactorPolicy
+    /// How long a proved second factor opens the sensitive permissions.
+    let stepUp: StepUpPolicy
     /// The server's time, against which a membership's or grant's `expires_at` is read.
     let clock: any WallClock
     private let principals: ExpiringCache<String, Principal>
@@ -31,24 +33,24 @@ struct Authenticator: Sendable {
 
     init(
         tokens: TokenAuthority, external: ExternalTokenAuthority?, persistence: Persistence, secondFactor: SecondFactorPolicy,
-        clock: any WallClock
+        stepUp: StepUpPolicy, clock: any WallClock
     ) {
         self.tokens = tokens
         self.external = external
         self.persistence = persistence
         self.secondFactor = secondFactor
+        self.stepUp = stepUp
         self.clock = clock
         principals = ExpiringCache(lifetimeMicroseconds: Self.principalLifetimeMicroseconds, maxEntries: Self.maxCachedEntries, clock: clock)
         verified = ExpiringCache(lifetimeMicroseconds: Self.verifiedTokenLifetimeMicroseconds, maxEntries: Self.maxCachedEntries, clock: clock)
     }
 
-    init(prepared: ServerApp.Prepared, secondFactor: SecondFactorPolicy) {
+    init(prepared: ServerApp.Prepared, secondFactor: SecondFactorPolicy, stepUp: StepUpPolicy) {
         self.init(
             tokens: prepared.tokens, external: prepared.external, persistence: prepared.persistence,
-            secondFactor: secondFactor, clock: prepared.clock
+            secondFactor: secondFactor, stepUp: stepUp, clock: prepared.clock
         )
     }
-
 
     /// The caller a request's bearer token names (nil on public routes, or when there is no
     /// valid token). Never throws for a bad token: the decision does.
@@ -61,7 +63,7 @@ struct Authenticator: Sendable {
     /// throws 401 / 403.
     func check(_ requirement: AccessRequirement, for principal: Principal?, on target: AccessTarget) throws {
         if case .publicRoute = requirement { return }
-        switch AccessPolicy.decide(requirement, for: principal, on: target) {
+        switch AccessPolicy.decide(requirement, for: principal, on: target, at: clock.now().secondsSinceEpoch) {
         case .allow: return
         case .unauthenticated: throw StrongroomError.unauthenticated
         case .denied(let error): throw error
@@ -84,10 +86,10 @@ struct Authenticator: Sendable {
         let principal: Principal?
         switch verifiedToken {
         case .ours(let claims):
-            principal = try await PrincipalResolver.resolve(claims: claims, store: persistence.identity, now: clock.now())
+            principal = try await PrincipalResolver.resolve(claims: claims, store: persistence.identity, stepUp: stepUp, now: clock.now())
         case .external(let identity):
             principal = try await PrincipalResolver.resolve(
-                external: identity, store: persistence.identity, secondFactor: secondFactor, now: clock.now()
+                external: identity, store: persistence.identity, secondFactor: secondFactor, stepUp: stepUp, now: clock.now()
             )
         }
         guard let principal else { return nil }

@@ -87,6 +87,7 @@ enum ClientRoutes {
                 let name = try validName(body.name)
                 let groups = try await AdminSupport.groups(named: body.groups ?? [], store: work.identity)
                 try AdminSupport.requireCovering(groups, by: context.principal)
+                try AdminSupport.refuseSensitiveForClient(groups)
                 let secret = OpaqueSecret.generate()
                 let now = clock.now()
                 let expiries = try AdminSupport.expiries(
@@ -134,6 +135,7 @@ enum ClientRoutes {
                 var memberships = try await work.identity.memberships(of: client.id, kind: .client)
                 let groups = memberships.map(\.group)
                 try AdminSupport.requireCovering(groups, by: context.principal)
+                try AdminSupport.refuseSensitiveForClient(groups)
                 memberships = try await AdminSupport.changeMemberships(
                     of: client.id, kind: .client, from: memberships, to: newGroups, expiresAt: changes.groupExpiresAt,
                     by: context.principal, now: clock.now(), store: work.identity

@@ -154,7 +154,17 @@ enum GroupRoutes {
                         names: Dictionary(uniqueKeysWithValues: target.map { ($0, $0.rawValue) }), now: clock.now()
                     )
                 }
-                if let permissions { group.permissions = permissions }
+                if let permissions {
+                    // A client member could never use a sensitive grant (it cannot step up).
+                    let sensitive = permissions.subtracting(group.permissions).intersection(PermissionCatalogue.sensitive)
+                    if let first = sensitive.sorted().first, try await work.identity.hasMembers(groupID: id, kind: .client) {
+                        let message = "adds the sensitive '\(first.rawValue)' to a group a machine client belongs to"
+                        throw StrongroomError(
+                            .sensitiveForClient, "Field 'permissions' \(message).", fields: [.init(field: "permissions", message: message)]
+                        )
+                    }
+                    group.permissions = permissions
+                }
                 if let scope { group.scope = scope }
                 if let requireMFA = changes.requireMFA { group.requiresMFA = requireMFA }
                 try AdminSupport.requireCovering([group], by: context.principal)

@@ -26,25 +26,53 @@ struct LoginFlow: Sendable {
         case throttled(retryAfterSeconds: Int64)
     }
 
-    /// Who is trying from where, as the throttle and the audit trail name them.
+    /// Who is trying from where, as the throttle and the audit trail name them, and whether
+    /// to log in or to step up (only logins are counted in the login metrics).
     struct Attempt: Sendable {
         let pseudonym: String
         let source: String
+        let isLogin: Bool
 
         var accountKey: String { LoginThrottle.accountKey(pseudonym: pseudonym) }
         var sourceKey: String { LoginThrottle.sourceKey(address: source) }
     }
 
-    func attempt(for username: String, from address: String?) -> Attempt {
-        Attempt(pseudonym: box.pseudonym(username.lowercased(), purpose: .auditPseudonym), source: address ?? "unknown")
+    func attempt(for username: String, from address: String?, isLogin: Bool = true) -> Attempt {
+        Attempt(
+            pseudonym: box.pseudonym(username.lowercased(), purpose: .auditPseudonym), source: address ?? "unknown", isLogin: isLogin
+        )
     }
 
     func run(_ attempt: Attempt, username: String, password: String, totp: String?) async throws -> Result {
+        if let seconds = try await throttled(attempt) { return .throttled(retryAfterSeconds: seconds) }
+        let store = persistence.identity
+        let user: User
+        do {
+            user = try await login.authenticate(username: username, password: password, store: store)
+        } catch let error as StrongroomError where error == .invalidCredentials {
+            try await countFailure(attempt)
+            throw error
+        }
+        let groups = try await store.groups(of: user.id, kind: .user)
+        let needsMFA = user.mfaEnrolled || secondFactor.personNeedsSecondFactor(groups: groups)
+        if user.mfaEnrolled {
+            guard let totp else { throw StrongroomError.secondFactorRequired }
+            try await proveCode(totp, userID: user.id, attempt: attempt)
+        }
+        let restriction: TokenRestriction? =
+            if user.mustChangePassword { .passwordChange } else if needsMFA && !user.mfaEnrolled { .mfaEnrollment } else { nil }
+        return .authenticated(user, restriction)
+    }
+
+    /// How many seconds `attempt` must wait before the throttle lets it try a secret, or nil
+    /// when it may try now. Login and step-up share it: a code guessed at either counts
+    /// against the same account and source.
+    func throttled(_ attempt: Attempt) async throws -> Int64? {
         let store = persistence.identity
         let now = clock.now()
         if let until = lockedSources.lockedUntil(attempt.sourceKey, now: now) {
-            metrics.countLogin(.throttled)
-            return .throttled(retryAfterSeconds: (until.microsecondsSinceEpoch - now.microsecondsSinceEpoch + 999_999) / 1_000_000)
+            if attempt.isLogin { metrics.countLogin(.throttled) }
+            return (until.microsecondsSinceEpoch - now.microsecondsSinceEpoch + 999_999) / 1_000_000
         }
         let counters = try await store.loginCounters(keys: [attempt.accountKey, attempt.sourceKey])
         if let source = counters[attempt.sourceKey], source.lockedUntil > now {
@@ -61,29 +89,19 @@ struct LoginFlow: Sendable {
             account: counters[attempt.accountKey], source: counters[attempt.sourceKey], sourceKnown: known, now: now
         )
         if case .throttled(let seconds) = decision {
-            metrics.countLogin(.throttled)
-            return .throttled(retryAfterSeconds: seconds)
+            if attempt.isLogin { metrics.countLogin(.throttled) }
+            return seconds
         }
+        return nil
+    }
 
-        let user: User
-        do {
-            user = try await login.authenticate(username: username, password: password, store: store)
-        } catch let error as StrongroomError where error == .invalidCredentials {
+    /// Spends `code` as the user's current one-time code, or counts a failure against
+    /// `attempt` and throws: the one check login and step-up make.
+    func proveCode(_ code: String, userID: UUID, attempt: Attempt) async throws {
+        guard try await spendCode(code, userID: userID) else {
             try await countFailure(attempt)
-            throw error
+            throw StrongroomError.invalidSecondFactor
         }
-        let groups = try await store.groups(of: user.id, kind: .user)
-        let needsMFA = user.mfaEnrolled || secondFactor.personNeedsSecondFactor(groups: groups)
-        if user.mfaEnrolled {
-            guard let totp else { throw StrongroomError.secondFactorRequired }
-            guard try await spendCode(totp, userID: user.id) else {
-                try await countFailure(attempt)
-                throw StrongroomError.invalidSecondFactor
-            }
-        }
-        let restriction: TokenRestriction? =
-            if user.mustChangePassword { .passwordChange } else if needsMFA && !user.mfaEnrolled { .mfaEnrollment } else { nil }
-        return .authenticated(user, restriction)
     }
 
     /// A success forgives the account's failures and vouches for the source; the source's
@@ -115,6 +133,6 @@ struct LoginFlow: Sendable {
                 }
             }
         }
-        metrics.countLogin(.failure)
+        if attempt.isLogin { metrics.countLogin(.failure) }
     }
 }

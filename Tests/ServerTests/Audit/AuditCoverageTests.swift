@@ -78,6 +78,20 @@ struct AuditCoverageTests {
             let loginRecord = try #require(try await persistence.audit.record(seq: probe.lastSeq))
             #expect(loginRecord.actorKind == "user")
 
+            // The second factor, and the step-up the sensitive routes below need.
+            let enrolment = try await probe.expectRecorded(.post, "/v1/auth/mfa/totp", "/v1/auth/mfa/totp", action: "auth.mfa.enrol", status: .ok)
+            let encodedSecret = try #require(enrolment["secret"] as? String)
+            let authenticator = TestAuthenticator(secret: try #require(Base32.decode(encodedSecret)), clock: prepared.clock)
+            try await probe.expectRecorded(
+                .post, "/v1/auth/mfa/totp/confirm", "/v1/auth/mfa/totp/confirm", #"{"totp":"\#(try await authenticator.code())"}"#,
+                action: "auth.mfa.confirm", status: .noContent
+            )
+            let elevated = try await probe.expectRecorded(
+                .post, "/v1/auth/elevate", "/v1/auth/elevate", #"{"totp":"\#(try await authenticator.code())"}"#, action: "auth.elevate",
+                status: .ok
+            )
+            probe.token = try #require(elevated["access_token"] as? String)
+
             func id(_ object: [String: Any]) throws -> String { try #require(object["id"] as? String) }
             let o = try id(try await probe.expectRecorded(
                 .post, "/v1/organizations", "/v1/organizations", #"{"legalName":"Acme","legalDocument":"1"}"#,
@@ -266,15 +280,6 @@ struct AuditCoverageTests {
             )
             try await probe.expectRecorded(.delete, "/v1/clients/{id}", "/v1/clients/\(clientID)", action: "client.delete", status: .noContent)
             try await probe.expectRecorded(.post, "/v1/keys/rotate", "/v1/keys/rotate", action: "key.rotate", status: .created)
-            let enrolment = try await probe.expectRecorded(.post, "/v1/auth/mfa/totp", "/v1/auth/mfa/totp", action: "auth.mfa.enrol", status: .ok)
-            let encodedSecret = try #require(enrolment["secret"] as? String)
-            let secret = try #require(Base32.decode(encodedSecret))
-            let code = TOTP(secret: secret).code(atStep: TOTP.step(at: SystemClock().now().secondsSinceEpoch))
-            try await probe.expectRecorded(
-                .post, "/v1/auth/mfa/totp/confirm", "/v1/auth/mfa/totp/confirm", #"{"totp":"\#(code)"}"#, action: "auth.mfa.confirm",
-                status: .noContent
-            )
-
             try await probe.expectRecorded(
                 .post, "/v1/auth/password", "/v1/auth/password",
                 #"{"current_password":"\#(TestServer.adminPassword)","new_password":"another strong passphrase"}"#,

@@ -49,7 +49,7 @@ struct ControlProcessTests {
     /// Eight connections to `poster` send transfers of 0.01 out of `@alice` until each has
     /// seen a refusal; a connection to `freezer` freezes `@alice` once they are under way.
     private func race(freezer: Int, poster: Int) async throws {
-        let token = try await Connection.adminToken(port: freezer)
+        let token = try await Connection.steppedUpAdminToken(port: freezer)
         let setup = try await Connection.open(port: freezer, token: token)
         let base = try await setup.books(funding: "1000.00")
         let accounts = try await setup.send(.get, "\(base)/accounts/alias/@alice")

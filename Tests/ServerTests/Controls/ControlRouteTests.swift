@@ -29,7 +29,7 @@ struct ControlRouteTests {
     @Test(arguments: TestBackend.available)
     func aFrozenAccountStopsSendingReceivingAndCommittingButNotCancelExpiryOrReads(backend: TestBackend) async throws {
         try await TestServer.with(backend) { client, prepared, _ in
-            let ledger = try await LedgerFixture.make(client)
+            let ledger = try await LedgerFixture.make(client, steppedUp: true)
             try await ledger.account("@alice")
             let bob = try await ledger.account("@bob")
             try await ledger.account("@carol")
@@ -104,7 +104,7 @@ struct ControlRouteTests {
     @Test(arguments: TestBackend.available)
     func aLockedPortfolioStopsItsAccounts(backend: TestBackend) async throws {
         try await TestServer.with(backend) { client, _, _ in
-            let ledger = try await LedgerFixture.make(client)
+            let ledger = try await LedgerFixture.make(client, steppedUp: true)
             let portfolio = try await ledger.post("/portfolios", #"{"name":"Fund"}"#)
             #expect(portfolio.status == .created)
             let portfolioID = try #require(try portfolio.object()["id"] as? String)
@@ -137,7 +137,7 @@ struct ControlRouteTests {
     @Test(arguments: TestBackend.available)
     func aFrozenLedgerStopsEveryPostingAndKeepsReads(backend: TestBackend) async throws {
         try await TestServer.with(backend) { client, _, _ in
-            let ledger = try await LedgerFixture.make(client)
+            let ledger = try await LedgerFixture.make(client, steppedUp: true)
             try await ledger.account("@alice")
             try await ledger.account("@bob")
             _ = try await ledger.posted("inflow", LedgerFixture.inflow("@alice", "100.00"))
@@ -168,7 +168,7 @@ struct ControlRouteTests {
     @Test(arguments: TestBackend.available)
     func theBodyIsStrictTheKeyActsOnceAndThePermissionIsItsOwn(backend: TestBackend) async throws {
         try await TestServer.with(backend) { client, prepared, _ in
-            let ledger = try await LedgerFixture.make(client)
+            let ledger = try await LedgerFixture.make(client, steppedUp: true)
             let alice = try await ledger.account("@alice")
             let path = "/accounts/\(alice)/freeze"
             try await ledger.post(path, #"{}"#).expectProblem(.badRequest)

@@ -20,14 +20,17 @@ struct AccessTests {
     @Test func theRouteMatrix() async throws {
         try await TestServer.with(.sqlite) { client, prepared, config in
             let routes = try ServerApp.routeTable(config, prepared: prepared).routes
-            var holders: [Permission: (has: String, lacks: String)] = [:]
+            var holders: [Permission: (has: String, lacks: String, notSteppedUp: String?)] = [:]
             for permission in PermissionCatalogue.all.sorted() {
                 let name = permission.rawValue.replacingOccurrences(of: ":", with: ".")
                 let has = try await IdentityFixture.user("has-\(name)", permissions: [permission], client: client, prepared: prepared)
                 let lacks = try await IdentityFixture.user(
                     "lacks-\(name)", permissions: PermissionCatalogue.all.subtracting([permission]), client: client, prepared: prepared
                 )
-                holders[permission] = (has.token, lacks.token)
+                let plain = PermissionCatalogue.sensitive.contains(permission)
+                    ? try await IdentityFixture.user("plain-\(name)", permissions: [permission], stepUp: false, client: client, prepared: prepared)
+                    : nil
+                holders[permission] = (has.token, lacks.token, plain?.token)
             }
             let (anyone, _) = try await client.login("admin", TestServer.adminPassword)
             for route in routes {
@@ -50,6 +53,12 @@ struct AccessTests {
                     let holding = try await client.json(route.method, route.path, token: holder.has)
                     #expect(holding.status != .unauthorized && holding.status != .forbidden, "\(label) with \(permission): \(holding.text)")
                     answers += [lacking, holding]
+                    // A sensitive permission held without a step-up opens nothing.
+                    if let plain = holder.notSteppedUp {
+                        let refused = try await client.json(route.method, route.path, token: plain)
+                        try refused.expectProblem(.forbidden, code: "SR-1023")
+                        answers.append(refused)
+                    }
                 }
                 for answer in answers { #expect(answer.status.code < 500, "\(label) answered \(answer.status.code)") }
             }
@@ -143,7 +152,7 @@ struct AccessTests {
 
     @Test func readOnlyUsersAndClientsListButCannotPost() async throws {
         try await TestServer.with(.sqlite) { client, prepared, _ in
-            let books = try await LedgerFixture.make(client)
+            let books = try await LedgerFixture.make(client, steppedUp: true)
             try await books.account("@one")
             let (_, reader) = try await IdentityFixture.user("reader", permissions: [.transactionsRead], client: client, prepared: prepared)
             let group = try await client.json(
@@ -191,13 +200,13 @@ struct AccessTests {
 
     @Test func tokensSignedBeforeARotationStillVerifyAndNewOnesCarryTheNewKey() async throws {
         try await TestServer.with(.sqlite) { client, _, _ in
-            let (before, _) = try await client.login("admin", TestServer.adminPassword)
+            let (before, authenticator) = try await client.steppedUp()
             let rotated = try await client.json(.post, "/v1/keys/rotate", token: before)
             #expect(rotated.status == .created)
             let kid = try #require(try rotated.object()["kid"] as? String)
             #expect(try Self.kid(before) != kid)
             #expect(try await client.json(.get, "/v1/auth/me", token: before).status == .ok)
-            let (after, _) = try await client.login("admin", TestServer.adminPassword)
+            let after = try await client.login("admin", TestServer.adminPassword, authenticator: authenticator)
             #expect(try Self.kid(after) == kid)
             let jwks = try await client.json(.get, "/.well-known/jwks.json")
             let kids = try #require(try jwks.object()["keys"] as? [[String: Any]]).compactMap { $0["kid"] as? String }
@@ -230,7 +239,7 @@ struct AccessTests {
 
     @Test func aScopedGroupIsMadeGlobalAgainByAnExplicitNullScope() async throws {
         try await TestServer.with(.sqlite) { client, _, _ in
-            let (admin, _) = try await client.login("admin", TestServer.adminPassword)
+            let (admin, _) = try await client.steppedUp()
             let organization = try await client.json(.post, "/v1/organizations", token: admin, body: #"{"legalName":"Scoped","legalDocument":"1"}"#)
             let organizationID = try #require(try organization.object()["id"] as? String)
             let created = try await client.json(.post, "/v1/groups", token: admin, body: #"{"name":"tellers","permissions":["transactions:read"],"scope":{"organization_id":"\#(organizationID)"}}"#)
@@ -293,7 +302,7 @@ struct AccessTests {
             )
             let refresh = try #require(try login.object()["refresh_token"] as? String)
 
-            let (admin, _) = try await client.login("admin", TestServer.adminPassword)
+            let (admin, _) = try await client.steppedUp()
             let path = "/v1/users/\(userID.uuidString.lowercased())/mfa/totp"
             #expect(try await client.json(.delete, path, token: admin).status == .noContent)
             try await client.json(.delete, path, token: admin).expectProblem(.notFound, code: "SR-1020")  // nothing left to reset

@@ -120,6 +120,41 @@ struct ExternalIssuerTests {
         }
     }
 
+    /// An outside caller steps up at its issuer: a sensitive permission works for a token
+    /// whose `amr` holds `mfa` or `otp` and whose `auth_time` is under the step-up lifetime
+    /// old, and for no other.
+    @Test func anOutsideCallerIsSteppedUpByARecentSecondFactorAtItsIssuer() async throws {
+        let provider = Provider()
+        let clock = SteppingClock(start: SystemClock().now())
+        try await TestServer.with(.sqlite, clock: clock, configure: { try provider.configure(&$0, directory: $1) }) { client, prepared, _ in
+            try await prepared.persistence.write { work in
+                try await work.identity.insertGroup(Group(
+                    id: UUID(), name: "ext-mfa", permissions: [.keysManage], requiresMFA: false, builtIn: false, createdAt: clock.now()
+                ))
+            }
+            let now = clock.now().secondsSinceEpoch
+            func rotate(issuedAt: Int64 = now, _ change: (inout [String: Any]) -> Void) async throws -> TestResponse {
+                var claims = Provider.claims(["treasury"], now: issuedAt)
+                change(&claims)
+                return try await client.json(.post, "/v1/keys/rotate", token: try provider.sign(claims))
+            }
+            try (try await rotate { _ in }).expectProblem(.forbidden, code: "SR-1022")
+            try (try await rotate { $0["amr"] = ["pwd"]; $0["auth_time"] = now }).expectProblem(.forbidden, code: "SR-1022")
+            // A second factor at an unknown time is not a recent one.
+            try (try await rotate { $0["amr"] = ["pwd", "mfa"] }).expectProblem(.forbidden, code: "SR-1022")
+            try (try await rotate { $0["amr"] = ["otp"]; $0["auth_time"] = now - StepUpPolicy.defaultLifetimeSeconds })
+                .expectProblem(.forbidden, code: "SR-1022")
+            // An auth_time after the token's issue counts from the issue, no later.
+            let late = try await rotate { $0["amr"] = ["mfa"]; $0["auth_time"] = now + 3_600 }
+            #expect(late.status == .created, "\(late.text)")
+            clock.advance(seconds: StepUpPolicy.defaultLifetimeSeconds)
+            try (try await rotate { $0["amr"] = ["mfa"]; $0["auth_time"] = now + 3_600 }).expectProblem(.forbidden, code: "SR-1022")
+            let later = now + StepUpPolicy.defaultLifetimeSeconds
+            let fresh = try await rotate(issuedAt: later) { $0["amr"] = ["pwd", "otp"]; $0["auth_time"] = later }
+            #expect(fresh.status == .created, "\(fresh.text)")
+        }
+    }
+
     @Test func aGroupThatRequiresASecondFactorGrantsOnlyWhenTheIssuerSaysOneWasUsed() async throws {
         let provider = Provider()
         try await TestServer.with(.sqlite, configure: { try provider.configure(&$0, directory: $1) }) { client, prepared, _ in

@@ -18,7 +18,7 @@ struct IdempotentAdministrationTests {
     @Test(arguments: TestBackend.available)
     func storedRowsHoldNeitherSecretNorPasswordAndReplaysStillAnswerThem(backend: TestBackend) async throws {
         try await TestServer.with(backend) { client, prepared, _ in
-            let admin = try await client.login("admin", TestServer.adminPassword).token
+            let admin = try await client.steppedUp().token
             let clientBody = #"{"name":"payroll export","groups":[]}"#
             let created = try await client.json(.post, "/v1/clients", token: admin, body: clientBody, headers: key("client-1"))
             #expect(created.status == .created, "\(created.text)")
@@ -79,7 +79,7 @@ struct IdempotentAdministrationTests {
     @Test(arguments: TestBackend.available)
     func groupsRotationsAndKeysHappenOncePerKey(backend: TestBackend) async throws {
         try await TestServer.with(backend) { client, prepared, _ in
-            let admin = try await client.login("admin", TestServer.adminPassword).token
+            let admin = try await client.steppedUp().token
             let groupBody = #"{"name":"auditors","permissions":["audit:read"]}"#
             let group = try await client.json(.post, "/v1/groups", token: admin, body: groupBody, headers: key("group-1"))
             #expect(group.status == .created, "\(group.text)")
@@ -126,7 +126,7 @@ struct IdempotentAdministrationTests {
     @Test(arguments: TestBackend.available)
     func anIdInUpperCaseIsTheSameScope(backend: TestBackend) async throws {
         try await TestServer.with(backend) { client, _, _ in
-            let admin = try await client.login("admin", TestServer.adminPassword).token
+            let admin = try await client.steppedUp().token
             let organization = try await client.json(
                 .post, "/v1/organizations", token: admin, body: #"{"legalName":"Acme Ltd","legalDocument":"1"}"#
             )

@@ -101,7 +101,7 @@ struct IdentityAttackTests {
 
     @Test func revokedTokensAndDisabledUsersStopWorking() async throws {
         try await TestServer.with(.sqlite) { client, prepared, _ in
-            let admin = try await client.login("admin", TestServer.adminPassword).token
+            let admin = try await client.steppedUp().token
             // A revoked access token is refused (RFC 7009 answers 200 either way).
             let (_, revoked) = try await IdentityFixture.user("rita", permissions: [.usersRead], client: client, prepared: prepared)
             #expect(try await client.json(.post, "/v1/auth/revoke", body: #"{"token":"\#(revoked)"}"#).status == .ok)

@@ -15,9 +15,11 @@ import Testing
 enum IdentityFixture {
     static let password = "a long enough passphrase"
 
-    /// A user in a new group holding `permissions` in `scope`; answers its access token.
+    /// A user in a new group holding `permissions` in `scope`; answers its access token. When
+    /// the permissions include a sensitive one and `stepUp` holds, the user enrols an
+    /// authenticator and the token is a step-up's, so it may use them (for 5 minutes).
     static func user(
-        _ name: String, permissions: Set<Permission>, scope: AccessScope = .everywhere, requiresMFA: Bool = false,
+        _ name: String, permissions: Set<Permission>, scope: AccessScope = .everywhere, requiresMFA: Bool = false, stepUp: Bool = true,
         client: any TestClientProtocol, prepared: ServerApp.Prepared
     ) async throws -> (id: UUID, token: String) {
         let clock = SystemClock()
@@ -36,7 +38,10 @@ enum IdentityFixture {
         }
         let response = try await client.json(.post, "/v1/auth/login", body: #"{"username":"\#(name)","password":"\#(password)"}"#)
         #expect(response.status == .ok, "\(response.text)")
-        return (id, try #require(try response.object()["access_token"] as? String))
+        let token = try #require(try response.object()["access_token"] as? String)
+        guard stepUp, !requiresMFA, !permissions.isDisjoint(with: PermissionCatalogue.sensitive) else { return (id, token) }
+        let authenticator = try await client.enrol(token: token, clock: prepared.clock)
+        return (id, try await client.elevate(token: token, authenticator: authenticator))
     }
 
     /// The server's current signing key, opened with its master key.

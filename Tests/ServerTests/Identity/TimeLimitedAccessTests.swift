@@ -20,7 +20,7 @@ struct TimeLimitedAccessTests {
     func aLapsedGrantOrMembershipStopsWorkingWithinTenSecondsAndIsRecorded(backend: TestBackend) async throws {
         let clock = SteppingClock(start: SystemClock().now())
         try await TestServer.with(backend, clock: clock) { client, prepared, _ in
-            let (admin, _) = try await client.login("admin", TestServer.adminPassword)
+            let (admin, _) = try await client.steppedUp(clock: clock)
 
             let auditors = try await client.json(.post, "/v1/groups", token: admin, body: """
                 {"name":"auditors","permissions":["audit:read"],"permission_expires_at":{"audit:read":"\(Self.time(clock, plus: 60))"}}

@@ -16,8 +16,11 @@ struct LedgerFixture: Sendable {
 
     var base: String { "/v1/organizations/\(organization)/ledgers/\(ledger)" }
 
-    static func make(_ client: any TestClientProtocol) async throws -> LedgerFixture {
-        let token = try await client.login("admin", TestServer.adminPassword).token
+    /// With `steppedUp`, the administrator enrols an authenticator and the session is a
+    /// step-up's, which the incident controls need; after that the administrator's password
+    /// alone no longer logs in, so a test makes at most one such fixture per server.
+    static func make(_ client: any TestClientProtocol, steppedUp: Bool = false) async throws -> LedgerFixture {
+        let token = steppedUp ? try await client.steppedUp().token : try await client.login("admin", TestServer.adminPassword).token
         let organization = try await client.json(
             .post, "/v1/organizations", token: token, body: #"{"legalName":"Acme Ltd","legalDocument":"12345678"}"#
         )

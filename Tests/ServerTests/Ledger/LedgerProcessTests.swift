@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Identity
 import NIOCore
 import Storage
 import StrongroomKernel
@@ -40,6 +41,26 @@ struct LedgerProcessTests {
             let login = try await anonymous.send(.post, "/v1/auth/login", #"{"username":"admin","password":"\#(LedgerProcessTests.password)"}"#)
             try? await anonymous.client.shutdown()
             return try #require((try JSONSerialization.jsonObject(with: login.body) as? [String: Any])?["access_token"] as? String)
+        }
+
+        /// Logs the administrator in on this server, enrols an authenticator and steps up:
+        /// the token the incident controls and the administration routes need.
+        static func steppedUpAdminToken(port: Int) async throws -> String {
+            let plain = try await open(port: port, token: try await adminToken(port: port))
+            let answer: (status: Int, body: Data)
+            do {
+                let enrolment = try await plain.send(.post, "/v1/auth/mfa/totp")
+                let encoded = try #require((try JSONSerialization.jsonObject(with: enrolment.body) as? [String: Any])?["secret"] as? String)
+                let authenticator = TestAuthenticator(secret: try #require(Base32.decode(encoded)), clock: SystemClock())
+                let confirmed = try await plain.send(.post, "/v1/auth/mfa/totp/confirm", #"{"totp":"\#(try await authenticator.code())"}"#)
+                #expect(confirmed.status == 204, "\(String(decoding: confirmed.body, as: UTF8.self))")
+                answer = try await plain.send(.post, "/v1/auth/elevate", #"{"totp":"\#(try await authenticator.code())"}"#)
+            } catch {
+                try? await plain.client.shutdown()
+                throw error
+            }
+            try? await plain.client.shutdown()
+            return try #require((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["access_token"] as? String)
         }
 
         /// POSTs `body`, expects 201, and answers the created id.
