@@ -30,14 +30,7 @@ struct ControlProcessTests {
     private func race(on database: TestDatabase) async throws {
         let directory = try ServerProcessTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let environment = [
-            "STRONGROOM_MASTER_KEY": (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(),
-            "STRONGROOM_BOOTSTRAP_ADMIN_PASSWORD": LedgerProcessTests.password,
-            "STRONGROOM_DATABASE_URL": try LedgerProcessTests.text(database.serviceURL),
-            "STRONGROOM_DATABASE_OWNER_URL": try LedgerProcessTests.text(database.ownerURL),
-            "STRONGROOM_PASSWORD_HASH_COST": "4",
-            "STRONGROOM_HEADER_TIMEOUT": "120",
-        ]
+        let environment = try LedgerProcessTests.environment(for: database, patientHeaders: true)
         let arguments = { (name: String) in ["--data-dir", directory + "/" + name, "--log-level", "warning"] }
         try await ServerProcessTests.withServer(arguments: arguments("a"), environment: environment, directory: directory) { freezer in
             try await ServerProcessTests.withServer(arguments: arguments("b"), environment: environment, directory: directory) { poster in

@@ -115,13 +115,7 @@ struct StepUpTests {
         do {
             let directory = try ServerProcessTests.scratch()
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let environment = [
-                "STRONGROOM_MASTER_KEY": (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(),
-                "STRONGROOM_BOOTSTRAP_ADMIN_PASSWORD": LedgerProcessTests.password,
-                "STRONGROOM_DATABASE_URL": try LedgerProcessTests.text(database.serviceURL),
-                "STRONGROOM_DATABASE_OWNER_URL": try LedgerProcessTests.text(database.ownerURL),
-                "STRONGROOM_PASSWORD_HASH_COST": "4",
-            ]
+            let environment = try LedgerProcessTests.environment(for: database)
             let arguments = { (name: String) in ["--data-dir", directory + "/" + name, "--log-level", "warning"] }
             _ = try await ServerProcessTests.withServer(arguments: arguments("a"), environment: environment, directory: directory) { first in
                 try await ServerProcessTests.withServer(arguments: arguments("b"), environment: environment, directory: directory) { second in

@@ -84,6 +84,25 @@ struct LedgerProcessTests {
         }
     }
 
+    /// What two server processes on one PostgreSQL database share: one master key, the
+    /// administrator's password, both database URLs, and cheap password hashing (a login
+    /// must not hold a connection idle past the header timeout on a loaded 2-core machine).
+    /// `patientHeaders` lengthens the header timeout for connections opened before a race
+    /// starts, which on a loaded machine (the whole suite on two cores) can sit idle past the
+    /// 10 s head timeout before their first request; timeouts are not what those tests are
+    /// about (the resource suite and ServerProcessTests cover them).
+    static func environment(for database: TestDatabase, patientHeaders: Bool = false) throws -> [String: String] {
+        var environment = [
+            "STRONGROOM_MASTER_KEY": (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(),
+            "STRONGROOM_BOOTSTRAP_ADMIN_PASSWORD": password,
+            "STRONGROOM_DATABASE_URL": try text(database.serviceURL),
+            "STRONGROOM_DATABASE_OWNER_URL": try text(database.ownerURL),
+            "STRONGROOM_PASSWORD_HASH_COST": "4",
+        ]
+        if patientHeaders { environment["STRONGROOM_HEADER_TIMEOUT"] = "120" }
+        return environment
+    }
+
     static func text(_ url: DatabaseURL) throws -> String {
         guard case .postgres(let t) = url, let password = t.password else { throw ServerProcessTests.TestFailure("not a PostgreSQL URL") }
         return "postgres://\(t.username):\(password.revealed)@\(t.host):\(t.port)/\(t.database)"
@@ -143,20 +162,7 @@ struct LedgerProcessTests {
     private func race(on database: TestDatabase) async throws -> Int {
         let directory = try ServerProcessTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let environment = [
-            "STRONGROOM_MASTER_KEY": (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(),
-            "STRONGROOM_BOOTSTRAP_ADMIN_PASSWORD": Self.password,
-            "STRONGROOM_DATABASE_URL": try Self.text(database.serviceURL),
-            "STRONGROOM_DATABASE_OWNER_URL": try Self.text(database.ownerURL),
-            // Cheap hashing: the failed logins must not hold the transfer connections idle
-            // past the server's 10 s header timeout on a loaded 2-core machine.
-            "STRONGROOM_PASSWORD_HASH_COST": "4",
-            // The connections are opened before the race starts; on a loaded machine (the
-            // whole suite on two cores) one can sit idle past the 10 s head timeout before
-            // its first request and be closed under the client. Timeouts are not what this
-            // test is about (the resource suite and ServerProcessTests cover them).
-            "STRONGROOM_HEADER_TIMEOUT": "120",
-        ]
+        let environment = try Self.environment(for: database, patientHeaders: true)
         let arguments = { (name: String) in ["--data-dir", directory + "/" + name, "--log-level", "warning"] }
         return try await ServerProcessTests.withServer(arguments: arguments("a"), environment: environment, directory: directory) { first in
             try await ServerProcessTests.withServer(arguments: arguments("b"), environment: environment, directory: directory) { second in
