@@ -29,6 +29,10 @@ public struct EdgeMiddleware<Context: EdgeRequestContext>: RouterMiddleware {
         let requestID = RequestID.accept(request.headers[.xRequestID])
         context.requestID = requestID
         context.logger[metadataKey: "request_id"] = .string(requestID)
+        // The caller's trace when it names one (W3C traceparent), else a new one; this
+        // request is a span of its own. Every log line of the request carries both.
+        context.logger[metadataKey: "trace_id"] = .string(TraceParent.of(request.headers)?.traceID ?? TraceIDs.traceID())
+        context.logger[metadataKey: "span_id"] = .string(TraceIDs.spanID())
         if !trustedProxies.isEmpty {
             context.sourceAddress = trustedProxies.clientAddress(
                 peer: context.sourceAddress, forwardedFor: request.headers[values: .xForwardedFor]
