@@ -127,6 +127,7 @@ let package = Package(
             name: "StrongroomServer",
             dependencies: [
                 "StrongroomKernel", "StrongroomEdge", "Secrets", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Storage", "Controls",
+                "Holders",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -235,7 +236,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "StrongroomServer", "StrongroomEdge", "Storage", "Identity", "Secrets", "StrongroomKernel", "StrongroomTestSupport",
-                "Bookkeeping", "Audit", "LedgerCore", "StrongroomBench",
+                "Bookkeeping", "Audit", "LedgerCore", "StrongroomBench", "Holders",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -122,6 +122,8 @@ public enum ConfigurationLoader {
         )
         config.trustedProxies = try string("trustedProxies").map(TrustedProxies.init(parsing:)) ?? .none
         config.usersRequireMFASetting = try string("usersRequireMfa").map { _ in try flag("usersRequireMfa") }
+        config.modulusWeightsFile = string("modulusWeightsFile")
+        config.modulusSubstitutionsFile = string("modulusSubstitutionsFile")
         config.stepUp = StepUpPolicy(lifetimeSeconds: Int64(try integer(
             "elevationLifetime", default: Int(StepUpPolicy.defaultLifetimeSeconds),
             range: Int(StepUpPolicy.allowedLifetimes.lowerBound)...Int(StepUpPolicy.allowedLifetimes.upperBound)

@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Holders
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -36,6 +37,8 @@ public enum ServerApp {
         let checkpoints: AuditCheckpointWriter
         /// This server's own metrics registry and counters (`GET /metrics`).
         let metrics: ServerMetrics
+        /// The UK modulus tables, loaded and checked at start (`BankDetailsTables`).
+        let bankDetails: ModulusChecker
 
         var auditVerification: AuditTrailVerification {
             AuditTrailVerification(
@@ -88,7 +91,11 @@ public enum ServerApp {
         let dataDirectory = DataDirectory(path: config.dataDirectory)
         try dataDirectory.create()
         let box = try secretBox(config, dataDirectory: dataDirectory)
-        // Read before the database opens: a key file we cannot use stops the start at once.
+        // Read before the database opens: a key file or table we cannot use stops the start
+        // at once.
+        let bankDetails = try BankDetailsTables.load(
+            weightsFile: config.modulusWeightsFile, substitutionsFile: config.modulusSubstitutionsFile, logger: logger
+        )
         var external: ExternalTokenAuthority?
         if let outside = config.externalIssuer {
             external = try await ExternalTokenAuthority(configuration: outside, clock: clock, logger: logger)
@@ -132,7 +139,7 @@ public enum ServerApp {
                     signer: try checkpointSigner(config, box: box), logger: logger,
                     interval: .seconds(config.auditCheckpointIntervalSeconds)
                 ),
-                metrics: ServerMetrics()
+                metrics: ServerMetrics(), bankDetails: bankDetails
             )
         } catch {
             await persistence.close()

@@ -77,6 +77,10 @@ public struct ServerConfiguration: Sendable {
     public var usersRequireMFASetting: Bool?
     /// How long a proved second factor opens the sensitive permissions (`elevationLifetime`).
     public var stepUp = StepUpPolicy()
+    /// Newer modulus tables than the compiled-in ones (`modulusWeightsFile`,
+    /// `modulusSubstitutionsFile`): both, or neither.
+    public var modulusWeightsFile: String?
+    public var modulusSubstitutionsFile: String?
 
     public var tlsEnabled: Bool { tlsCertificatePath != nil }
 
