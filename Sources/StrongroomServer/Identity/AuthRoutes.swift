@@ -57,6 +57,14 @@ enum AuthRoutes {
         let groups: [String]
         let permissions: [String]
         let restricted: String?
+        /// Until when the token is stepped up for the sensitive permissions; absent when it
+        /// is not (any more).
+        let elevatedUntil: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, name, groups, permissions, restricted
+            case elevatedUntil = "elevated_until"
+        }
     }
 
     struct Services: Sendable {
@@ -190,7 +198,12 @@ enum AuthRoutes {
             return try JSONResponse.make(Me(
                 id: principal.id.uuidString.lowercased(), kind: principal.kind.rawValue, name: principal.name,
                 groups: principal.groups, permissions: principal.permissions.map(\.rawValue).sorted(),
-                restricted: principal.restriction?.rawValue
+                restricted: principal.restriction?.rawValue,
+                elevatedUntil: principal.elevatedUntil.flatMap { until in
+                    let (micros, overflow) = until.multipliedReportingOverflow(by: 1_000_000)
+                    guard !overflow, until > flow.clock.now().secondsSinceEpoch else { return nil }
+                    return RFC3339.format(Timestamp(microsecondsSinceEpoch: micros))
+                }
             ))
         }
     }

@@ -44,6 +44,11 @@ struct StepUpTests {
             #expect(claims["amr"] as? [String] == ["pwd", "otp"])
             #expect(claims["auth_time"] as? Int64 == clock.now().secondsSinceEpoch)
             #expect((claims["exp"] as? Int64).map { $0 - clock.now().secondsSinceEpoch } == StepUpPolicy.defaultLifetimeSeconds)
+            // The caller can see until when.
+            let me = try await client.json(.get, "/v1/auth/me", token: elevated).object()
+            let until = (clock.now().secondsSinceEpoch + StepUpPolicy.defaultLifetimeSeconds) * 1_000_000  // whole seconds, as tokens count
+            #expect(me["elevated_until"] as? String == RFC3339.format(Timestamp(microsecondsSinceEpoch: until)))
+            #expect(try await client.json(.get, "/v1/auth/me", token: books.token).object()["elevated_until"] == nil)
 
             // One second before the lifetime ends it still works; at its end it does not.
             clock.advance(seconds: StepUpPolicy.defaultLifetimeSeconds - 1)
