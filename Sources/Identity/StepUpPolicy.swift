@@ -45,8 +45,10 @@ public struct StepUpPolicy: Sendable, Equatable {
     /// may: the permission is not sensitive, or the principal is stepped up.
     public static func refusal(_ permission: Permission, for principal: Principal, at now: Int64) -> StrongroomError? {
         guard PermissionCatalogue.sensitive.contains(permission) else { return nil }
-        // A machine client is refused even if a forged or mistaken claim made it look stepped up.
-        if principal.kind != .client, let until = principal.elevatedUntil, now < until { return nil }
+        // A machine client is refused even if a forged or mistaken claim made it look stepped
+        // up; a user whose authenticator was reset since has nothing left to have proved it with.
+        let canBeSteppedUp = principal.kind == .external || (principal.kind == .user && principal.secondFactorEnrolled)
+        if canBeSteppedUp, let until = principal.elevatedUntil, now < until { return nil }
         let name = "'\(permission.rawValue)' is sensitive"
         switch principal.kind {
         case .client:

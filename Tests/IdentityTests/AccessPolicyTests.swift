@@ -123,8 +123,11 @@ struct AccessPolicyTests {
         #expect(Self.decide(.permission(.usersManage), for: stepped, on: .none, at: 1_299) == .allow)
         #expect(Self.decide(.permission(.usersManage), for: stepped, on: .none, at: 1_300) == Self.stepUp)
         #expect(Self.decide(.listing(.usersManage), for: stepped, on: .none, at: 1_300) == Self.stepUp)
-        // Without an authenticator the way on is to enrol, and the refusal says so.
+        // Without an authenticator the way on is to enrol, and the refusal says so; a step-up
+        // proved before the authenticator was reset no longer counts.
         #expect(Self.decide(.permission(.usersManage), for: Self.principal([.usersManage]), on: .none) == Self.enrol)
+        let reset = Self.principal([.usersManage], elevatedUntil: 1_300, enrolled: false)
+        #expect(Self.decide(.permission(.usersManage), for: reset, on: .none, at: 1_000) == Self.enrol)
         // Without the permission, step-up is not the caller's problem: the grant is.
         #expect(Self.decide(.permission(.keysManage), for: stepped, on: .none, at: 1_000) == Self.denied)
     }
