@@ -51,9 +51,14 @@ let package = Package(
         .target(name: "StrongroomKernel", swiftSettings: strictSettings),
         // The pure double-entry core: amounts and posting rules. No I/O.
         .target(name: "LedgerCore", dependencies: ["StrongroomKernel"], swiftSettings: strictSettings),
-        // What may move: the table of effects of freezes, locks and blocks as data. Pure; the
-        // posting engine asks it, and it never sees the engine or a store.
-        .target(name: "Controls", dependencies: ["StrongroomKernel"], swiftSettings: strictSettings),
+        // What may move: the table of effects of freezes, locks and blocks, and maker-checker's
+        // rules and limits, as data. Pure; the posting engine asks it, and it never sees the
+        // engine or a store. LedgerCore for amounts.
+        .target(
+            name: "Controls",
+            dependencies: ["StrongroomKernel", "LedgerCore"],
+            swiftSettings: strictSettings
+        ),
         // The ledger's entities, their rules, the store protocol and the one posting path.
         .target(name: "Bookkeeping", dependencies: ["StrongroomKernel", "LedgerCore", "Controls"], swiftSettings: strictSettings),
         // Sealing secrets at rest under the master key.
@@ -189,7 +194,11 @@ let package = Package(
         ),
 
         .testTarget(name: "KernelTests", dependencies: ["StrongroomKernel"], swiftSettings: strictSettings),
-        .testTarget(name: "ControlsTests", dependencies: ["Controls", "StrongroomKernel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ControlsTests",
+            dependencies: ["Controls", "StrongroomKernel", "LedgerCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "LedgerCoreTests",
             dependencies: ["LedgerCore", "StrongroomKernel", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -96,6 +96,11 @@ extension ErrorCode {
     public static let portfolioLocked = ErrorCode("SR-3002", .unprocessable, "Portfolio locked")
     public static let ledgerFrozen = ErrorCode("SR-3003", .unprocessable, "Ledger frozen")
 
+    // MARK: Maker-checker (SR-3004…3012): limits refuse, approvals decide, each with its own code
+
+    public static let transactionLimitExceeded = ErrorCode("SR-3004", .unprocessable, "Transaction limit exceeded")
+    public static let dailyLimitExceeded = ErrorCode("SR-3005", .unprocessable, "Daily limit exceeded")
+
     // MARK: Service state (SR-9xxx)
 
     public static let serviceUnavailable = ErrorCode("SR-9001", .unavailable, "Service unavailable")
@@ -121,6 +126,7 @@ extension ErrorCode {
         .reservedAlias, .unknownReference, .externalAccount,
         .idempotencyKeyReused, .idempotencyInFlight, .invalidIdempotencyKey, .batchRefused,
         .accountFrozen, .portfolioLocked, .ledgerFrozen,
+        .transactionLimitExceeded, .dailyLimitExceeded,
         .serviceUnavailable, .postingQueueUnavailable, .idempotencyCapacity, .internalError,
     ]
 }
