@@ -84,6 +84,13 @@ let package = Package(
             dependencies: ["StrongroomKernel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
+        // Events out: the envelope, webhook signatures, the retry schedule and per-account
+        // order. Pure; bodies arrive rendered, so it never imports an area or a store.
+        .target(
+            name: "Events",
+            dependencies: ["StrongroomKernel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // Account holders; so far UK bank details checked against Vocalink's tables. Pure.
         .target(
             name: "Holders",
@@ -225,6 +232,11 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.embedInCode("Fixtures/test-vectors.tsv")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EventsTests",
+            dependencies: ["Events", "StrongroomKernel", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "BenchTests", dependencies: ["StrongroomBench", "StrongroomKernel"], swiftSettings: strictSettings),
