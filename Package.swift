@@ -52,11 +52,12 @@ let package = Package(
         // The pure double-entry core: amounts and posting rules. No I/O.
         .target(name: "LedgerCore", dependencies: ["StrongroomKernel"], swiftSettings: strictSettings),
         // What may move: the table of effects of freezes, locks and blocks, and maker-checker's
-        // rules and limits, as data. Pure; the posting engine asks it, and it never sees the
-        // engine or a store. LedgerCore for amounts.
+        // rules, limits and approval state machine, as data. Pure; the posting engine asks it,
+        // and it never sees the engine or a store. LedgerCore for amounts; Crypto for the
+        // SHA-256 an approval request is bound to.
         .target(
             name: "Controls",
-            dependencies: ["StrongroomKernel", "LedgerCore"],
+            dependencies: ["StrongroomKernel", "LedgerCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // The ledger's entities, their rules, the store protocol and the one posting path.

@@ -100,6 +100,13 @@ extension ErrorCode {
 
     public static let transactionLimitExceeded = ErrorCode("SR-3004", .unprocessable, "Transaction limit exceeded")
     public static let dailyLimitExceeded = ErrorCode("SR-3005", .unprocessable, "Daily limit exceeded")
+    public static let makerCannotApprove = ErrorCode("SR-3006", .forbidden, "Maker cannot decide own request")
+    public static let alreadyDecided = ErrorCode("SR-3007", .conflict, "Already decided")
+    public static let approvalClosed = ErrorCode("SR-3008", .conflict, "Approval request closed")
+    public static let clientCannotApprove = ErrorCode("SR-3009", .forbidden, "Machine client cannot decide")
+    public static let notAnApprover = ErrorCode("SR-3010", .forbidden, "Not in the approving group")
+    public static let onlyMakerWithdraws = ErrorCode("SR-3011", .forbidden, "Only the maker withdraws")
+    public static let approvalDigestMismatch = ErrorCode("SR-3012", .conflict, "Approval content digest differs")
 
     // MARK: Service state (SR-9xxx)
 
@@ -126,7 +133,8 @@ extension ErrorCode {
         .reservedAlias, .unknownReference, .externalAccount,
         .idempotencyKeyReused, .idempotencyInFlight, .invalidIdempotencyKey, .batchRefused,
         .accountFrozen, .portfolioLocked, .ledgerFrozen,
-        .transactionLimitExceeded, .dailyLimitExceeded,
+        .transactionLimitExceeded, .dailyLimitExceeded, .makerCannotApprove, .alreadyDecided, .approvalClosed,
+        .clientCannotApprove, .notAnApprover, .onlyMakerWithdraws, .approvalDigestMismatch,
         .serviceUnavailable, .postingQueueUnavailable, .idempotencyCapacity, .internalError,
     ]
 }
