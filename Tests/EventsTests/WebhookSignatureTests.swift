@@ -1,6 +1,7 @@
 import Crypto
-import Foundation
 import Events
+import Foundation
+import PropertyBased
 import StrongroomKernel
 import Testing
 
@@ -94,6 +95,27 @@ struct WebhookSignatureTests {
         // After the overlap only the new secret signs, and a receiver still on the old one sees a mismatch.
         let after = WebhookSignature.header(for: Self.body, at: Self.signedAt, secret: Self.secret)
         #expect(WebhookSignature.verify(header: after, body: Self.body, secrets: [Self.retiring], now: Self.signedAt) == .mismatch)
+    }
+
+    @Test("for any body, secret and time, the signature verifies, and changing any one byte of the body is a mismatch")
+    func anyBodyAnySecret() async {
+        let bodies = Gen.uint8().array(of: 0...600)
+        let secrets = Gen.uint8(in: 0x21...0x7E).array(of: 1...WebhookSecret.maxBytes)
+        await propertyCheck(count: 500, input: bodies, secrets, Gen.int64(in: 0...(Int64.max / 2)), Gen.int(), Gen.uint8(in: 1...255)) {
+            body, secretBytes, microseconds, position, flip in
+            guard let secret = WebhookSecret(String(decoding: secretBytes, as: UTF8.self)) else {
+                Issue.record("a printable secret was refused")
+                return
+            }
+            let time = Timestamp(microsecondsSinceEpoch: microseconds)
+            let header = WebhookSignature.header(for: body, at: time, secret: secret)
+            #expect(WebhookSignature.verify(header: header, body: body, secrets: [secret], now: time) == .valid)
+            guard !body.isEmpty else { return }
+            var changed = body
+            let index = position.magnitude % UInt(body.count)
+            changed[Int(clamping: index)] ^= flip
+            #expect(WebhookSignature.verify(header: header, body: changed, secrets: [secret], now: time) == .mismatch)
+        }
     }
 
     @Test("an empty or oversized secret is refused, and a secret never prints")
