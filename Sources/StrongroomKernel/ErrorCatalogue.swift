@@ -96,7 +96,7 @@ extension ErrorCode {
     public static let portfolioLocked = ErrorCode("SR-3002", .unprocessable, "Portfolio locked")
     public static let ledgerFrozen = ErrorCode("SR-3003", .unprocessable, "Ledger frozen")
 
-    // MARK: Maker-checker (SR-3004…3012): limits refuse, approvals decide, each with its own code
+    // MARK: Maker-checker (SR-3004…3013): limits refuse, approvals decide, each with its own code
 
     public static let transactionLimitExceeded = ErrorCode("SR-3004", .unprocessable, "Transaction limit exceeded")
     public static let dailyLimitExceeded = ErrorCode("SR-3005", .unprocessable, "Daily limit exceeded")
@@ -107,6 +107,7 @@ extension ErrorCode {
     public static let notAnApprover = ErrorCode("SR-3010", .forbidden, "Not in the approving group")
     public static let onlyMakerWithdraws = ErrorCode("SR-3011", .forbidden, "Only the maker withdraws")
     public static let approvalDigestMismatch = ErrorCode("SR-3012", .conflict, "Approval content digest differs")
+    public static let noEligibleApprovers = ErrorCode("SR-3013", .unprocessable, "No eligible approvers")
 
     // MARK: Service state (SR-9xxx)
 
@@ -134,7 +135,7 @@ extension ErrorCode {
         .idempotencyKeyReused, .idempotencyInFlight, .invalidIdempotencyKey, .batchRefused,
         .accountFrozen, .portfolioLocked, .ledgerFrozen,
         .transactionLimitExceeded, .dailyLimitExceeded, .makerCannotApprove, .alreadyDecided, .approvalClosed,
-        .clientCannotApprove, .notAnApprover, .onlyMakerWithdraws, .approvalDigestMismatch,
+        .clientCannotApprove, .notAnApprover, .onlyMakerWithdraws, .approvalDigestMismatch, .noEligibleApprovers,
         .serviceUnavailable, .postingQueueUnavailable, .idempotencyCapacity, .internalError,
     ]
 }

@@ -92,6 +92,43 @@ import Testing
         #expect(request.approvals.isEmpty)
     }
 
+    @Test("a request read back from the store goes on where it stopped")
+    func restored() throws {
+        var request = try Self.request()
+        _ = request.approve(by: .user(id: "ann"), groups: Self.checkers, at: Self.at(1))
+        var stored = ApprovalRequest(
+            id: request.id, maker: request.maker, hold: request.hold, digest: request.digest, createdAt: request.createdAt,
+            state: request.state, approvals: request.approvals, ending: request.ending
+        )
+        #expect(stored == request)
+        #expect(stored.approve(by: .user(id: "ann"), groups: Self.checkers, at: Self.at(2)).refusal?.code == .alreadyDecided)
+        #expect(stored.approve(by: .user(id: "bob"), groups: Self.checkers, at: Self.at(2)).actions.last == .carryOut)
+        var ended = ApprovalRequest(
+            id: stored.id, maker: stored.maker, hold: stored.hold, digest: stored.digest, createdAt: stored.createdAt, state: stored.state,
+            approvals: stored.approvals, ending: stored.ending
+        )
+        #expect(ended.reject(by: .user(id: "cat"), groups: Self.checkers, at: Self.at(3)).refusal?.code == .approvalClosed)
+    }
+
+    @Test("eligible approvers: people in the group other than the maker; clients never count")
+    func eligibility() throws {
+        let two = try ApprovalRequirement(approvals: 2, group: "checkers")
+        let members: Set<ApprovalParty> = [Self.maker, .user(id: "ann"), .client(id: "bot")]
+        #expect(two.eligibleApprovers(among: members, maker: Self.maker) == 1)
+        #expect(two.eligibleApprovers(among: members, maker: .client(id: "bot")) == 2)
+        #expect(two.eligibleApprovers(among: members, maker: nil) == 1, "with no maker yet, one member is set aside")
+        #expect(two.eligibleApprovers(among: [], maker: nil) == 0)
+        #expect(throws: StrongroomError.self) { try two.checkEligibleApprovers(among: members) }
+        do {
+            try two.checkEligibleApprovers(among: members)
+        } catch {
+            #expect(error.code == .noEligibleApprovers)
+            #expect(error.fields.map(\.field) == ["group"])
+        }
+        try two.checkEligibleApprovers(among: members.union([.external(issuer: "https://idp", subject: "bob")]))
+        try two.checkEligibleApprovers(among: members, maker: .client(id: "bot"))
+    }
+
     /// One input drawn for the property test.
     enum Input: CustomStringConvertible {
         case approve(ApprovalParty, inGroup: Bool)

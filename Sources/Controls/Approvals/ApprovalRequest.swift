@@ -45,6 +45,22 @@ public struct ApprovalRequest: Sendable, Equatable {
         self.ending = nil
     }
 
+    /// A request as the store kept it, to feed it its next input: the state, the approvals
+    /// and the ending this machine produced and the store wrote in the same unit of work.
+    public init(
+        id: String, maker: ApprovalParty, hold: ApprovalHold, digest: String, createdAt: Timestamp, state: ApprovalState,
+        approvals: [ApprovalDecision], ending: ApprovalDecision?
+    ) {
+        self.id = id
+        self.maker = maker
+        self.hold = hold
+        self.digest = digest
+        self.createdAt = createdAt
+        self.state = state
+        self.approvals = approvals
+        self.ending = ending
+    }
+
     public var expiresAt: Timestamp { hold.expiresAt }
     public var requiredApprovals: Int { hold.requirement.approvals }
     public var group: String { hold.requirement.group }
