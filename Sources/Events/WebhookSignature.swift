@@ -42,7 +42,7 @@ public enum WebhookSignature {
     public static func header(for body: [UInt8], at time: Timestamp, secret: WebhookSecret, retiringSecret: WebhookSecret? = nil) -> String {
         // A time before 1970 would need a sign the scheme does not have; the signer's clock
         // is never there, and 0 only makes the delivery stale.
-        let t = String(max(0, wholeSeconds(time)))
+        let t = String(max(0, time.secondsSinceEpoch))
         var value = "t=\(t),v1=\(Hex.string(mac(t: t, body: body, key: secret)))"
         if let retiringSecret {
             value += ",v1=\(Hex.string(mac(t: t, body: body, key: retiringSecret)))"
@@ -63,17 +63,9 @@ public enum WebhookSignature {
             }
         }
         guard matched else { return .mismatch }
-        let (difference, overflow) = wholeSeconds(now).subtractingReportingOverflow(parsed.seconds)
+        let (difference, overflow) = now.secondsSinceEpoch.subtractingReportingOverflow(parsed.seconds)
         guard !overflow, difference.magnitude <= toleranceSeconds.magnitude else { return .stale }
         return .valid
-    }
-
-    /// Whole seconds since the epoch, rounded down, for any instant at all: the kernel's
-    /// `secondsSinceEpoch` overflows within a second of `Int64.min`, and a receiver's clock
-    /// is input here.
-    private static func wholeSeconds(_ time: Timestamp) -> Int64 {
-        let (quotient, remainder) = time.microsecondsSinceEpoch.quotientAndRemainder(dividingBy: 1_000_000)
-        return remainder < 0 ? quotient - 1 : quotient
     }
 
     private static func mac(t: String, body: [UInt8], key: WebhookSecret) -> [UInt8] {

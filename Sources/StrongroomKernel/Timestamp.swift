@@ -9,18 +9,23 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microsecondsSinceEpoch = microsecondsSinceEpoch
     }
 
+    /// Whole seconds, rounded down (towards the past, also before 1970).
     public var secondsSinceEpoch: Int64 {
-        microsecondsSinceEpoch >= 0
-            ? microsecondsSinceEpoch / 1_000_000
-            : (microsecondsSinceEpoch - 999_999) / 1_000_000
+        let (seconds, rest) = microsecondsSinceEpoch.quotientAndRemainder(dividingBy: 1_000_000)
+        return rest < 0 ? seconds - 1 : seconds
     }
 
+    /// Saturates at the ends of the range rather than trapping: no input can make a time
+    /// overflow, and a time that far out compares as the end it reached.
     public func adding(seconds: Int64) -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: microsecondsSinceEpoch + seconds * 1_000_000)
+        let (micros, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        return overflow ? Timestamp(microsecondsSinceEpoch: seconds < 0 ? .min : .max) : adding(microseconds: micros)
     }
 
+    /// Saturates at the ends of the range rather than trapping.
     public func adding(microseconds: Int64) -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: microsecondsSinceEpoch + microseconds)
+        let (sum, overflow) = microsecondsSinceEpoch.addingReportingOverflow(microseconds)
+        return Timestamp(microsecondsSinceEpoch: overflow ? (microseconds < 0 ? .min : .max) : sum)
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
