@@ -15,24 +15,9 @@ public enum FieldRules {
         if let value { try text(value, field: field, max: max) }
     }
 
-    /// A canonical lowercase UUID, as every id is; a malformed id can name nothing.
-    public static func isID(_ value: String) -> Bool {
-        let bytes = Array(value.utf8)
-        guard bytes.count == 36 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(index) {
-                guard byte == UInt8(ascii: "-") else { return false }
-            } else {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
-                else { return false }
-            }
-        }
-        return true
-    }
-
     /// Lower-cases an id read from a path or body; nil when it is not a UUID at all.
     public static func normalizedID(_ value: String) -> String? {
         let lowered = value.lowercased()
-        return isID(lowered) ? lowered : nil
+        return CanonicalID.isValid(lowered) ? lowered : nil
     }
 }

@@ -51,7 +51,7 @@ public struct EventEnvelope: Hashable, Sendable, CustomStringConvertible {
     ) throws(EventEnvelopeError) {
         guard body.count <= Self.maxBodyBytes else { throw .bodyTooLarge(bytes: body.count) }
         guard body.first == UInt8(ascii: "{"), body.last == UInt8(ascii: "}") else { throw .bodyNotAnObject }
-        guard Self.isCanonicalUUID(id) else { throw .idNotCanonical }
+        guard CanonicalID.isValid(id) else { throw .idNotCanonical }
         for reference in [organizationID, ledgerID, orderingKey] {
             guard let reference else { continue }
             guard !reference.isEmpty, reference.utf8.count <= Self.maxReferenceBytes else { throw .referenceOutOfBounds }
@@ -70,19 +70,4 @@ public struct EventEnvelope: Hashable, Sendable, CustomStringConvertible {
     /// The type, id and body size, never the body: a log line or a failed test names the
     /// event without copying what it carries.
     public var description: String { "\(type.rawValue) \(id) (\(body.count) bytes)" }
-
-    /// 8-4-4-4-12 lower-case hex digits: how ids are stored and shown, one spelling per id.
-    private static func isCanonicalUUID(_ text: String) -> Bool {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 36 else { return false }
-        for (index, byte) in utf8.enumerated() {
-            if [8, 13, 18, 23].contains(index) {
-                guard byte == UInt8(ascii: "-") else { return false }
-            } else {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
-                else { return false }
-            }
-        }
-        return true
-    }
 }

@@ -89,7 +89,7 @@ public struct Cursor: Sendable, Equatable {
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let direction = Direction(rawValue: parts[0]), FieldRules.isID(parts[1]) else { return nil }
+        guard parts.count == 2, let direction = Direction(rawValue: parts[0]), CanonicalID.isValid(parts[1]) else { return nil }
         self.init(direction: direction, id: parts[1])
     }
 }

@@ -64,7 +64,7 @@ public struct ControlRuleDraft: Sendable, Equatable {
     /// author holds the scope, is the store's and the route's to check.
     public func validated(id: String, version: Int, organizationID: String) throws(StrongroomError) -> ControlRule {
         var problems = FieldProblems()
-        if let ledgerID, !Self.isID(ledgerID) { problems.add("ledger_id", "must be a lower-case UUID") }
+        if let ledgerID, !CanonicalID.isValid(ledgerID) { problems.add("ledger_id", "must be a lower-case UUID") }
         guard let kindText = kind, let kind = Kind(rawValue: kindText) else {
             // Which other fields belong depends on the kind, so they wait for one.
             let names = Kind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
@@ -88,7 +88,7 @@ public struct ControlRuleDraft: Sendable, Equatable {
         if actions != nil { problems.add("actions", "must be absent for kind 'transaction_approval'") }
         let assetCode = asset.flatMap { code in checkAsset(code, &problems) }
         let glob = sourceAlias.flatMap { pattern in problems.check { () throws(StrongroomError) in try AliasGlob(pattern) } }
-        if let portfolioID, !Self.isID(portfolioID) { problems.add("portfolio_id", "must be a lower-case UUID") }
+        if let portfolioID, !CanonicalID.isValid(portfolioID) { problems.add("portfolio_id", "must be a lower-case UUID") }
         var threshold: RuleAmount?
         if let atOrAbove {
             threshold = problems.check { () throws(StrongroomError) in try RuleAmount(atOrAbove, field: "at_or_above") }
@@ -116,7 +116,7 @@ public struct ControlRuleDraft: Sendable, Equatable {
                 problems.add("account_alias", "must be up to 100 letters, digits, ':', '_', '.', '-' or '/', optionally after '@'")
             }
         case (nil, let id?):
-            if Self.isID(id) { subject = .portfolio(id: id) } else { problems.add("portfolio_id", "must be a lower-case UUID") }
+            if CanonicalID.isValid(id) { subject = .portfolio(id: id) } else { problems.add("portfolio_id", "must be a lower-case UUID") }
         case (nil, nil):
             problems.add("account_alias", "or portfolio_id is required")
         case (.some, .some):
@@ -188,22 +188,6 @@ public struct ControlRuleDraft: Sendable, Equatable {
             return nil
         }
         return code
-    }
-
-    /// A canonical lower-case UUID, as every id is.
-    static func isID(_ value: String) -> Bool {
-        let bytes = Array(value.utf8)
-        guard bytes.count == 36 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(index) {
-                guard byte == UInt8(ascii: "-") else { return false }
-            } else {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte) else {
-                    return false
-                }
-            }
-        }
-        return true
     }
 
     /// An account alias as the ledger allows one (external ones included, whose `/` a limit
