@@ -67,7 +67,7 @@ def _split_url(base: str):
 
 def raw_request(base: str, method: str, target, headers=None, body: bytes | None = None,
                 timeout: float = TIMEOUT, chunked_body: bytes | None = None,
-                raw_head: bytes | None = None) -> Answer:
+                raw_head: bytes | None = None, source: str | None = None) -> Answer:
     """Send one request on a fresh connection and read one answer.
 
     `target` is the request target (str or bytes, sent as is). `headers` is a list of
@@ -75,6 +75,7 @@ def raw_request(base: str, method: str, target, headers=None, body: bytes | None
     unless given. The body is sent while watching the socket: when the server answers (e.g.
     413 before reading an oversize body) sending stops and the answer is read.
     `raw_head` replaces the whole request head (request line and headers) when given.
+    `source` is the local address to connect from (another loopback address, say).
     """
     host, port = _split_url(base)
     started = time.monotonic()
@@ -101,7 +102,8 @@ def raw_request(base: str, method: str, target, headers=None, body: bytes | None
     payload = head + (body or b"") + (chunked_body or b"")
 
     try:
-        sock = socket.create_connection((host, port), timeout=timeout)
+        sock = socket.create_connection((host, port), timeout=timeout,
+                                        source_address=(source, 0) if source else None)
     except OSError as exc:
         return Answer(error=f"cannot connect: {exc}", elapsed=time.monotonic() - started)
     sock.setblocking(False)
@@ -251,19 +253,28 @@ def totp_secret(encoded: str) -> bytes:
     return base64.b32decode(encoded + "=" * (-len(encoded) % 8))
 
 
-def elevate(base: str, access_token: str, secret: bytes, spent_step: int | None = None) -> dict:
+def elevate(base: str, access_token: str, secret: bytes, spent_step: int | None = None,
+            source: str | None = None) -> tuple[dict, int]:
     """Steps up with the current code (or, when that step was spent, the next; never one at
-    or before `spent_step`): the answer of POST /v1/auth/elevate. Raises when refused."""
-    step = int(time.time()) // 30
-    for candidate in (s for s in (step, step + 1) if spent_step is None or s > spent_step):
-        answer = raw_request(base, "POST", "/v1/auth/elevate",
-                             [("Content-Type", "application/json"), ("Authorization", f"Bearer {access_token}")],
-                             json.dumps({"totp": totp_code(secret, candidate)}).encode())
-        if answer.status == 200:
-            return answer.json() or {}
-        if answer.status != 401:
-            break
-    raise RuntimeError(f"stepping up failed: {answer.describe()}")
+    or before `spent_step`), from `source` when given: the answer of POST /v1/auth/elevate,
+    and the step whose code it spent.
+    The server takes each step's code once, and one step either side of its own, so when
+    both codes of this window are spent (another session stepped up just now) it waits for
+    the next window and tries once more. Raises when refused."""
+    answer = None
+    for attempt in range(2):
+        step = int(time.time()) // 30
+        for candidate in (c for c in (step, step + 1) if spent_step is None or c > spent_step):
+            answer = raw_request(base, "POST", "/v1/auth/elevate",
+                                 [("Content-Type", "application/json"), ("Authorization", f"Bearer {access_token}")],
+                                 json.dumps({"totp": totp_code(secret, candidate)}).encode(), source=source)
+            if answer.status == 200:
+                return answer.json() or {}, candidate
+            if answer.status != 401:
+                raise RuntimeError(f"stepping up failed: {answer.describe()}")
+        if attempt == 0:
+            time.sleep(30 - time.time() % 30 + 1)
+    raise RuntimeError(f"stepping up failed: {answer.describe() if answer else 'no code left to try'}")
 
 
 class Session:
@@ -272,6 +283,9 @@ class Session:
     A stepped-up session (its file holds the administrator's TOTP secret) renews its access
     token by refreshing and then stepping up again, so that the sensitive routes (users,
     groups, clients, keys, freezes) stay open to it; a refreshed token alone proves nothing.
+    The step-up is throttled like a login, per source address, and the fuzzer locks its own
+    address on purpose, so a session may step up from another (`step_up_source`, such as
+    127.0.0.2 for a server on 127.0.0.1).
     """
 
     def __init__(self, base: str, path: str):
@@ -283,6 +297,8 @@ class Session:
         self.access_token = data.get("access_token")
         self.expires_at = data.get("expires_at", 0)
         self.totp_secret = data.get("totp_secret")
+        self.step_up_source = data.get("step_up_source")
+        self.spent_step = data.get("spent_step")
 
     @staticmethod
     def create(base: str, path: str, username: str, password: str) -> "Session":
@@ -294,14 +310,18 @@ class Session:
         Session._write(path, body)
         return Session(base, path)
 
-    def step_up(self, totp_secret_text: str, elevated: dict) -> None:
+    def step_up(self, totp_secret_text: str, elevated: dict, spent_step: int, source: str | None = None) -> None:
         """Makes this a stepped-up session holding `elevated` (an answer of POST
-        /v1/auth/elevate), renewed with the authenticator whose secret is given."""
+        /v1/auth/elevate, which spent the code of `spent_step`), renewed with the
+        authenticator whose secret is given, stepping up from `source` when given."""
         self.totp_secret = totp_secret_text
+        self.step_up_source = source
+        self.spent_step = spent_step
         self._store(elevated)
 
     @staticmethod
-    def _write(path: str, body: dict, refresh_token: str | None = None, totp_secret: str | None = None) -> None:
+    def _write(path: str, body: dict, refresh_token: str | None = None, totp_secret: str | None = None,
+               step_up_source: str | None = None, spent_step: int | None = None) -> None:
         data = {
             "refresh_token": body.get("refresh_token", refresh_token),
             "access_token": body["access_token"],
@@ -309,6 +329,10 @@ class Session:
         }
         if totp_secret:
             data["totp_secret"] = totp_secret
+        if step_up_source:
+            data["step_up_source"] = step_up_source
+        if spent_step is not None:
+            data["spent_step"] = spent_step
         tmp = path + ".tmp"
         with open(tmp, "w") as f:
             json.dump(data, f)
@@ -317,7 +341,7 @@ class Session:
 
     def _store(self, body: dict) -> None:
         """Keeps an answer's tokens (a step-up answer has no refresh token: the last one stands)."""
-        Session._write(self.path, body, self.refresh_token, self.totp_secret)
+        Session._write(self.path, body, self.refresh_token, self.totp_secret, self.step_up_source, self.spent_step)
         self.refresh_token = body.get("refresh_token", self.refresh_token)
         self.access_token = body["access_token"]
         self.expires_at = time.time() + int(body["expires_in"])
@@ -335,7 +359,9 @@ class Session:
             raise RuntimeError(f"refreshing the session in {self.path} failed: {answer.describe()}")
         self._store(body)
         if self.totp_secret:
-            self._store(elevate(self.base, self.access_token, totp_secret(self.totp_secret)))
+            elevated, self.spent_step = elevate(self.base, self.access_token, totp_secret(self.totp_secret),
+                                                spent_step=self.spent_step, source=self.step_up_source)
+            self._store(elevated)
         return self.access_token
 
 
