@@ -133,9 +133,8 @@ enum ClientRoutes {
             let view = try await persistence.write { work in
                 var client = try await live(context, work.identity)
                 var memberships = try await work.identity.memberships(of: client.id, kind: .client)
-                let groups = memberships.map(\.group)
-                try AdminSupport.requireCovering(groups, by: context.principal)
-                try AdminSupport.refuseSensitiveForClient(groups)
+                try AdminSupport.requireCovering(memberships.map(\.group), by: context.principal)
+                // Only the groups it joins are checked for sensitive grants (changeMemberships).
                 memberships = try await AdminSupport.changeMemberships(
                     of: client.id, kind: .client, from: memberships, to: newGroups, expiresAt: changes.groupExpiresAt,
                     by: context.principal, now: clock.now(), store: work.identity

@@ -177,6 +177,30 @@ struct StepUpTests {
         }
     }
 
+    /// A client that already belongs to a group granting a sensitive permission (a database
+    /// from before step-up) can still be renamed and taken out of that group: only joining is
+    /// refused.
+    @Test func aClientAlreadyInASensitiveGroupCanBeTakenOutOfIt() async throws {
+        try await TestServer.with(.sqlite) { client, prepared, _ in
+            let (admin, _) = try await client.steppedUp()
+            #expect(try await client.json(.post, "/v1/groups", token: admin, body: #"{"name":"readers","permissions":["accounts:read"]}"#).status == .created)
+            let created = try await client.json(.post, "/v1/clients", token: admin, body: #"{"name":"old job","groups":["readers"]}"#)
+            let clientID = try #require(try created.object()["client_id"] as? String)
+            let administrators = try #require(try await prepared.persistence.identity.group(name: "administrators"))
+            let readers = try #require(try await prepared.persistence.identity.group(name: "readers"))
+            try await prepared.persistence.write { work in
+                try await work.identity.setMemberships(
+                    principalID: try #require(UUID(uuidString: clientID)), kind: .client, groupIDs: [readers.id, administrators.id]
+                )
+            }
+            let renamed = try await client.json(.patch, "/v1/clients/\(clientID)", token: admin, body: #"{"name":"old job, renamed"}"#)
+            #expect(renamed.status == .ok, "\(renamed.text)")
+            let left = try await client.json(.patch, "/v1/clients/\(clientID)", token: admin, body: #"{"groups":["readers"]}"#)
+            #expect(left.status == .ok, "\(left.text)")
+            #expect(try left.object()["groups"] as? [String] == ["readers"])
+        }
+    }
+
     static func claims(_ token: String) throws -> [String: Any] {
         let part = String(token.split(separator: ".")[1])
         let data = try #require(Data(base64Encoded: IdentityAttackTests.padded(part)))
