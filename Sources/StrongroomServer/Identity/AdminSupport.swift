@@ -117,9 +117,13 @@ enum AdminSupport {
     /// The most entries an expiry map may hold: as many as a principal may have groups.
     static let maxExpiryEntries = 100
 
-    /// An expiry map as the views show it: names to times, only for what lapses.
-    static func expiryView<Key: Hashable>(_ expiries: [Key: Timestamp], names: [Key: String]) -> [String: Timestamp] {
-        Dictionary(expiries.compactMap { key, time in names[key].map { ($0, time) } }, uniquingKeysWith: { first, _ in first })
+    /// Memberships' expiries as the user and client views show them: group names to times,
+    /// only for the memberships that lapse.
+    static func expiryView(_ memberships: [Membership]) -> [String: Timestamp] {
+        Dictionary(
+            memberships.compactMap { membership in membership.expiresAt.map { (membership.group.name, $0) } },
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 
     /// A page of an administration list, with the cursor for the next one.

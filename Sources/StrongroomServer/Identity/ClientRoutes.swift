@@ -63,10 +63,7 @@ enum ClientRoutes {
             clientID = client.id.uuidString.lowercased()
             name = client.name
             groups = memberships.map(\.group.name)
-            groupExpiresAt = Dictionary(
-                memberships.compactMap { membership in membership.expiresAt.map { (membership.group.name, $0) } },
-                uniquingKeysWith: { first, _ in first }
-            )
+            groupExpiresAt = AdminSupport.expiryView(memberships)
             status = client.status.rawValue
             clientSecret = secret?.revealed
             previousSecretValidUntil = client.previousSecretValidUntil.flatMap { $0 > now ? $0 : nil }

@@ -63,10 +63,7 @@ enum UserRoutes {
             username = user.username.value
             status = user.status.rawValue
             groups = memberships.map(\.group.name)
-            groupExpiresAt = Dictionary(
-                memberships.compactMap { membership in membership.expiresAt.map { (membership.group.name, $0) } },
-                uniquingKeysWith: { first, _ in first }
-            )
+            groupExpiresAt = AdminSupport.expiryView(memberships)
             mustChangePassword = user.mustChangePassword
             mfaEnrolled = user.mfaEnrolled
             createdAt = user.createdAt
