@@ -22,13 +22,8 @@ struct AccessLapseSweeper: Service {
     static let batch = 100
 
     func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await sweep(now: clock.now())
-            } catch {
-                logger.warning("lapse sweep failed; will retry", metadata: ["error_type": "\(String(reflecting: type(of: error)))"])
-            }
-            try? await Task.sleep(for: .seconds(intervalSeconds))
+        await PeriodicSweep.run(every: intervalSeconds, logger: logger, failure: "lapse sweep failed; will retry") {
+            try await sweep(now: clock.now())
         }
     }
 

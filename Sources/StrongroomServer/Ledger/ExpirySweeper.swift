@@ -23,21 +23,16 @@ struct ExpirySweeper: Service {
 
     func run() async throws {
         var sweeps = 0
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await sweepExpiredTransactions(now: clock.now())
-                sweeps += 1
-                if sweeps % 60 == 0 {
-                    let now = clock.now()
-                    _ = try await persistence.write { work in
-                        try await work.identity.pruneExpired(at: now)
-                        return try await work.idempotency.sweep(now: now, limit: 10_000)
-                    }
+        await PeriodicSweep.run(every: intervalSeconds, logger: logger, failure: "expiry sweep failed; will retry") {
+            try await sweepExpiredTransactions(now: clock.now())
+            sweeps += 1
+            if sweeps % 60 == 0 {
+                let now = clock.now()
+                _ = try await persistence.write { work in
+                    try await work.identity.pruneExpired(at: now)
+                    return try await work.idempotency.sweep(now: now, limit: 10_000)
                 }
-            } catch {
-                logger.warning("expiry sweep failed; will retry", metadata: ["error_type": "\(String(reflecting: type(of: error)))"])
             }
-            try? await Task.sleep(for: .seconds(intervalSeconds))
         }
     }
 
