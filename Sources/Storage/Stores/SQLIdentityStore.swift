@@ -246,12 +246,7 @@ struct SQLIdentityStore: IdentityStore {
     }
 
     func groups(of principalID: UUID, kind: PrincipalKind) async throws -> [Group] {
-        guard let (table, column) = Self.membershipTable(kind) else { return [] }
-        let columns = Self.groupColumns.split(separator: ", ").map { "g.\($0)" }.joined(separator: ", ")
-        return try await decodeGroups(try await executor.query(
-            "SELECT \(columns) FROM identity_groups g JOIN \(table) m ON m.group_id = g.id WHERE m.\(column) = $1 ORDER BY g.name",
-            [.text(principalID.storageText)]
-        ))
+        try await memberships(of: principalID, kind: kind).map(\.group)
     }
 
     /// Nil for outside callers: their groups come from their issuer's token, never from here.
