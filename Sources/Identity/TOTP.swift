@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StrongroomKernel
 
 /// Time-based one-time passwords (RFC 6238 over RFC 4226's HOTP): HMAC-SHA1, 6 digits,
 /// 30-second steps, what every authenticator app speaks.

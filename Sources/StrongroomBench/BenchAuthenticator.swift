@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StrongroomKernel
 
 /// The bench user's authenticator, when the run needs a step-up (`--frozen-accounts`: the
 /// incident controls are sensitive): the TOTP secret the user enrolled, Base32 as the
@@ -10,20 +11,9 @@ public struct BenchAuthenticator: Sendable {
 
     /// Nil when `encoded` is not Base32 (RFC 4648, padding optional, any case).
     public init?(base32 encoded: String) {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
-        var bits: UInt64 = 0
-        var count = 0
-        var bytes: [UInt8] = []
-        for character in encoded.uppercased().utf8 where character != UInt8(ascii: "=") {
-            guard let value = alphabet.firstIndex(of: character) else { return nil }
-            bits = (bits << 5 | UInt64(truncatingIfNeeded: value)) & 0xFFFF
-            count += 5
-            if count >= 8 {
-                count -= 8
-                bytes.append(UInt8(truncatingIfNeeded: bits >> count))
-            }
-        }
-        guard !bytes.isEmpty else { return nil }
+        guard let bytes = Base32.decode(String(encoded.prefix { $0 != "=" })), !bytes.isEmpty,
+            encoded.drop(while: { $0 != "=" }).allSatisfy({ $0 == "=" })
+        else { return nil }
         secret = bytes
     }
 

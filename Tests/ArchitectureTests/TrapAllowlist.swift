@@ -43,23 +43,23 @@ enum TrapAllowlist {
             "checked to be 1...100 when decoded; Int to Int64 is the same width"
         ),
         Entry(
-            "Sources/Identity/Base32.swift", .conversion, "UInt32(byte)",
+            "Sources/StrongroomKernel/Base32.swift", .conversion, "UInt32(byte)",
             "UInt8 to UInt32 widens"
         ),
         Entry(
-            "Sources/Identity/Base32.swift", .conversion, "Int((buffer >>",
+            "Sources/StrongroomKernel/Base32.swift", .conversion, "Int((buffer >>",
             "a value masked with & 31 fits Int; bits is 5...12 here, so the shift count is non-negative"
         ),
         Entry(
-            "Sources/Identity/Base32.swift", .conversion, "Int((buffer <<",
+            "Sources/StrongroomKernel/Base32.swift", .conversion, "Int((buffer <<",
             "a value masked with & 31 fits Int; 5 - bits is 1...4 inside the if"
         ),
         Entry(
-            "Sources/Identity/Base32.swift", .conversion, "UInt32(value)",
+            "Sources/StrongroomKernel/Base32.swift", .conversion, "UInt32(value)",
             "value is an index into the 32-letter alphabet, 0...31"
         ),
         Entry(
-            "Sources/Identity/Base32.swift", .conversion, "UInt8((buffer >> UInt32(bits - 8)) & 0xff)",
+            "Sources/StrongroomKernel/Base32.swift", .conversion, "UInt8((buffer >> UInt32(bits - 8)) & 0xff)",
             "masked with & 0xff it fits UInt8; bits is at least 8 inside the loop"
         ),
         Entry(

@@ -1,5 +1,6 @@
 /// RFC 4648 base32 (upper-case alphabet, no padding), as authenticator apps read TOTP
-/// secrets.
+/// secrets: in the kernel so that the bench, which knows the server only through its API,
+/// reads an enrolment's secret with the same decoder Identity wrote it with.
 public enum Base32 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
 
