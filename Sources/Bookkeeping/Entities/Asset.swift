@@ -48,13 +48,6 @@ public struct Asset: Sendable, Equatable, Encodable {
     /// The alias of the account that stands for the world outside the ledger in this asset.
     public static func externalAlias(code: String) -> String { "@external/\(code)" }
 
-    /// An upper-case letter, then 1 to 9 upper-case letters or digits (`USD`, `BTC`, `XAU`).
-    public static func isValidCode(_ code: String) -> Bool {
-        let bytes = Array(code.utf8)
-        guard (2...10).contains(bytes.count), (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[0]) else { return false }
-        return bytes.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, name, type, code, scale, status, metadata, createdAt, updatedAt
         case organizationID = "organizationId"
@@ -81,7 +74,7 @@ public struct NewAsset: Sendable, Codable {
         guard let kind = Asset.Kind(rawValue: type) else {
             throw .invalidValue("type", "must be one of \(Asset.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard Asset.isValidCode(code) else {
+        guard AssetCode.isValid(code) else {
             throw .invalidValue("code", "must be 2 to 10 upper-case letters or digits, starting with a letter")
         }
         let scale = self.scale ?? kind.defaultScale

@@ -1,3 +1,4 @@
+import LedgerCore
 import StrongroomKernel
 
 /// A control rule as a client sends it, before it is checked: every field optional, as the
@@ -177,13 +178,9 @@ public struct ControlRuleDraft: Sendable, Equatable {
         }
     }
 
-    /// The ledger's asset code rule, restated (Controls does not import Bookkeeping): 2 to 10
-    /// upper-case letters or digits, starting with a letter.
+    /// The ledger's asset code rule (`AssetCode`).
     private func checkAsset(_ code: String, _ problems: inout FieldProblems) -> String? {
-        let bytes = Array(code.utf8)
-        let isLetter: (UInt8) -> Bool = { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
-        let isDigit: (UInt8) -> Bool = { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-        guard (2...10).contains(bytes.count), let first = bytes.first, isLetter(first), bytes.allSatisfy({ isLetter($0) || isDigit($0) }) else {
+        guard AssetCode.isValid(code) else {
             problems.add("asset", "must be 2 to 10 upper-case letters or digits, starting with a letter")
             return nil
         }
