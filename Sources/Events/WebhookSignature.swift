@@ -58,7 +58,7 @@ public enum WebhookSignature {
         var matched = false
         for secret in secrets {
             let expected = mac(t: parsed.t, body: body, key: secret)
-            for signature in parsed.signatures where constantTimeEqual(expected, signature) {
+            for signature in parsed.signatures where ConstantTime.equal(expected, signature) {
                 matched = true
             }
         }
@@ -73,16 +73,6 @@ public enum WebhookSignature {
         message.append(UInt8(ascii: "."))
         message.append(contentsOf: body)
         return Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key.key)))
-    }
-
-    /// Equal in time that depends only on the lengths, never on where the bytes differ.
-    private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices {
-            difference |= a[index] ^ b[index]
-        }
-        return difference == 0
     }
 
     /// A header that follows the scheme: its one `t` (as written, and as a number) and its

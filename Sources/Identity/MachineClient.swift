@@ -39,10 +39,10 @@ public struct MachineClient: Sendable, Equatable {
     public func accepts(secret presented: String, at now: Timestamp) -> Bool {
         guard status == .active, presented.utf8.count <= OpaqueSecret.maxPresentedBytes else { return false }
         let hash = Array(OpaqueSecret.hash(presented).utf8)
-        let current = TOTP.constantTimeEqual(hash, Array(secretHash.utf8))
+        let current = ConstantTime.equal(hash, Array(secretHash.utf8))
         var previous = false
         if let previousSecretHash, let until = previousSecretValidUntil {
-            previous = TOTP.constantTimeEqual(hash, Array(previousSecretHash.utf8)) && now < until
+            previous = ConstantTime.equal(hash, Array(previousSecretHash.utf8)) && now < until
         }
         return current || previous
     }

@@ -43,7 +43,7 @@ public struct TOTP: Sendable {
         let now = Self.step(at: secondsSinceEpoch)
         var accepted: Int64?
         for step in (now - Self.tolerance)...(now + Self.tolerance) where step > lastUsedStep {
-            if Self.constantTimeEqual(Array(self.code(atStep: step).utf8), Array(code.utf8)), accepted == nil { accepted = step }
+            if ConstantTime.equal(Array(self.code(atStep: step).utf8), Array(code.utf8)), accepted == nil { accepted = step }
         }
         return accepted
     }
@@ -56,12 +56,5 @@ public struct TOTP: Sendable {
         let issuerParameter = issuer.addingPercentEncoding(withAllowedCharacters: allowed) ?? "strongroom"
         return "otpauth://totp/\(label)?secret=\(Base32.encode(secret))&issuer=\(issuerParameter)"
             + "&algorithm=SHA1&digits=\(Self.digits)&period=\(Self.stepSeconds)"
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
     }
 }
