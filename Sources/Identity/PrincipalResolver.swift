@@ -60,5 +60,4 @@ public enum PrincipalResolver {
     public static func inForce(_ memberships: [Membership], at now: Timestamp) -> [Group] {
         memberships.filter { $0.isInForce(at: now) }.map { $0.group.inForce(at: now) }
     }
-
 }

@@ -12,11 +12,12 @@ public struct StepUpPolicy: Sendable, Equatable {
     /// How long a proof lasts, as an operator may set it (`elevationLifetime`).
     public static let allowedLifetimes: ClosedRange<Int64> = 60...900
     public static let defaultLifetimeSeconds: Int64 = 300
-    /// The `amr` values (RFC 8176) that are a second factor.
-    public static let secondFactorMethods: Set<String> = ["otp", "mfa"]
     /// What our own tokens say was proved: the password, and a one-time code.
     public static let passwordMethod = "pwd"
     public static let oneTimeCodeMethod = "otp"
+    /// The `amr` values (RFC 8176) that are a second factor: a one-time code, or an outside
+    /// issuer's word that more than one factor was used.
+    public static let secondFactorMethods: Set<String> = [oneTimeCodeMethod, "mfa"]
 
     public let lifetimeSeconds: Int64
 
