@@ -49,11 +49,7 @@ struct LedgerProcessTests {
             let plain = try await open(port: port, token: try await adminToken(port: port))
             let answer: (status: Int, body: Data)
             do {
-                let enrolment = try await plain.send(.post, "/v1/auth/mfa/totp")
-                let encoded = try #require((try JSONSerialization.jsonObject(with: enrolment.body) as? [String: Any])?["secret"] as? String)
-                let authenticator = TestAuthenticator(secret: try #require(Base32.decode(encoded)), clock: SystemClock())
-                let confirmed = try await plain.send(.post, "/v1/auth/mfa/totp/confirm", #"{"totp":"\#(try await authenticator.code())"}"#)
-                #expect(confirmed.status == 204, "\(String(decoding: confirmed.body, as: UTF8.self))")
+                let authenticator = try await plain.enrol()
                 answer = try await plain.send(.post, "/v1/auth/elevate", #"{"totp":"\#(try await authenticator.code())"}"#)
             } catch {
                 try? await plain.client.shutdown()
@@ -61,6 +57,16 @@ struct LedgerProcessTests {
             }
             try? await plain.client.shutdown()
             return try #require((try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["access_token"] as? String)
+        }
+
+        /// Enrols an authenticator for this connection's user and confirms it.
+        func enrol() async throws -> TestAuthenticator {
+            let enrolment = try await send(.post, "/v1/auth/mfa/totp")
+            let encoded = try #require((try JSONSerialization.jsonObject(with: enrolment.body) as? [String: Any])?["secret"] as? String)
+            let authenticator = TestAuthenticator(secret: try #require(Base32.decode(encoded)), clock: SystemClock())
+            let confirmed = try await send(.post, "/v1/auth/mfa/totp/confirm", #"{"totp":"\#(try await authenticator.code())"}"#)
+            #expect(confirmed.status == 204, "\(String(decoding: confirmed.body, as: UTF8.self))")
+            return authenticator
         }
 
         /// POSTs `body`, expects 201, and answers the created id.
