@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Storage
+import Synchronization
 import StrongroomTestSupport
 import Testing
 
@@ -39,6 +40,11 @@ struct ControlProcessTests {
         }.value
     }
 
+    /// How many transfers the senders have seen committed.
+    private final class Committed: Sendable {
+        let count = Mutex(0)
+    }
+
     /// Eight connections to `poster` send transfers of 0.01 out of `@alice` until each has
     /// seen a refusal; a connection to `freezer` freezes `@alice` once they are under way.
     private func race(freezer: Int, poster: Int) async throws {
@@ -50,18 +56,22 @@ struct ControlProcessTests {
 
         var senders: [Connection] = []
         for _ in 0..<8 { senders.append(try await Connection.open(port: poster, token: token)) }
+        // The freeze waits for the first committed transfer rather than a fixed time: on a
+        // loaded machine a fixed wait could end before any transfer had committed.
+        let committed = Committed()
         let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
             for sender in senders {
                 group.addTask {
                     var statuses: [Int] = []
                     while statuses.last != 422, statuses.count < 2000 {
                         statuses.append(try await sender.send(.post, "\(base)/transactions/json", LedgerFixture.transfer("@alice", "@bob", "0.01")).status)
+                        if statuses.last == 201 { committed.count.withLock { $0 += 1 } }
                     }
                     return statuses
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .milliseconds(300))
+                for _ in 0..<3_000 where committed.count.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
                 let frozen = try await setup.send(.post, "\(base)/accounts/\(alice)/freeze", #"{"reason":"incident drill"}"#)
                 #expect(frozen.status == 200, "\(String(decoding: frozen.body, as: UTF8.self))")
                 return []
