@@ -14,8 +14,8 @@ import sys
 
 PACKAGE = "srtest"
 LAYERS = (
-    ("client", "verdicts", "amounts"),
-    ("hostile", "fuzz_hooks", "resource_load", "tls_scan"),
+    ("client", "verdicts", "amounts", "otlp_receiver"),
+    ("hostile", "fuzz_hooks", "resource_load", "tls_scan", "telemetry"),
     ("fuzz_api",),
 )
 # Outside the layers: the package marker, and this check, which imports nothing of srtest.
