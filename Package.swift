@@ -37,6 +37,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        // Traces and metrics out over OTLP/HTTP. Only that exporter's trait: the default traits
+        // add the gRPC exporter, which builds grpc-swift and its HTTP/2 transport for nothing.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.2.0"),
         // Tests only: spawns the server binary, curl, openssl and swift. Foundation's Process
         // on Linux over-reads /proc/self/fd entries and crashes a test process with many open
         // descriptors (swift-corelibs-foundation#5472); Subprocess closes them with closefrom.
@@ -115,6 +119,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strictSettings
         ),
@@ -132,6 +137,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strictSettings
         ),
@@ -155,6 +161,9 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                // The App folder's Telemetry alone (docs/ARCHITECTURE.md's fence table).
+                .product(name: "OTel", package: "swift-otel"),
             ],
             resources: [.embedInCode("Contract/openapi.yaml")],
             swiftSettings: strictSettings

@@ -33,6 +33,12 @@ struct ServerOptions: ParsableArguments {
     var logLevel: String?
     @Option(help: "Where signed audit checkpoints go (STRONGROOM_AUDIT_CHECKPOINT_DIR; default <data-dir>/audit-checkpoints).")
     var auditCheckpointDir: String?
+    @Option(help: "Send traces and metrics to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (STRONGROOM_OTLP_ENDPOINT; default off).")
+    var otlpEndpoint: String?
+    @Option(help: "Percent of new traces recorded, 0-100; a caller's sampled traceparent is always followed (STRONGROOM_TRACE_SAMPLE_RATE; default 10).")
+    var traceSampleRate: String?
+    @Option(help: "Seconds between metric exports to the collector, 1-3600 (STRONGROOM_OTLP_METRICS_INTERVAL; default 60).")
+    var otlpMetricsInterval: String?
 
     var flags: [String: String] {
         var flags: [String: String] = [:]
@@ -48,6 +54,9 @@ struct ServerOptions: ParsableArguments {
         flags["config"] = config
         flags["logLevel"] = logLevel
         flags["auditCheckpointDir"] = auditCheckpointDir
+        flags["otlpEndpoint"] = otlpEndpoint
+        flags["traceSampleRate"] = traceSampleRate
+        flags["otlpMetricsInterval"] = otlpMetricsInterval
         return flags
     }
 

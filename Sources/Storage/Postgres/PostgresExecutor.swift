@@ -15,6 +15,10 @@ struct PostgresExecutor: SQLExecutor {
     }
 
     private func run(_ query: PostgresQuery) async throws -> [SQLRow] {
+        try await StatementTracing.run(query.sql, dialect: .postgres) { try await send(query) }
+    }
+
+    private func send(_ query: PostgresQuery) async throws -> [SQLRow] {
         // PostgresNIO (1.33) writes a query to its channel without a write promise: a query
         // written to a connection the server has already closed (a database restart in the
         // middle of a transaction) is never answered. So fail it here when the connection is

@@ -10,8 +10,10 @@ struct SQLiteExecutor: SQLExecutor {
     var dialect: SQLDialect { .sqlite }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        guard let pool else { return try handle.query(sql, binds) }
-        return try await pool.runIfActive { [handle] in try handle.query(sql, binds) }
+        try await StatementTracing.run(sql, dialect: .sqlite) {
+            guard let pool else { return try handle.query(sql, binds) }
+            return try await pool.runIfActive { [handle] in try handle.query(sql, binds) }
+        }
     }
 
     /// `$12` → `?12`: SQLite binds `?NNN` to parameter NNN, exactly as PostgreSQL binds `$NNN`.

@@ -2,6 +2,7 @@ import Hummingbird
 import Identity
 import NIOCore
 import StrongroomEdge
+import Tracing
 
 /// Per-request state: what the edge keeps (the request id every log line and response
 /// carries, the source address for audit and throttling) and what the areas add: the caller
@@ -12,6 +13,8 @@ public struct AppRequestContext: EdgeRequestContext {
     public var principal: Principal?
     /// The TCP peer's address, or the client's behind a trusted proxy (`EdgeMiddleware`).
     public var sourceAddress: String?
+    /// The request's span, when tracing is on (`EdgeMiddleware`).
+    public var requestSpan: (any Span)?
     /// Set by the guard on every route that declares an audit action.
     var audit: RequestAudit?
 
@@ -20,6 +23,7 @@ public struct AppRequestContext: EdgeRequestContext {
         self.requestID = ""
         self.principal = nil
         self.audit = nil
+        self.requestSpan = nil
         self.sourceAddress = source.channel.remoteAddress?.ipAddress
     }
 }

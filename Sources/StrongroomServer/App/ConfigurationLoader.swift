@@ -124,6 +124,12 @@ public enum ConfigurationLoader {
         config.usersRequireMFASetting = try string("usersRequireMfa").map { _ in try flag("usersRequireMfa") }
         config.modulusWeightsFile = string("modulusWeightsFile")
         config.modulusSubstitutionsFile = string("modulusSubstitutionsFile")
+        config.telemetry.endpoint = try string("otlpEndpoint").map(TelemetrySettings.endpoint(parsing:))
+        config.telemetry.sampleRatePercent = try string("traceSampleRate").map(TelemetrySettings.sampleRate(parsing:))
+            ?? TelemetrySettings.defaultSampleRatePercent
+        config.telemetry.metricsIntervalSeconds = try integer(
+            "otlpMetricsInterval", default: TelemetrySettings.defaultMetricsIntervalSeconds, range: TelemetrySettings.metricsIntervals
+        )
         config.stepUp = StepUpPolicy(lifetimeSeconds: Int64(try integer(
             "elevationLifetime", default: Int(StepUpPolicy.defaultLifetimeSeconds),
             range: Int(StepUpPolicy.allowedLifetimes.lowerBound)...Int(StepUpPolicy.allowedLifetimes.upperBound)

@@ -19,6 +19,7 @@ public enum ProductionReadiness {
         for setting in SecretSetting.all {
             if let refusal = setting.refusal(in: config) { throw ConfigurationError(refusal) }
         }
+        if let refusal = config.telemetry.productionRefusal() { throw ConfigurationError(refusal) }
         guard config.passwordHashCost >= 12 else {
             throw ConfigurationError("production needs passwordHashCost of at least 12")
         }

@@ -39,6 +39,8 @@ public enum ServerApp {
         let metrics: ServerMetrics
         /// The UK modulus tables, loaded and checked at start (`BankDetailsTables`).
         let bankDetails: ModulusChecker
+        /// How the edge makes each request a span; nil when tracing is off.
+        let tracing: RequestTracing?
 
         var auditVerification: AuditTrailVerification {
             AuditTrailVerification(
@@ -52,11 +54,17 @@ public enum ServerApp {
     /// requests in flight and closes the database.
     public static func serve(_ config: ServerConfiguration, logger: Logger) async throws {
         try ProductionReadiness.check(config)
+        // Once per process: the tracer becomes the process's (`Telemetry`).
+        let telemetry = try Telemetry(config.telemetry, logger: logger)
+        let metrics = ServerMetrics(exportingTo: telemetry?.metricsFactory)
+        let traced = try telemetry?.startTracing(dropped: metrics.spansDropped)
         let hashingPool = NIOThreadPool(numberOfThreads: 2)
         hashingPool.start()
-        let prepared = try await prepare(config, executor: ThreadPoolExecutor(pool: hashingPool), logger: logger)
+        let prepared = try await prepare(
+            config, executor: ThreadPoolExecutor(pool: hashingPool), metrics: metrics, tracing: traced?.tracing, logger: logger
+        )
         do {
-            let app = try buildApplication(config, prepared: prepared, logger: logger)
+            let app = try buildApplication(config, prepared: prepared, logger: logger, telemetryServices: traced?.services ?? [])
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
             await prepared.persistence.close()
@@ -84,9 +92,13 @@ public enum ServerApp {
         }
     }
 
-    /// - Parameter clock: the time every part of the server reads (tests pass one they move).
+    /// - Parameters:
+    ///   - clock: the time every part of the server reads (tests pass one they move).
+    ///   - metrics: the server's metrics, exporting over OTLP too when telemetry is on.
+    ///   - tracing: how the edge makes each request a span; nil when tracing is off.
     static func prepare(
-        _ config: ServerConfiguration, executor: any BlockingExecutor, clock: any WallClock = SystemClock(), logger: Logger
+        _ config: ServerConfiguration, executor: any BlockingExecutor, clock: any WallClock = SystemClock(),
+        metrics: ServerMetrics = ServerMetrics(), tracing: RequestTracing? = nil, logger: Logger
     ) async throws -> Prepared {
         let dataDirectory = DataDirectory(path: config.dataDirectory)
         try dataDirectory.create()
@@ -139,7 +151,7 @@ public enum ServerApp {
                     signer: try checkpointSigner(config, box: box), logger: logger,
                     interval: .seconds(config.auditCheckpointIntervalSeconds)
                 ),
-                metrics: ServerMetrics(), bankDetails: bankDetails
+                metrics: metrics, bankDetails: bankDetails, tracing: tracing
             )
         } catch {
             await persistence.close()
@@ -191,7 +203,7 @@ public enum ServerApp {
         // middleware into each route as it is registered.
         router.add(middleware: EdgeMiddleware(
             routes: routes.table, maxBodyBytes: config.maxBodyBytes, tlsEnabled: config.tlsEnabled,
-            trustedProxies: config.trustedProxies, metrics: prepared.metrics.responses
+            trustedProxies: config.trustedProxies, metrics: prepared.metrics.responses, tracing: prepared.tracing
         ))
         SystemRoutes.register(on: routes, persistence: prepared.persistence, tokens: prepared.tokens)
         let sessions = SessionIssuer(
@@ -235,8 +247,10 @@ public enum ServerApp {
         return (routes, ledger.committer)
     }
 
+    /// - Parameter telemetryServices: the OpenTelemetry exporters' background work, first in
+    ///   the list so they stop last, after the requests in flight have made their spans.
     static func buildApplication(
-        _ config: ServerConfiguration, prepared: Prepared, logger: Logger
+        _ config: ServerConfiguration, prepared: Prepared, logger: Logger, telemetryServices: [any Service] = []
     ) throws -> some ApplicationProtocol {
         let (routes, committer) = try buildRoutes(config, prepared: prepared)
         let router = routes.router
@@ -263,7 +277,7 @@ public enum ServerApp {
                 backlog: 4096,
                 availableConnectionsDelegate: MaximumAvailableConnections(cap.hardLimit, logger: logger)
             ),
-            services: [
+            services: telemetryServices + [
                 ExpirySweeper(
                     persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock), clock: prepared.clock, logger: logger
                 ),

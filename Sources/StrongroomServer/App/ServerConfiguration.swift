@@ -81,6 +81,8 @@ public struct ServerConfiguration: Sendable {
     /// `modulusSubstitutionsFile`): both, or neither.
     public var modulusWeightsFile: String?
     public var modulusSubstitutionsFile: String?
+    /// Traces and metrics over OTLP (`otlpEndpoint`, `traceSampleRate`, `otlpMetricsInterval`).
+    public var telemetry = TelemetrySettings()
 
     public var tlsEnabled: Bool { tlsCertificatePath != nil }
 

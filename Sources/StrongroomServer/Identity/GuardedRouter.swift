@@ -6,6 +6,7 @@ import Identity
 import Logging
 import StrongroomEdge
 import StrongroomKernel
+import Tracing
 
 /// Registers routes only together with the access they demand (and, for a route that
 /// changes state, the audit action it performs), and wraps each handler in the guard:
@@ -45,7 +46,10 @@ final class GuardedRouter: @unchecked Sendable {
         let metrics = self.metrics
         router.on(RouterPath(path), method: method) { request, context in
             var context = context
-            context.principal = try await authenticator.authenticate(access, request: request, context: context)
+            context.principal = try await withSpan("authenticate") { _ in
+                try await authenticator.authenticate(access, request: request, context: context)
+            }
+            if let kind = context.principal?.kind { context.requestSpan?.attributes["strongroom.principal.kind"] = kind.rawValue }
             // Writes always get their audit; a read only when it is refused.
             let principal = context.principal
             let makeAudit = {

@@ -1,8 +1,11 @@
 import Audit
 import Bookkeeping
+import HTTPTypes
 import Storage
 import StrongroomKernel
+import StrongroomEdge
 import Synchronization
+import Tracing
 
 /// Gathers concurrent posting requests into one unit of work, so a burst of single
 /// transfers pays for one durable commit instead of one each ("Group commit and the batch
@@ -59,6 +62,8 @@ final class GroupCommitter: Sendable {
     private struct Item: Sendable {
         let submission: PostingSubmission
         let reply: CheckedContinuation<Committed, any Error>
+        /// The request's wait for its flush, as a span context: the flush links to it.
+        let trace: InstrumentationContext
     }
 
     private typealias Machine = GroupCommitMachine<Item>
@@ -98,9 +103,11 @@ final class GroupCommitter: Sendable {
     /// Runs the posting in the next batch; returns once that batch has committed. Throws 503
     /// (SR-9002) at once when the queue is full or shutdown has begun.
     func submit(_ submission: PostingSubmission) async throws -> Committed {
-        try await withCheckedThrowingContinuation { reply in
-            let item = Item(submission: submission, reply: reply)
-            perform(state.withLock { $0.machine.submit(item) })
+        try await withSpan("group_commit.wait") { span in
+            try await withCheckedThrowingContinuation { reply in
+                let item = Item(submission: submission, reply: reply, trace: span.context)
+                perform(state.withLock { $0.machine.submit(item) })
+            }
         }
     }
 
@@ -153,21 +160,43 @@ final class GroupCommitter: Sendable {
     }
 
     /// One unit of work for `items`; its ending goes to the machine, whose actions answer them.
+    ///
+    /// Traced as one span that links to every request it carries (one flush serves many
+    /// traces), in the trace of the first of them that is sampled, so a sampled request's
+    /// trace shows its flush and the flush's statements.
     private func flush(_ id: GroupCommitFlushID, _ items: [Item], isRetry: Bool) async {
         let start = ContinuousClock.now
         let ending: Ending
         let actions: [Machine.Action]
-        do {
-            ending = .committed(try await commit(items))
-            actions = state.withLock { $0.machine.flushSucceeded(id) }
-        } catch {
-            ending = .failed(error)
-            let failure: GroupCommitFailure = (error as? StorageError)?.isUnavailable == true ? .unavailable : .wholeBatch
-            actions = state.withLock { $0.machine.flushFailed(id, failure) }
+        (ending, actions) = await withSpan("group_commit.flush", context: Self.flushParent(of: items)) { span in
+            span.attributes["strongroom.group_commit.batch_size"] = items.count
+            if isRetry { span.attributes["strongroom.group_commit.retry"] = true }
+            for item in items { span.addLink(SpanLink(context: item.trace, attributes: [:])) }
+            do {
+                let ending = Ending.committed(try await commit(items))
+                return (ending, state.withLock { $0.machine.flushSucceeded(id) })
+            } catch {
+                span.recordError(error)
+                span.setStatus(SpanStatus(code: .error))
+                let failure: GroupCommitFailure = (error as? StorageError)?.isUnavailable == true ? .unavailable : .wholeBatch
+                return (.failed(error), state.withLock { $0.machine.flushFailed(id, failure) })
+            }
         }
         // A re-run alone is part of its batch's flush, counted once with it.
         if !isRetry { metrics.recordFlush(items: items.count, duration: .now - start) }
         perform(actions, ending: ending)
+    }
+
+    /// The first sampled request's context (read back as the `traceparent` the tracer would
+    /// send), else the first request's; never the context of whichever task started the flush.
+    private static func flushParent(of items: [Item]) -> InstrumentationContext {
+        let tracer = InstrumentationSystem.tracer
+        for item in items {
+            var fields = HTTPFields()
+            tracer.inject(item.trace, into: &fields, using: HTTPFieldsInjector())
+            if let parent = TraceParent.of(fields), parent.flags & 1 == 1 { return item.trace }
+        }
+        return items.first?.trace ?? .topLevel
     }
 
     /// One unit of work for the whole batch; each item's own result. For each success it

@@ -9,6 +9,7 @@ import Secrets
 import Storage
 import StrongroomEdge
 import StrongroomKernel
+import Tracing
 import Synchronization
 
 /// A response as idempotency stores and replays it: status and exact body bytes.
@@ -170,9 +171,12 @@ final class IdempotencyGate: Sendable {
             throw StrongroomError(.idempotencyCapacity, "Too many requests with idempotency keys are running; retry shortly.")
         }
         defer { release(key.scope) }
-        if let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now()) {
-            return try replay(stored, key)
+        let earlier = try await withSpan("idempotency.check") { span in
+            let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now())
+            span.attributes["strongroom.idempotency.replayed"] = stored != nil
+            return stored
         }
+        if let stored = earlier { return try replay(stored, key) }
         let claim = Claim(scope: key.scope, requestHash: key.requestHash, expiresAt: clock.now().adding(seconds: key.ttlSeconds))
         do {
             return try await commit(claim).response()

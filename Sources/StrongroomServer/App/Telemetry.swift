@@ -1,0 +1,72 @@
+import Logging
+import Metrics
+import OTel
+import ServiceLifecycle
+import StrongroomEdge
+import Tracing
+
+/// The server's OpenTelemetry backends: the OTLP/HTTP exporters of metrics and traces, made
+/// from `TelemetrySettings` (docs/ARCHITECTURE.md, "Telemetry"). This is the one file that
+/// knows OpenTelemetry; every other part of the server records through swift-metrics and
+/// starts spans through swift-distributed-tracing.
+///
+/// Made once per process, by `ServerApp.serve`: the tracer becomes the process's
+/// `InstrumentationSystem` tracer, which can be installed once (a test process that starts
+/// many servers installs none, and their spans go nowhere). The background services (batching,
+/// export, shutdown flush) run beside the HTTP server and stop after it.
+struct Telemetry: Sendable {
+    /// The metrics exporter's factory, for `ServerMetrics` to multiplex with its registry.
+    let metricsFactory: any MetricsFactory
+    private let settings: TelemetrySettings
+    private let logger: Logger
+    private var services: [any Service]
+
+    /// Nil when no endpoint is configured. Makes the metrics exporter; the tracer comes after
+    /// the metrics exist (`startTracing`), because it counts its lost spans in them.
+    init?(_ settings: TelemetrySettings, logger: Logger) throws {
+        guard settings.isEnabled else { return nil }
+        let metrics = try OTel.makeMetricsBackend(configuration: Self.configuration(settings, diagnostics: logger))
+        self.metricsFactory = metrics.factory
+        self.settings = settings
+        self.logger = logger
+        self.services = [metrics.service]
+    }
+
+    /// Makes the tracer and installs it as the process's; returns what the edge needs to
+    /// make each request a span, and every background service to run.
+    func startTracing(dropped: Counter) throws -> (tracing: RequestTracing, services: [any Service]) {
+        let diagnostics = Logger(label: "otel") { [logger] _ in TelemetryDiagnostics(dropped: dropped, server: logger) }
+        let traces = try OTel.makeTracingBackend(configuration: Self.configuration(settings, diagnostics: diagnostics))
+        InstrumentationSystem.bootstrap(traces.factory)
+        logger.notice("exporting traces and metrics over OTLP/HTTP", metadata: [
+            "endpoint": "\(settings.endpoint ?? "")", "trace_sample_rate_percent": "\(settings.sampleRatePercent)",
+        ])
+        return (RequestTracing(tracer: traces.factory, spanIDs: OTel.makeLoggingMetadataProvider()), services + [traces.service])
+    }
+
+    /// The exporters' configuration: OTLP/HTTP with protobuf to the endpoint, W3C trace
+    /// context only, parent-based ratio sampling, a bounded span queue, the server's histogram
+    /// buckets, and no log export (the JSON log lines are the logs). OpenTelemetry's `OTEL_*`
+    /// environment variables, where set, override these (its specification says they win).
+    static func configuration(_ settings: TelemetrySettings, diagnostics: Logger) -> OTel.Configuration {
+        var configuration = OTel.Configuration.default
+        configuration.serviceName = "strongroom"
+        configuration.diagnosticLogger = .custom(diagnostics)
+        configuration.diagnosticLogLevel = .warning
+        configuration.propagators = [.traceContext]
+        configuration.logs.enabled = false
+        configuration.traces.sampler = .parentBasedTraceIDRatio(ratio: settings.sampleRatePercent / 100) ?? .parentBasedAlwaysOff
+        configuration.traces.batchSpanProcessor.maxQueueSize = TelemetrySettings.spanQueueCapacity
+        configuration.traces.otlpExporter.protocol = .httpProtobuf
+        configuration.metrics.exportInterval = .seconds(settings.metricsIntervalSeconds)
+        configuration.metrics.exportTimeout = .seconds(min(settings.metricsIntervalSeconds, 30))
+        configuration.metrics.otlpExporter.protocol = .httpProtobuf
+        configuration.metrics.durationHistogramBuckets = ServerMetrics.durationBuckets
+        configuration.metrics.valueHistogramBuckets = ServerMetrics.valueBuckets
+        if let traces = settings.tracesURL, let metrics = settings.metricsURL {
+            configuration.traces.otlpExporter.endpoint = traces
+            configuration.metrics.otlpExporter.endpoint = metrics
+        }
+        return configuration
+    }
+}
