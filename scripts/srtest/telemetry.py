@@ -431,14 +431,17 @@ def check_down(verdicts: Verdicts, work: str, backend: str) -> None:
                  f"p50 {percentile(took, 0.5) * 1000:.1f} ms, p99 {percentile(took, 0.99) * 1000:.1f} ms, "
                  f"max {max(took) * 1000:.1f} ms" + (f"; {len(slow)} took {DOWN_SLOW_SECONDS} s or more" if slow else ""))
 
-    deadline = time.monotonic() + DROPPED_WAIT_SECONDS
+    waited = time.monotonic()
+    deadline = waited + DROPPED_WAIT_SECONDS
     while True:
         value, problem = dropped_spans(ledger)
         if (value is not None and value > 0) or time.monotonic() >= deadline:
             break
         time.sleep(0.5)
+    waited = time.monotonic() - waited
     verdicts.add("dropped spans counted", value is not None and value > 0,
-                 f"{DROPPED_METRIC} {value} (was {before})" if value is not None else problem)
+                 f"{DROPPED_METRIC} {value} (was {before}) {waited:.1f} s after the last request"
+                 if value is not None else problem)
 
 
 # --- Command line ------------------------------------------------------------------------------
