@@ -5,14 +5,21 @@ import Tracing
 /// as OpenTelemetry's database conventions name them (`db.query.text`, `db.system.name`).
 ///
 /// Only inside a trace: a statement that runs outside any span (a sweeper's, a migration's)
-/// starts no trace of its own.
+/// starts no trace of its own. A failed statement's span says what kind of error it was
+/// (`error.type`), never its message, which may quote a value (a unique violation's key).
 enum StatementTracing {
     static func run<T>(_ sql: String, dialect: SQLDialect, _ body: () async throws -> T) async rethrows -> T {
-        guard InstrumentationContext.current != nil else { return try await body() }
-        return try await withSpan(operationName(sql), ofKind: .client) { span in
-            span.attributes["db.system.name"] = dialect.systemName
-            span.attributes["db.query.text"] = sql
-            return try await body()
+        guard let parent = InstrumentationContext.current else { return try await body() }
+        let span = InstrumentationSystem.tracer.startSpan(operationName(sql), context: parent, ofKind: .client)
+        defer { span.end() }
+        span.attributes["db.system.name"] = dialect.systemName
+        span.attributes["db.query.text"] = sql
+        do {
+            return try await InstrumentationContext.$current.withValue(span.context) { try await body() }
+        } catch {
+            span.attributes["error.type"] = String(reflecting: type(of: error))
+            span.setStatus(SpanStatus(code: .error))
+            throw error
         }
     }
 

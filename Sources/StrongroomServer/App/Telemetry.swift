@@ -57,9 +57,14 @@ struct Telemetry: Sendable {
         configuration.logs.enabled = false
         configuration.traces.sampler = .parentBasedTraceIDRatio(ratio: settings.sampleRatePercent / 100) ?? .parentBasedAlwaysOff
         configuration.traces.batchSpanProcessor.maxQueueSize = TelemetrySettings.spanQueueCapacity
+        // A collector that does not answer costs at most this per batch, and a shutdown at most
+        // this once (its final flush): the default 30 s held every stop up by half a minute.
+        configuration.traces.batchSpanProcessor.exportTimeout = TelemetrySettings.exportTimeout
+        configuration.traces.otlpExporter.timeout = TelemetrySettings.exportTimeout
         configuration.traces.otlpExporter.protocol = .httpProtobuf
         configuration.metrics.exportInterval = .seconds(settings.metricsIntervalSeconds)
-        configuration.metrics.exportTimeout = .seconds(min(settings.metricsIntervalSeconds, 30))
+        configuration.metrics.exportTimeout = min(.seconds(settings.metricsIntervalSeconds), TelemetrySettings.exportTimeout)
+        configuration.metrics.otlpExporter.timeout = TelemetrySettings.exportTimeout
         configuration.metrics.otlpExporter.protocol = .httpProtobuf
         configuration.metrics.durationHistogramBuckets = ServerMetrics.durationBuckets
         configuration.metrics.valueHistogramBuckets = ServerMetrics.valueBuckets

@@ -10,6 +10,9 @@ public struct TelemetrySettings: Sendable, Equatable {
     /// Spans waiting for export beyond this are dropped and counted, never queued without
     /// bound: export must never hold up a request.
     public static let spanQueueCapacity = 2048
+    /// The longest one export may take, and so the longest a collector that does not answer
+    /// holds up a shutdown.
+    public static let exportTimeout = Duration.seconds(5)
 
     /// The collector's base URL (`http://127.0.0.1:4318`); traces go to `/v1/traces` under it,
     /// metrics to `/v1/metrics`. Nil: nothing is exported.

@@ -46,7 +46,7 @@ final class GuardedRouter: @unchecked Sendable {
         let metrics = self.metrics
         router.on(RouterPath(path), method: method) { request, context in
             var context = context
-            context.principal = try await withSpan("authenticate") { _ in
+            context.principal = try await Traced.run("authenticate") { _ in
                 try await authenticator.authenticate(access, request: request, context: context)
             }
             if let kind = context.principal?.kind { context.requestSpan?.attributes["strongroom.principal.kind"] = kind.rawValue }

@@ -103,7 +103,7 @@ final class GroupCommitter: Sendable {
     /// Runs the posting in the next batch; returns once that batch has committed. Throws 503
     /// (SR-9002) at once when the queue is full or shutdown has begun.
     func submit(_ submission: PostingSubmission) async throws -> Committed {
-        try await withSpan("group_commit.wait") { span in
+        try await Traced.run("group_commit.wait") { span in
             try await withCheckedThrowingContinuation { reply in
                 let item = Item(submission: submission, reply: reply, trace: span.context)
                 perform(state.withLock { $0.machine.submit(item) })
@@ -168,7 +168,7 @@ final class GroupCommitter: Sendable {
         let start = ContinuousClock.now
         let ending: Ending
         let actions: [Machine.Action]
-        (ending, actions) = await withSpan("group_commit.flush", context: Self.flushParent(of: items)) { span in
+        (ending, actions) = await Traced.run("group_commit.flush", context: Self.flushParent(of: items)) { span in
             span.attributes["strongroom.group_commit.batch_size"] = items.count
             if isRetry { span.attributes["strongroom.group_commit.retry"] = true }
             for item in items { span.addLink(SpanLink(context: item.trace, attributes: [:])) }
@@ -176,8 +176,7 @@ final class GroupCommitter: Sendable {
                 let ending = Ending.committed(try await commit(items))
                 return (ending, state.withLock { $0.machine.flushSucceeded(id) })
             } catch {
-                span.recordError(error)
-                span.setStatus(SpanStatus(code: .error))
+                Traced.failed(span, error)
                 let failure: GroupCommitFailure = (error as? StorageError)?.isUnavailable == true ? .unavailable : .wholeBatch
                 return (.failed(error), state.withLock { $0.machine.flushFailed(id, failure) })
             }

@@ -171,7 +171,7 @@ final class IdempotencyGate: Sendable {
             throw StrongroomError(.idempotencyCapacity, "Too many requests with idempotency keys are running; retry shortly.")
         }
         defer { release(key.scope) }
-        let earlier = try await withSpan("idempotency.check") { span in
+        let earlier = try await Traced.run("idempotency.check") { span in
             let stored = try await persistence.idempotency.find(scope: key.scope, now: clock.now())
             span.attributes["strongroom.idempotency.replayed"] = stored != nil
             return stored
