@@ -71,7 +71,14 @@ struct ServerOptions: ParsableArguments {
         guard let level = Logger.Level(rawValue: configuration.logLevel) else {
             throw Refusal("logLevel must be one of trace, debug, info, notice, warning, error, critical")
         }
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        LoggingSystem.bootstrap(
+            { label, provider in
+                var handler = JSONLogHandler(label: label, level: level)
+                handler.metadataProvider = provider
+                return handler
+            },
+            metadataProvider: ServerApp.loggingMetadataProvider(configuration)
+        )
         var logger = Logger(label: "strongroom")
         logger.logLevel = level
         return (configuration, logger)

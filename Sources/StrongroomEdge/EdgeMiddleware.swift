@@ -53,7 +53,11 @@ public struct EdgeMiddleware<Context: EdgeRequestContext>: RouterMiddleware {
             context.requestSpan = span
             // Its ids, as the tracer drew them (or the caller's trace id), on every log line.
             for (key, value) in tracing.spanIDs.get() { context.logger[metadataKey: key] = value }
-            let response = await respond(to: request, context: context, start: start, next: next)
+            // A request the sampler did not record runs with no current context, so nothing
+            // below it makes a span (`Traced`).
+            let response = await InstrumentationContext.$current.withValue(span.isRecording ? span.context : nil) {
+                await respond(to: request, context: context, start: start, next: next)
+            }
             let method = ResponseMetrics.methodName(request.method)
             if let route = Self.route(of: context) {
                 span.operationName = "\(method) \(route)"

@@ -6,9 +6,14 @@ import Synchronization
 /// One JSON object per line on stderr: time, level, label, message and metadata (the
 /// request id among it). Callers never log bodies, secrets or personal data; `SecretValue`
 /// renders as `<redacted>` even if one slips into an interpolation.
+///
+/// With tracing on, the metadata provider names the current span (`trace_id`, `span_id`),
+/// so every line written inside a traced request or flush carries its ids, whichever logger
+/// wrote it; the provider's ids win over a logger's own, a line's explicit metadata over both.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private static let lock = Mutex(())
 
@@ -29,7 +34,10 @@ public struct JSONLogHandler: LogHandler {
             "label": label,
             "message": event.message.description,
         ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        for (key, value) in merged {
             object[key] = Self.render(value)
         }
         guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {

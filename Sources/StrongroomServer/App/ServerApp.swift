@@ -75,6 +75,12 @@ public enum ServerApp {
         try? await hashingPool.shutdownGracefully()
     }
 
+    /// For the process's logging, set up before `serve`: with tracing on, what puts the current
+    /// span's ids on every log line.
+    public static func loggingMetadataProvider(_ config: ServerConfiguration) -> Logger.MetadataProvider? {
+        Telemetry.loggingMetadataProvider(config.telemetry)
+    }
+
     /// `strongroom migrate`: applies migrations as the owner role and grants the service role.
     public static func migrate(_ config: ServerConfiguration, logger: Logger) async throws -> [Int64] {
         let owner = try await Persistence.open(

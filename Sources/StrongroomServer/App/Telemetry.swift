@@ -44,6 +44,12 @@ struct Telemetry: Sendable {
         return (RequestTracing(tracer: traces.factory, spanIDs: OTel.makeLoggingMetadataProvider()), services + [traces.service])
     }
 
+    /// What names the current span on every log line (`JSONLogHandler`); nil when tracing is
+    /// off, where the edge names the caller's trace itself.
+    static func loggingMetadataProvider(_ settings: TelemetrySettings) -> Logger.MetadataProvider? {
+        settings.isEnabled ? OTel.makeLoggingMetadataProvider() : nil
+    }
+
     /// The exporters' configuration: OTLP/HTTP with protobuf to the endpoint, W3C trace
     /// context only, parent-based ratio sampling, a bounded span queue, the server's histogram
     /// buckets, and no log export (the JSON log lines are the logs). OpenTelemetry's `OTEL_*`

@@ -1,6 +1,5 @@
 import Audit
 import Bookkeeping
-import HTTPTypes
 import Storage
 import StrongroomKernel
 import StrongroomEdge
@@ -62,8 +61,9 @@ final class GroupCommitter: Sendable {
     private struct Item: Sendable {
         let submission: PostingSubmission
         let reply: CheckedContinuation<Committed, any Error>
-        /// The request's wait for its flush, as a span context: the flush links to it.
-        let trace: InstrumentationContext
+        /// The request's wait for its flush, as a span context the flush links to; nil when
+        /// the request is not traced.
+        let trace: InstrumentationContext?
     }
 
     private typealias Machine = GroupCommitMachine<Item>
@@ -105,7 +105,7 @@ final class GroupCommitter: Sendable {
     func submit(_ submission: PostingSubmission) async throws -> Committed {
         try await Traced.run("group_commit.wait") { span in
             try await withCheckedThrowingContinuation { reply in
-                let item = Item(submission: submission, reply: reply, trace: span.context)
+                let item = Item(submission: submission, reply: reply, trace: Traced.recorded(span))
                 perform(state.withLock { $0.machine.submit(item) })
             }
         }
@@ -161,24 +161,28 @@ final class GroupCommitter: Sendable {
 
     /// One unit of work for `items`; its ending goes to the machine, whose actions answer them.
     ///
-    /// Traced as one span that links to every request it carries (one flush serves many
-    /// traces), in the trace of the first of them that is sampled, so a sampled request's
-    /// trace shows its flush and the flush's statements.
+    /// Traced as one span that links to every traced request it carries (one flush serves many
+    /// traces), in the trace of the first of them, so a traced request's trace shows its flush
+    /// and the flush's statements. A flush that carries no traced request makes no span, and
+    /// runs with no current context rather than that of whichever request's task started it.
     private func flush(_ id: GroupCommitFlushID, _ items: [Item], isRetry: Bool) async {
         let start = ContinuousClock.now
         let ending: Ending
         let actions: [Machine.Action]
-        (ending, actions) = await Traced.run("group_commit.flush", context: Self.flushParent(of: items)) { span in
-            span.attributes["strongroom.group_commit.batch_size"] = items.count
-            if isRetry { span.attributes["strongroom.group_commit.retry"] = true }
-            for item in items { span.addLink(SpanLink(context: item.trace, attributes: [:])) }
-            do {
-                let ending = Ending.committed(try await commit(items))
-                return (ending, state.withLock { $0.machine.flushSucceeded(id) })
-            } catch {
-                Traced.failed(span, error)
-                let failure: GroupCommitFailure = (error as? StorageError)?.isUnavailable == true ? .unavailable : .wholeBatch
-                return (.failed(error), state.withLock { $0.machine.flushFailed(id, failure) })
+        let traces = items.compactMap(\.trace)
+        (ending, actions) = await InstrumentationContext.$current.withValue(traces.first) {
+            await Traced.run("group_commit.flush") { span in
+                span.attributes["strongroom.group_commit.batch_size"] = items.count
+                if isRetry { span.attributes["strongroom.group_commit.retry"] = true }
+                for trace in traces { span.addLink(SpanLink(context: trace, attributes: [:])) }
+                do {
+                    let ending = Ending.committed(try await commit(items))
+                    return (ending, state.withLock { $0.machine.flushSucceeded(id) })
+                } catch {
+                    Traced.failed(span, error)
+                    let failure: GroupCommitFailure = (error as? StorageError)?.isUnavailable == true ? .unavailable : .wholeBatch
+                    return (.failed(error), state.withLock { $0.machine.flushFailed(id, failure) })
+                }
             }
         }
         // A re-run alone is part of its batch's flush, counted once with it.
@@ -186,17 +190,6 @@ final class GroupCommitter: Sendable {
         perform(actions, ending: ending)
     }
 
-    /// The first sampled request's context (read back as the `traceparent` the tracer would
-    /// send), else the first request's; never the context of whichever task started the flush.
-    private static func flushParent(of items: [Item]) -> InstrumentationContext {
-        let tracer = InstrumentationSystem.tracer
-        for item in items {
-            var fields = HTTPFields()
-            tracer.inject(item.trace, into: &fields, using: HTTPFieldsInjector())
-            if let parent = TraceParent.of(fields), parent.flags & 1 == 1 { return item.trace }
-        }
-        return items.first?.trace ?? .topLevel
-    }
 
     /// One unit of work for the whole batch; each item's own result. For each success it
     /// writes, from the submission's values, the request's audit record and, under a key, its
