@@ -14,7 +14,7 @@ import sys
 
 PACKAGE = "srtest"
 LAYERS = (
-    ("client", "verdicts", "amounts", "otlp_receiver"),
+    ("client", "verdicts", "amounts", "otlp_receiver", "otlp_sink"),
     ("hostile", "fuzz_hooks", "resource_load", "tls_scan", "telemetry"),
     ("fuzz_api",),
 )
