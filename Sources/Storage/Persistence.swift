@@ -49,16 +49,18 @@ public final class Persistence: Sendable {
 
     /// Opens the database a URL names. `postgresLeaseTimeout` bounds each wait for a pooled
     /// PostgreSQL connection; only test set-ups that are not about that bound change it.
+    /// `poolObserver` hears how long each wait for a connection was (the server's metrics).
     public static func open(
         _ url: DatabaseURL, maximumConnections: Int, logger: Logger,
-        postgresLeaseTimeout: Duration = PostgresDatabase.defaultLeaseTimeout
+        postgresLeaseTimeout: Duration = PostgresDatabase.defaultLeaseTimeout, poolObserver: ConnectionPoolObserver? = nil
     ) async throws -> any SQLDatabase {
         switch url {
         case .sqlite(let path):
-            return try await SQLiteDatabase.open(path: path)
+            return try await SQLiteDatabase.open(path: path, observer: poolObserver)
         case .postgres(let target):
             return try await PostgresDatabase.open(
-                target: target, maximumConnections: maximumConnections, logger: logger, leaseTimeout: postgresLeaseTimeout
+                target: target, maximumConnections: maximumConnections, logger: logger, leaseTimeout: postgresLeaseTimeout,
+                observer: poolObserver
             )
         }
     }

@@ -24,23 +24,32 @@ public final class PostgresDatabase: SQLDatabase {
     private let runner: Task<Void, Never>
     private let logger: Logger
     private let leaseTimeout: Duration
+    private let pool: ConnectionPoolMeter
     public let direct: any SQLExecutor
 
     public var dialect: SQLDialect { .postgres }
 
+    public var connectionPoolUse: ConnectionPoolUse { pool.use }
+
     /// Connects lazily: the pool opens connections as queries need them. Returns once the
-    /// client's run loop has started, so no query is queued before it.
+    /// client's run loop has started, so no query is queued before it. `observer` is told how
+    /// long each lease waited for its connection.
     public static func open(
-        target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger, leaseTimeout: Duration = defaultLeaseTimeout
+        target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger, leaseTimeout: Duration = defaultLeaseTimeout,
+        observer: ConnectionPoolObserver? = nil
     ) async throws -> PostgresDatabase {
-        let database = try PostgresDatabase(target: target, maximumConnections: maximumConnections, logger: logger, leaseTimeout: leaseTimeout)
+        let database = try PostgresDatabase(
+            target: target, maximumConnections: maximumConnections, logger: logger, leaseTimeout: leaseTimeout, observer: observer
+        )
         for await _ in database.started {}
         return database
     }
 
     private let started: AsyncStream<Void>
 
-    private init(target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger, leaseTimeout: Duration) throws {
+    private init(
+        target: DatabaseURL.PostgresTarget, maximumConnections: Int, logger: Logger, leaseTimeout: Duration, observer: ConnectionPoolObserver?
+    ) throws {
         var configuration = PostgresClient.Configuration(
             host: target.host, port: target.port, username: target.username, password: target.password?.revealed,
             database: target.database,
@@ -52,6 +61,8 @@ public final class PostgresDatabase: SQLDatabase {
         self.client = client
         self.logger = logger
         self.leaseTimeout = leaseTimeout
+        let pool = ConnectionPoolMeter(maximum: maximumConnections, alwaysOpen: false, observer: observer)
+        self.pool = pool
         // The client is a service: its queries hang unless it runs. It runs for as long as
         // this database object is open.
         let (started, signal) = AsyncStream<Void>.makeStream()
@@ -60,7 +71,7 @@ public final class PostgresDatabase: SQLDatabase {
             signal.finish()
             await client.run()
         }
-        self.direct = ClientExecutor(client: client, logger: logger, leaseTimeout: leaseTimeout)
+        self.direct = ClientExecutor(client: client, logger: logger, leaseTimeout: leaseTimeout, pool: pool)
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
@@ -84,7 +95,7 @@ public final class PostgresDatabase: SQLDatabase {
     private func runTransaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         // The lease runs `body` in a child task that ends before this returns.
         try await withoutActuallyEscaping(body) { body in
-            try await client.withLeasedConnection(within: leaseTimeout) { [logger] connection in
+            try await client.withLeasedConnection(within: leaseTimeout, meter: pool) { [logger] connection in
                 try await PostgresExecutor(connection: connection, logger: logger).inTransaction(body)
             }
         }
@@ -95,7 +106,7 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     private func withMigrationLock<T: Sendable>(escaping body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await client.withLeasedConnection(within: leaseTimeout) { [logger] connection in
+        try await client.withLeasedConnection(within: leaseTimeout, meter: pool) { [logger] connection in
             let executor = PostgresExecutor(connection: connection, logger: logger)
             // A session-level advisory lock: a second process starting at the same moment
             // waits here, then finds the migrations applied.
@@ -126,11 +137,12 @@ private struct ClientExecutor: SQLExecutor {
     let client: PostgresClient
     let logger: Logger
     let leaseTimeout: Duration
+    let pool: ConnectionPoolMeter
 
     var dialect: SQLDialect { .postgres }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await client.withLeasedConnection(within: leaseTimeout) { [logger] connection in
+        try await client.withLeasedConnection(within: leaseTimeout, meter: pool) { [logger] connection in
             try await PostgresExecutor(connection: connection, logger: logger).query(sql, binds)
         }
     }

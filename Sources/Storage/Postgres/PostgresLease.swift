@@ -6,16 +6,20 @@ extension PostgresClient {
     /// Runs `body` on a pooled connection, waiting at most `timeout` for one, with the
     /// driver's and the pool's failures translated (`PostgresErrors.translate`): a database
     /// that is down or restarting surfaces as `StorageError.unavailable`, never as a hang.
-    /// Only the wait is bounded: once `body` holds a connection it runs to its end.
+    /// Only the wait is bounded: once `body` holds a connection it runs to its end. `meter`
+    /// counts the connection as used while `body` holds it, and hears how long the wait was.
     func withLeasedConnection<T: Sendable>(
-        within timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        within timeout: Duration, meter: ConnectionPoolMeter, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let lease = LeaseState()
+        let asked = meter.asking()
         do {
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     try await self.withConnection { connection in
                         lease.started.store(true, ordering: .relaxed)
+                        meter.granted(askedAt: asked)
+                        defer { meter.released() }
                         return try await body(connection)
                     }
                 }

@@ -10,6 +10,8 @@ public protocol SQLDatabase: Sendable {
     func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
     /// Runs the migrator's work under the backend's cross-process migration lock.
     func withMigrationLock<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// How many of its connections are lent out now (the server's pool metrics).
+    var connectionPoolUse: ConnectionPoolUse { get }
     /// Answers whether the database is reachable now.
     func ping() async -> Bool
     func close() async

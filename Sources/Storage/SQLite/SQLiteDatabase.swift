@@ -24,33 +24,41 @@ public final class SQLiteDatabase: SQLDatabase {
     private let writeLock = AsyncLock()
     private let readers: ReaderPool
     private let checkpointer: SQLiteCheckpointer
+    /// The writer, lent to one transaction at a time: the pool a caller waits for.
+    private let pool: ConnectionPoolMeter
     public let direct: any SQLExecutor
 
     public var dialect: SQLDialect { .sqlite }
 
-    private init(threads: Threads, writer: SQLiteHandle, readers: [SQLiteHandle], checkpointConnection: SQLiteHandle) {
+    public var connectionPoolUse: ConnectionPoolUse { pool.use }
+
+    private init(
+        threads: Threads, writer: SQLiteHandle, readers: [SQLiteHandle], checkpointConnection: SQLiteHandle, observer: ConnectionPoolObserver?
+    ) {
         self.threads = threads
         self.writer = writer
+        self.pool = ConnectionPoolMeter(maximum: 1, alwaysOpen: true, observer: observer)
         self.readers = ReaderPool(connections: readers)
         self.direct = ReaderExecutor(pool: self.readers, threads: threads.readers)
         self.checkpointer = SQLiteCheckpointer(executor: SQLiteExecutor(handle: checkpointConnection, pool: threads.checkpointer))
     }
 
-    public static func open(path: String) async throws -> SQLiteDatabase {
+    /// - Parameter observer: told how long each transaction waited for the writer.
+    public static func open(path: String, observer: ConnectionPoolObserver? = nil) async throws -> SQLiteDatabase {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let threads = Threads()
         do {
-            return try await open(path: path, threads: threads)
+            return try await open(path: path, threads: threads, observer: observer)
         } catch {
             await threads.shutdown()
             throw error
         }
     }
 
-    private static func open(path: String, threads: Threads) async throws -> SQLiteDatabase {
+    private static func open(path: String, threads: Threads, observer: ConnectionPoolObserver?) async throws -> SQLiteDatabase {
         // Opening and setting up connections blocks (it may wait on another process's lock):
         // on the checkpointer's thread, idle until the database is open.
         try await threads.checkpointer.runIfActive {
@@ -70,7 +78,9 @@ public final class SQLiteDatabase: SQLDatabase {
             for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
                 chmod(path + suffix, 0o600)
             }
-            return SQLiteDatabase(threads: threads, writer: writer, readers: readers, checkpointConnection: checkpointConnection)
+            return SQLiteDatabase(
+                threads: threads, writer: writer, readers: readers, checkpointConnection: checkpointConnection, observer: observer
+            )
         }
     }
 
@@ -102,7 +112,10 @@ public final class SQLiteDatabase: SQLDatabase {
     /// which run on a task's preferred executor.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await withTaskExecutorPreference(threads.writer) {
-            try await writeLock.withLock {
+            let asked = pool.asking()
+            return try await writeLock.withLock {
+                pool.granted(askedAt: asked)
+                defer { pool.released() }
                 // IMMEDIATE takes the write lock up front, so a transaction never fails halfway
                 // through on a lock another process took after its first read.
                 let result = try await SQLiteExecutor(handle: writer, pool: nil).inTransaction(begin: "BEGIN IMMEDIATE", body)
