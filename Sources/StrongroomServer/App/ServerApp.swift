@@ -37,6 +37,8 @@ public enum ServerApp {
         let checkpoints: AuditCheckpointWriter
         /// This server's own metrics registry and counters (`GET /metrics`).
         let metrics: ServerMetrics
+        /// The process, pool, outbox and checkpoint gauges, sampled (`RuntimeMetricsSampler`).
+        let runtime: RuntimeMetrics
         /// The UK modulus tables, loaded and checked at start (`BankDetailsTables`).
         let bankDetails: ModulusChecker
         /// How the edge makes each request a span; nil when tracing is off.
@@ -122,7 +124,7 @@ public enum ServerApp {
         _ = try await migrate(config, logger: logger)
         let database = try await Persistence.open(
             config.databaseURL, maximumConnections: config.databaseMaxConnections, logger: logger,
-            postgresLeaseTimeout: config.databaseLeaseTimeout
+            postgresLeaseTimeout: config.databaseLeaseTimeout, poolObserver: metrics.pool.observer
         )
         let persistence = Persistence(database: database, clock: clock)
         let hasher = PasswordHasher(cost: config.passwordHashCost)
@@ -148,16 +150,20 @@ public enum ServerApp {
                 issuer: config.tokenIssuer, audience: config.tokenAudience, accessLifetimeSeconds: config.accessTokenLifetimeSeconds
             )
             let tokens = try await TokenAuthority(persistence: persistence, box: box, settings: settings, clock: clock)
+            let outbox = AuditOutbox(clock: clock)
+            let checkpoints = AuditCheckpointWriter(
+                records: persistence.audit, directory: CheckpointDirectory(path: config.auditCheckpointDirectory),
+                signer: try checkpointSigner(config, box: box), logger: logger,
+                interval: .seconds(config.auditCheckpointIntervalSeconds), clock: clock
+            )
+            let runtime = RuntimeMetrics(factory: metrics.factory, pool: metrics.pool, sources: .init(
+                database: database, outbox: outbox, checkpoints: checkpoints.coverage, clock: clock
+            ))
             return Prepared(
                 persistence: persistence, tokens: tokens, external: external,
                 login: LoginService(hasher: hasher, executor: executor, clock: clock), hasher: hasher, executor: executor,
-                clock: clock, box: box, outbox: AuditOutbox(clock: clock),
-                checkpoints: AuditCheckpointWriter(
-                    records: persistence.audit, directory: CheckpointDirectory(path: config.auditCheckpointDirectory),
-                    signer: try checkpointSigner(config, box: box), logger: logger,
-                    interval: .seconds(config.auditCheckpointIntervalSeconds)
-                ),
-                metrics: metrics, bankDetails: bankDetails, tracing: tracing
+                clock: clock, box: box, outbox: outbox, checkpoints: checkpoints,
+                metrics: metrics, runtime: runtime, bankDetails: bankDetails, tracing: tracing
             )
         } catch {
             await persistence.close()
@@ -240,7 +246,7 @@ public enum ServerApp {
         )
         KeyRoutes.register(on: routes, gate: gate, tokens: prepared.tokens, box: prepared.box, clock: prepared.clock)
         AuditRoutes.register(on: routes, persistence: prepared.persistence, verification: prepared.auditVerification)
-        MetricsRoutes.register(on: routes, metrics: prepared.metrics)
+        MetricsRoutes.register(on: routes, metrics: prepared.metrics, runtime: prepared.runtime)
         let ledger = LedgerServices(
             persistence: prepared.persistence, clock: prepared.clock, gate: gate, bodyLimit: config.maxBodyBytes,
             groupCommit: config.groupCommit, metrics: prepared.metrics.commit
@@ -290,6 +296,7 @@ public enum ServerApp {
                 AccessLapseSweeper(persistence: prepared.persistence, clock: prepared.clock, logger: logger),
                 AuditOutboxFlusher(outbox: prepared.outbox, persistence: prepared.persistence, logger: logger),
                 prepared.checkpoints,
+                RuntimeMetricsSampler(metrics: prepared.runtime, logger: logger),
                 // Last, so it stops first after the HTTP server (GroupCommitDrain).
                 GroupCommitDrain(committer: committer),
             ],

@@ -19,6 +19,7 @@ struct ServerMetrics: Sendable {
     static let durationBuckets: [String: [Duration]] = [
         ResponseMetrics.requestDurationName: ResponseMetrics.requestDurationBuckets,
         CommitMetrics.flushName: CommitMetrics.flushBuckets,
+        DatabasePoolMetrics.waitTimeName: DatabasePoolMetrics.waitTimeBuckets,
     ]
     static let valueBuckets: [String: [Double]] = [CommitMetrics.batchSizeName: CommitMetrics.batchSizeBuckets]
 
@@ -28,6 +29,8 @@ struct ServerMetrics: Sendable {
     let security: SecurityMetrics
     let responses: ResponseMetrics
     let commit: CommitMetrics
+    /// The database pool's use and waits; its observer goes to `Persistence.open`.
+    let pool: DatabasePoolMetrics
     /// Spans the exporter lost: dropped from a full queue, or in a batch the collector did not
     /// take (`TelemetryDiagnostics`).
     let spansDropped: Metrics.Counter
@@ -49,6 +52,7 @@ struct ServerMetrics: Sendable {
         self.security = SecurityMetrics(factory: factory)
         self.responses = ResponseMetrics(factory: factory)
         self.commit = CommitMetrics(factory: factory)
+        self.pool = DatabasePoolMetrics(factory: factory)
         self.spansDropped = Metrics.Counter(label: Self.spansDroppedName, factory: factory)
     }
 

@@ -2,6 +2,7 @@ import Audit
 import Logging
 import ServiceLifecycle
 import Storage
+import StrongroomKernel
 
 /// Signs the chain's head into the checkpoint directory every `interval`, at a graceful
 /// stop, and on demand (`strongroom audit checkpoint`). Never writes a checkpoint inconsistent with an earlier
@@ -12,6 +13,10 @@ struct AuditCheckpointWriter: Service {
     let signer: CheckpointSigner
     let logger: Logger
     var interval: Duration = .seconds(60)
+    /// What stamps `coverage`.
+    var clock: any WallClock = SystemClock()
+    /// When this writer last saw the head covered (the checkpoint-age metric).
+    let coverage = AuditCheckpointCoverage()
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -54,11 +59,13 @@ struct AuditCheckpointWriter: Service {
             guard latest.size == head.seq, latest.headHash == head.hash else {
                 throw AuditError.checkpointInconsistent("checkpoint \(latest.size) is ahead of or differs from the stored head \(head.seq)")
             }
+            coverage.covered(at: clock.now())
             return nil
         }
         try await verify(from: latest, to: head)
         let checkpoint = AuditCheckpoint(origin: signer.name, size: head.seq, headHash: head.hash)
         try directory.write(note: try signer.sign(checkpoint), size: checkpoint.size)
+        coverage.covered(at: clock.now())
         logger.info("audit checkpoint written", metadata: ["records": "\(checkpoint.size)"])
         return checkpoint
     }
