@@ -39,25 +39,21 @@ public struct EdgeMiddleware<Context: EdgeRequestContext>: RouterMiddleware {
         let requestID = RequestID.accept(request.headers[.xRequestID])
         context.requestID = requestID
         context.logger[metadataKey: "request_id"] = .string(requestID)
-        guard let tracing else {
-            // The caller's trace when it names one (W3C traceparent), else a new one; this
-            // request is a span of its own. Every log line of the request carries both.
-            context.logger[metadataKey: "trace_id"] = .string(TraceParent.of(request.headers)?.traceID ?? TraceIDs.traceID())
+        let caller = TraceParent.of(request.headers)
+        guard let tracing, let parent = tracing.recordedParent(of: request.headers, caller: caller) else {
+            // Not recorded (or tracing off): the caller's trace when it names one (W3C
+            // traceparent), else a new one; this request is a span of its own. Every log line
+            // of the request carries both. No span is made, here or below (`Traced`).
+            context.logger[metadataKey: "trace_id"] = .string(caller?.traceID ?? TraceIDs.traceID())
             context.logger[metadataKey: "span_id"] = .string(TraceIDs.spanID())
             return await respond(to: request, context: context, start: start, next: next)
         }
         // The span is named by its method until the router has matched a route, then by both.
-        return await tracing.tracer.withSpan(
-            request.method.rawValue, context: tracing.parentContext(of: request.headers), ofKind: .server
-        ) { span in
+        return await tracing.tracer.withSpan(request.method.rawValue, context: parent, ofKind: .server) { span in
             context.requestSpan = span
             // Its ids, as the tracer drew them (or the caller's trace id), on every log line.
             for (key, value) in tracing.spanIDs.get() { context.logger[metadataKey: key] = value }
-            // A request the sampler did not record runs with no current context, so nothing
-            // below it makes a span (`Traced`).
-            let response = await InstrumentationContext.$current.withValue(span.isRecording ? span.context : nil) {
-                await respond(to: request, context: context, start: start, next: next)
-            }
+            let response = await respond(to: request, context: context, start: start, next: next)
             let method = ResponseMetrics.methodName(request.method)
             if let route = Self.route(of: context) {
                 span.operationName = "\(method) \(route)"

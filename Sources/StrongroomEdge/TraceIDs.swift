@@ -21,6 +21,13 @@ public enum TraceIDs {
         return mixer.next()
     }
 
+    /// True with the given probability (0 to 1): which new traces are recorded. Not secret, as
+    /// the ids are not: a client learns nothing it could use from knowing the draw.
+    public static func draw(probability: Double) -> Bool {
+        // The top 53 bits as a fraction in [0, 1): every value of a Double's significand.
+        Double(draw() >> 11) * 0x1p-53 < probability
+    }
+
     /// 32 lowercase hex digits, not all zero.
     public static func traceID() -> String {
         var high = draw(), low = draw()

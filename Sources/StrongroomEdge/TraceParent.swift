@@ -15,6 +15,9 @@ public struct TraceParent: Sendable, Equatable {
     /// The trace flags (bit 0: the caller sampled this trace).
     public let flags: UInt8
 
+    /// Whether the caller records this trace (the flags' bit 0).
+    public var isSampled: Bool { flags & 1 == 1 }
+
     /// Longer than any valid header; a longer one is not read at all.
     static let maxBytes = 512
 

@@ -81,4 +81,23 @@ struct TraceParentTests {
         }
         #expect(seen.count == 10_000)
     }
+
+    /// Which new traces are recorded: never at 0, always at 1, and near the asked share in
+    /// between (100,000 draws: a binomial's standard deviation at 10 % is under 0.1 %, so
+    /// 0.5 % is five of them).
+    @Test func theSamplingDrawKeepsItsShare() {
+        #expect(!(0..<10_000).contains { _ in TraceIDs.draw(probability: 0) })
+        #expect((0..<10_000).allSatisfy { _ in TraceIDs.draw(probability: 1) })
+        for share in [0.01, 0.1, 0.5] {
+            let drawn = (0..<100_000).count { _ in TraceIDs.draw(probability: share) }
+            #expect(abs(Double(drawn) / 100_000 - share) < 0.005, "\(share): \(drawn)")
+        }
+    }
+
+    @Test func theSampledFlagIsBitZero() throws {
+        let sampled = try #require(TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
+        let notSampled = try #require(TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02"))
+        #expect(sampled.isSampled)
+        #expect(!notSampled.isSampled)
+    }
 }

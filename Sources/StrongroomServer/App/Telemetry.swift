@@ -41,7 +41,10 @@ struct Telemetry: Sendable {
         logger.notice("exporting traces and metrics over OTLP/HTTP", metadata: [
             "endpoint": "\(settings.endpoint ?? "")", "trace_sample_rate_percent": "\(settings.sampleRatePercent)",
         ])
-        return (RequestTracing(tracer: traces.factory, spanIDs: OTel.makeLoggingMetadataProvider()), services + [traces.service])
+        let tracing = RequestTracing(
+            tracer: traces.factory, spanIDs: OTel.makeLoggingMetadataProvider(), sampleRate: settings.sampleRatePercent / 100
+        )
+        return (tracing, services + [traces.service])
     }
 
     /// What names the current span on every log line (`JSONLogHandler`); nil when tracing is
@@ -51,7 +54,8 @@ struct Telemetry: Sendable {
     }
 
     /// The exporters' configuration: OTLP/HTTP with protobuf to the endpoint, W3C trace
-    /// context only, parent-based ratio sampling, a bounded span queue, the server's histogram
+    /// context only, every span recorded (the edge has decided which requests are traced,
+    /// `RequestTracing`, and makes no span for the others), a bounded span queue, the server's histogram
     /// buckets, and no log export (the JSON log lines are the logs). OpenTelemetry's `OTEL_*`
     /// environment variables, where set, override these (its specification says they win).
     static func configuration(_ settings: TelemetrySettings, diagnostics: Logger) -> OTel.Configuration {
@@ -61,7 +65,7 @@ struct Telemetry: Sendable {
         configuration.diagnosticLogLevel = .warning
         configuration.propagators = [.traceContext]
         configuration.logs.enabled = false
-        configuration.traces.sampler = .parentBasedTraceIDRatio(ratio: settings.sampleRatePercent / 100) ?? .parentBasedAlwaysOff
+        configuration.traces.sampler = .parentBasedAlwaysOn
         configuration.traces.batchSpanProcessor.maxQueueSize = TelemetrySettings.spanQueueCapacity
         // A collector that does not answer costs at most this per batch, and a shutdown at most
         // this once (its final flush): the default 30 s held every stop up by half a minute.
