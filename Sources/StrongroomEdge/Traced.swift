@@ -13,6 +13,12 @@ import Tracing
 ///   may quote what a request sent (an alias, a name); this records only `error.type` (a coded
 ///   refusal's code, else the error's type) and marks the span failed.
 public enum Traced {
+    /// The process's tracer, read once: `InstrumentationSystem.tracer` takes a lock and casts
+    /// an existential on every read, a measurable share of a traced request. The first read
+    /// comes after `serve` installed the tracer, since a span is made only inside a recorded
+    /// request, and there is none before the server listens.
+    static let tracer = InstrumentationSystem.tracer
+
     public static func run<T>(
         _ operationName: String, context: InstrumentationContext? = nil, ofKind kind: SpanKind = .internal,
         isolation: isolated (any Actor)? = #isolation, _ operation: (any Span) async throws -> T
@@ -20,7 +26,7 @@ public enum Traced {
         guard let parent = context ?? InstrumentationContext.current else {
             return try await operation(NoOpTracer.NoOpSpan(context: .topLevel))
         }
-        let span: any Span = InstrumentationSystem.tracer.startSpan(operationName, context: parent, ofKind: kind)
+        let span: any Span = tracer.startSpan(operationName, context: parent, ofKind: kind)
         defer { span.end() }
         do {
             return try await InstrumentationContext.$current.withValue(span.context) { try await operation(span) }

@@ -8,9 +8,13 @@ import Tracing
 /// starts no trace of its own. A failed statement's span says what kind of error it was
 /// (`error.type`), never its message, which may quote a value (a unique violation's key).
 enum StatementTracing {
+    /// The process's tracer, read once (as `Traced` in the edge reads it): a statement span is
+    /// made only inside a recorded request or flush, after `serve` installed the tracer.
+    static let tracer = InstrumentationSystem.tracer
+
     static func run<T>(_ sql: String, dialect: SQLDialect, _ body: () async throws -> T) async rethrows -> T {
         guard let parent = InstrumentationContext.current else { return try await body() }
-        let span = InstrumentationSystem.tracer.startSpan(operationName(sql), context: parent, ofKind: .client)
+        let span = tracer.startSpan(operationName(sql), context: parent, ofKind: .client)
         defer { span.end() }
         span.attributes["db.system.name"] = dialect.systemName
         span.attributes["db.query.text"] = sql
