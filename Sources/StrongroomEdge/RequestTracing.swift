@@ -48,23 +48,10 @@ public struct RequestTracing: Sendable {
 
 /// Reads a propagator's headers (`traceparent`, `tracestate`) from a request's fields. A
 /// repeated header is joined with commas, as HTTP allows for list-valued fields.
-public struct HTTPFieldsExtractor: Extractor {
-    public init() {}
-
-    public func extract(key: String, from fields: HTTPFields) -> String? {
+struct HTTPFieldsExtractor: Extractor {
+    func extract(key: String, from fields: HTTPFields) -> String? {
         guard let name = HTTPField.Name(key) else { return nil }
         let values = fields[values: name]
         return values.isEmpty ? nil : values.joined(separator: ",")
-    }
-}
-
-/// Writes a propagator's headers into a request's fields (an outbound call's, or a context
-/// read back as a `traceparent`).
-public struct HTTPFieldsInjector: Injector {
-    public init() {}
-
-    public func inject(_ value: String, forKey key: String, into fields: inout HTTPFields) {
-        guard let name = HTTPField.Name(key) else { return }
-        fields[name] = value
     }
 }

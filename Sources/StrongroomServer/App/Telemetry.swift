@@ -67,6 +67,11 @@ struct Telemetry: Sendable {
         configuration.logs.enabled = false
         configuration.traces.sampler = .parentBasedAlwaysOn
         configuration.traces.batchSpanProcessor.maxQueueSize = TelemetrySettings.spanQueueCapacity
+        // The whole queue in one export, and a tick every second: with the defaults (512 spans
+        // an export, a tick every 5 s or when the queue is full) the exporter sent one batch
+        // of 512 a tick, and at 100 % sampling under the bench dropped 37,000 spans in 20 s.
+        configuration.traces.batchSpanProcessor.maxExportBatchSize = TelemetrySettings.spanQueueCapacity
+        configuration.traces.batchSpanProcessor.scheduleDelay = .seconds(1)
         // A collector that does not answer costs at most this per batch, and a shutdown at most
         // this once (its final flush): the default 30 s held every stop up by half a minute.
         configuration.traces.batchSpanProcessor.exportTimeout = TelemetrySettings.exportTimeout

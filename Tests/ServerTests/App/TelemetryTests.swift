@@ -2,6 +2,7 @@ import HTTPTypes
 import Logging
 import Metrics
 import Prometheus
+import Synchronization
 import StrongroomEdge
 import Testing
 
@@ -98,6 +99,21 @@ struct TelemetryTests {
         #expect(text.contains("\(ServerMetrics.spansDroppedName) 12\n"), "\(text)")
     }
 
+    @Test func lossLinesReachTheServersLogOnceAMinuteButAllAreCounted() {
+        let metrics = ServerMetrics()
+        let seen = CapturedLines()
+        let server = Logger(label: "server") { _ in CapturingHandler(lines: seen) }
+        let otel = Logger(label: "otel") { _ in TelemetryDiagnostics(dropped: metrics.spansDropped, server: server) }
+        for _ in 0..<10 {
+            otel.warning("\(TelemetryDiagnostics.queueFullMessage)", metadata: ["dropped_count": "3"])
+            otel.warning("Some other warning.")
+        }
+        let text = String(decoding: metrics.exposition(), as: UTF8.self)
+        #expect(text.contains("\(ServerMetrics.spansDroppedName) 30\n"), "\(text)")
+        #expect(seen.messages.filter { $0 == TelemetryDiagnostics.queueFullMessage }.count == 1)
+        #expect(seen.messages.filter { $0 == "Some other warning." }.count == 10)
+    }
+
     @Test func unknownMethodsAreOneSeriesAndUnmatchedRoutesHaveNoTemplate() {
         #expect(ResponseMetrics.methodName(.post) == "POST")
         #expect(ResponseMetrics.methodName(HTTPRequest.Method("BREW")!) == "_OTHER")
@@ -108,5 +124,28 @@ struct TelemetryTests {
         let text = String(decoding: metrics.exposition(), as: UTF8.self)
         let counts = text.split(separator: "\n").filter { $0.hasPrefix("http_server_request_duration_seconds_count") }
         #expect(counts == [#"http_server_request_duration_seconds_count{http_request_method="_OTHER",http_route="",http_response_status_code="404"} 3"#])
+    }
+}
+
+/// The messages that reached a log.
+private final class CapturedLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    var messages: [String] { lines.withLock { $0 } }
+    func append(_ message: String) { lines.withLock { $0.append(message) } }
+}
+
+/// Keeps each line's message, for what reaches the server's log.
+private struct CapturingHandler: LogHandler {
+    let lines: CapturedLines
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lines.append(event.message.description)
     }
 }
