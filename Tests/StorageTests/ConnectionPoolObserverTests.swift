@@ -60,17 +60,24 @@ struct ConnectionPoolObserverTests {
     }
 
     /// With one connection held, the next caller's reported wait is the time it was held.
+    ///
+    /// The holder lets go a second after the next caller says it is about to ask, not a fixed
+    /// time after it took the connection: in the full suite on two cores the test's own task
+    /// once took longer than a 300 ms hold to get from "held" to asking, and so waited 5 µs.
     @Test(arguments: TestBackend.available)
     func aCallerWaitingForTheOnlyConnectionReportsTheWait(backend: TestBackend) async throws {
         try await Self.with(backend, maximumConnections: 1) { database, waits in
             let (holding, held) = AsyncStream<Void>.makeStream()
+            let (asking, ask) = AsyncStream<Void>.makeStream()
             async let first: Void = database.transaction { executor in
                 _ = try await executor.queryOne("SELECT 1 AS one")
                 held.yield()
-                try await Task.sleep(for: .milliseconds(300))
+                for await _ in asking { break }
+                try await Task.sleep(for: .seconds(1))
             }
             for await _ in holding { break }
             let before = waits.all.count
+            ask.yield()
             try await database.transaction { executor in _ = try await executor.queryOne("SELECT 1 AS one") }
             try await first
             let waited = waits.all
