@@ -20,13 +20,12 @@ public enum Traced {
     static let tracer = InstrumentationSystem.tracer
 
     public static func run<T>(
-        _ operationName: String, context: InstrumentationContext? = nil, ofKind kind: SpanKind = .internal,
-        isolation: isolated (any Actor)? = #isolation, _ operation: (any Span) async throws -> T
+        _ operationName: String, isolation: isolated (any Actor)? = #isolation, _ operation: (any Span) async throws -> T
     ) async rethrows -> T {
-        guard let parent = context ?? InstrumentationContext.current else {
+        guard let parent = InstrumentationContext.current else {
             return try await operation(NoOpTracer.NoOpSpan(context: .topLevel))
         }
-        let span: any Span = tracer.startSpan(operationName, context: parent, ofKind: kind)
+        let span: any Span = tracer.startSpan(operationName, context: parent, ofKind: .internal)
         defer { span.end() }
         do {
             return try await InstrumentationContext.$current.withValue(span.context) { try await operation(span) }

@@ -19,7 +19,7 @@ struct Telemetry: Sendable {
     let metricsFactory: any MetricsFactory
     private let settings: TelemetrySettings
     private let logger: Logger
-    private var services: [any Service]
+    private let services: [any Service]
 
     /// Nil when no endpoint is configured. Makes the metrics exporter; the tracer comes after
     /// the metrics exist (`startTracing`), because it counts its lost spans in them.
