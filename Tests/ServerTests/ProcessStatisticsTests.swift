@@ -131,4 +131,21 @@ struct ProcessStatisticsTests {
         #expect(ProcessStatistics.readProcFile("/proc/self/no such file") == nil)
         #expect(ProcessStatistics.countDirectoryEntries("/no/such/directory") == nil)
     }
+
+    /// Every entry but `.` and `..`, names that start with a dot included; names of every
+    /// length up to the longest a file system takes, so records end at every offset of the
+    /// directory's buffer.
+    @Test func aDirectoryCountsEveryEntryButItselfAndItsParent() throws {
+        let directory = NSTemporaryDirectory() + "proc-count-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var names = [".hidden", "..twice", "...", "a"]
+        names += (1...255).map { String(repeating: "n", count: $0) }
+        for name in names {
+            #expect(FileManager.default.createFile(atPath: directory + "/" + name, contents: nil), "\(name)")
+        }
+        for _ in 0..<20 {
+            #expect(ProcessStatistics.countDirectoryEntries(directory) == names.count)
+        }
+    }
 }

@@ -35,14 +35,19 @@ extension ProcessStatistics {
 
     /// How many entries a directory has, `.` and `..` aside (for `/proc/self/fd`, the open
     /// descriptors, the one reading the directory among them, as Prometheus's collector counts).
+    ///
+    /// Only the first bytes of each name are read, through a pointer: a record is only as long
+    /// as its name (`d_reclen`), so copying the whole `dirent` (`entry.pointee`, with its
+    /// declared 256-byte name) read past the last record of the directory's buffer, and once,
+    /// in the full test suite, past the end of a mapped page (a segmentation fault in the
+    /// sampler). The name is NUL-terminated, so each byte read here exists.
     static func countDirectoryEntries(_ path: String) -> Int? {
-        guard let directory = opendir(path) else { return nil }
+        guard let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name), let directory = opendir(path) else { return nil }
         defer { closedir(directory) }
         var count = 0
         while count < maxCountedDescriptors, let entry = readdir(directory) {
-            let isDot = withUnsafeBytes(of: entry.pointee.d_name) { name in
-                name.first == UInt8(ascii: ".") && (name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0))
-            }
+            let name = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: UInt8.self)
+            let isDot = name[0] == UInt8(ascii: ".") && (name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0))
             if !isDot { count += 1 }
         }
         return count
