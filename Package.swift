@@ -96,10 +96,12 @@ let package = Package(
             dependencies: ["StrongroomKernel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
-        // Account holders; so far UK bank details checked against Vocalink's tables. Pure.
+        // Account holders: UK bank details checked against Vocalink's tables, and personal
+        // fields sealed under per-holder data keys (Secrets seals the organizations' keys under
+        // the master key; Crypto for AES-GCM and the blind index's HMAC). Pure.
         .target(
             name: "Holders",
-            dependencies: ["StrongroomKernel"],
+            dependencies: ["StrongroomKernel", "Secrets", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Resources/README.md"],
             resources: [.embedInCode("Resources/valacdos.txt"), .embedInCode("Resources/scsubtab.txt")],
             swiftSettings: strictSettings
@@ -237,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "HoldersTests",
             dependencies: [
-                "Holders", "StrongroomKernel",
+                "Holders", "Secrets", "StrongroomKernel",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
