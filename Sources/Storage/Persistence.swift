@@ -27,6 +27,9 @@ public final class Persistence: Sendable {
     /// Idempotency reads, and the sweep of expired records.
     public var idempotency: IdempotencyRecords { IdempotencyRecords(executor: database.direct) }
 
+    /// Control rule reads (rules change only through units of work).
+    public var controlRules: ControlRuleRecords { ControlRuleRecords(executor: database.direct) }
+
     /// Audit trail reads (the chain is appended to only through units of work).
     public var audit: AuditRecords { AuditRecords(executor: database.direct) }
 

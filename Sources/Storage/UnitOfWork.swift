@@ -14,6 +14,7 @@ public final class UnitOfWork: Sendable {
     public let identity: any IdentityStore
     public let ledger: any LedgerStore
     public let idempotency: IdempotencyRecords
+    public let controlRules: ControlRuleRecords
     let executor: any SQLExecutor
     private let events = Mutex<[AuditEvent]>([])
     private let responses = Mutex<[IdempotencyRecord]>([])
@@ -23,6 +24,7 @@ public final class UnitOfWork: Sendable {
         self.identity = SQLIdentityStore(executor: executor)
         self.ledger = SQLLedgerStore(executor: executor)
         self.idempotency = IdempotencyRecords(executor: executor)
+        self.controlRules = ControlRuleRecords(executor: executor)
     }
 
     /// Adds an audit event to this unit of work; it is recorded only if the work commits.

@@ -61,5 +61,6 @@ enum Schema {
         LedgerHistoryGuardSchema.migration,
         ControlStateSchema.migration,
         AccessExpirySchema.migration,
+        ControlRuleSchema.migration,
     ]
 }
