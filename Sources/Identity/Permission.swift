@@ -30,6 +30,10 @@ extension Permission {
     /// controls, apart from `accounts:write` so that ordinary account administration cannot
     /// lift them.
     public static let accountsFreeze: Permission = "accounts:freeze"
+    /// Create, read, change and disable control rules (maker-checker's approvals and limits):
+    /// apart from the permissions the rules govern, so holding those does not let a person
+    /// remove the checks on them.
+    public static let controlsManage: Permission = "controls:manage"
     public static let balancesRead: Permission = "balances:read"
     public static let balancesWrite: Permission = "balances:write"
     public static let transactionsRead: Permission = "transactions:read"

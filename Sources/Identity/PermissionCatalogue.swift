@@ -33,6 +33,9 @@ public enum PermissionCatalogue {
         .init(
             permission: .accountsFreeze, summary: "Freeze and unfreeze accounts and ledgers, lock and unlock portfolios.", sensitive: true
         ),
+        .init(
+            permission: .controlsManage, summary: "Create, read, change and disable control rules (approvals and limits).", sensitive: true
+        ),
         .init(permission: .balancesRead, summary: "Read balances."),
         .init(permission: .balancesWrite, summary: "Change balance settings (sending, receiving, overdraft)."),
         .init(permission: .transactionsRead, summary: "Read transactions."),

@@ -109,7 +109,7 @@ struct AccessPolicyTests {
     }
 
     @Test func theSensitivePermissionsAreTheOnesThatChangeWhoMayDoWhatOrStopMoney() {
-        #expect(PermissionCatalogue.sensitive == [.keysManage, .usersManage, .groupsManage, .clientsManage, .accountsFreeze])
+        #expect(PermissionCatalogue.sensitive == [.keysManage, .usersManage, .groupsManage, .clientsManage, .accountsFreeze, .controlsManage])
     }
 
     static let stepUp = AccessPolicy.Decision.denied(StrongroomError(.stepUpRequired, ""))
