@@ -96,7 +96,7 @@ extension ErrorCode {
     public static let portfolioLocked = ErrorCode("SR-3002", .unprocessable, "Portfolio locked")
     public static let ledgerFrozen = ErrorCode("SR-3003", .unprocessable, "Ledger frozen")
 
-    // MARK: Maker-checker (SR-3004…3013): limits refuse, approvals decide, each with its own code
+    // MARK: Maker-checker (SR-3004…3015): limits refuse, approvals decide, each with its own code
 
     public static let transactionLimitExceeded = ErrorCode("SR-3004", .unprocessable, "Transaction limit exceeded")
     public static let dailyLimitExceeded = ErrorCode("SR-3005", .unprocessable, "Daily limit exceeded")
@@ -108,6 +108,10 @@ extension ErrorCode {
     public static let onlyMakerWithdraws = ErrorCode("SR-3011", .forbidden, "Only the maker withdraws")
     public static let approvalDigestMismatch = ErrorCode("SR-3012", .conflict, "Approval content digest differs")
     public static let noEligibleApprovers = ErrorCode("SR-3013", .unprocessable, "No eligible approvers")
+    /// An organization already has `ControlRule.maxActivePerOrganization` active rules.
+    public static let controlRuleLimitReached = ErrorCode("SR-3014", .unprocessable, "Too many active control rules")
+    /// A disabled control rule is ended: it is neither changed nor disabled again.
+    public static let controlRuleDisabled = ErrorCode("SR-3015", .conflict, "Control rule disabled")
 
     // MARK: Service state (SR-9xxx)
 
@@ -136,6 +140,7 @@ extension ErrorCode {
         .accountFrozen, .portfolioLocked, .ledgerFrozen,
         .transactionLimitExceeded, .dailyLimitExceeded, .makerCannotApprove, .alreadyDecided, .approvalClosed,
         .clientCannotApprove, .notAnApprover, .onlyMakerWithdraws, .approvalDigestMismatch, .noEligibleApprovers,
+        .controlRuleLimitReached, .controlRuleDisabled,
         .serviceUnavailable, .postingQueueUnavailable, .idempotencyCapacity, .internalError,
     ]
 }

@@ -255,6 +255,7 @@ public enum ServerApp {
         BalanceRoutes.register(on: routes, services: ledger)
         TransactionRoutes.register(on: routes, services: ledger)
         ControlRoutes.register(on: routes, persistence: prepared.persistence, gate: gate, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
+        ControlRuleRoutes.register(on: routes, persistence: prepared.persistence, gate: gate, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
         try routes.validate()
         return (routes, ledger.committer)
     }

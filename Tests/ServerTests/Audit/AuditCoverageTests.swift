@@ -223,6 +223,20 @@ struct AuditCoverageTests {
                 try await probe.expectRecorded(.post, template, path, reason, action: action, status: .ok)
             }
 
+            // The organization's control rules: each change records in its own transaction.
+            let rules = "\(Self.org)/control-rules"
+            let rule = try id(try await probe.expectRecorded(
+                .post, rules, "\(orgPath)/control-rules", #"{"kind":"limit","account_alias":"@a","asset":"USD","per_day":"100"}"#,
+                action: "control_rule.create", status: .created
+            ))
+            try await probe.expectRecorded(
+                .patch, "\(rules)/{rule_id}", "\(orgPath)/control-rules/\(rule)", #"{"per_day":"200"}"#, action: "control_rule.update",
+                status: .ok
+            )
+            try await probe.expectRecorded(
+                .post, "\(rules)/{rule_id}/disable", "\(orgPath)/control-rules/\(rule)/disable", action: "control_rule.disable", status: .ok
+            )
+
             let other = try id(try await probe.expectRecorded(
                 .post, "/v1/organizations", "/v1/organizations", #"{"legalName":"Other","legalDocument":"2"}"#,
                 action: "organization.create", status: .created

@@ -1,3 +1,4 @@
+import Controls
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -90,6 +91,19 @@ struct AccessTests {
         ]
     }
 
+    /// A control rule of the organization, stored directly (its routes need a step-up the
+    /// books' session has not made); answers its id.
+    static func controlRule(in organization: String, _ prepared: ServerApp.Prepared) async throws -> String {
+        let now = SystemClock().now()
+        let rule = StoredControlRule(
+            id: IdentifierGenerator(clock: SystemClock()).nextText(), organizationID: organization,
+            definition: ControlRuleDraft(kind: "limit", asset: "USD", accountAlias: "@one", perTransaction: "1"), version: 1, active: true,
+            createdAt: now, createdBy: "user:test", updatedAt: now, updatedBy: "user:test"
+        )
+        try await prepared.persistence.write { try await $0.controlRules.create(rule) }
+        return rule.id
+    }
+
     static func fill(_ template: String, _ ids: [String: String]) -> String {
         var path = template
         for (name, value) in ids { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
@@ -103,8 +117,10 @@ struct AccessTests {
         try await TestServer.with(backend) { client, prepared, config in
             let a = try await LedgerFixture.make(client)
             let b = try await LedgerFixture.make(client)
-            let ours = try await Self.books(a)
-            let theirs = try await Self.books(b)
+            var ours = try await Self.books(a)
+            var theirs = try await Self.books(b)
+            ours["rule_id"] = try await Self.controlRule(in: a.organization, prepared)
+            theirs["rule_id"] = try await Self.controlRule(in: b.organization, prepared)
             let scope = try #require(AccessScope(organizationID: a.organization, ledgerID: nil))
             let (_, operator_) = try await IdentityFixture.user("operator-a", permissions: PermissionCatalogue.all, scope: scope, client: client, prepared: prepared)
 
