@@ -1,5 +1,7 @@
 import Crypto
+import Foundation
 import Holders
+import PropertyBased
 import Testing
 
 /// The keyed look-up terms for emails and document numbers.
@@ -42,6 +44,9 @@ struct BlindIndexTests {
         let index = BlindIndex(key: SymmetricKey(data: [UInt8](repeating: 3, count: 32)), version: .first)
         #expect(index.term(" ADA@example.com ", as: .email) == index.term("ada@example.com", as: .email))
         #expect(index.term("Ade\u{301}le@example.com", as: .email) == index.term("ad\u{E9}le@example.com", as: .email))
+        // Foundation's NFC on Linux composed U+F004B U+0301 into U+1E30, as if it were K.
+        #expect(BlindIndex.normalised("\u{F004B}\u{301}", as: .email).unicodeScalars.elementsEqual("\u{F004B}\u{301}".unicodeScalars))
+        #expect(index.term("\u{F004B}\u{301}", as: .email) != index.term("k\u{301}", as: .email))
     }
 
     @Test("document numbers are upper-cased and lose white space, hyphens, dots and slashes")
@@ -64,5 +69,22 @@ struct BlindIndexTests {
         let index = try rotated.blindIndex(organizationID: F.organizationA)
         #expect(index.version == version2)
         #expect(index.term("x@y.z", as: .email) != (try provider.blindIndex(organizationID: F.organizationA)).term("x@y.z", as: .email))
+    }
+
+    @Test("over any text, normalising twice changes nothing, and composed and decomposed spellings give one term")
+    func normalisationIsStable() async {
+        let index = BlindIndex(key: SymmetricKey(data: [UInt8](repeating: 3, count: 32)), version: .first)
+        let texts = HolderKeyFixtures.anyCharacter.string(of: 0...20)
+        await propertyCheck(count: 2_000, input: texts) { value in
+            for field in BlindIndex.Field.allCases {
+                let once = BlindIndex.normalised(value, as: field)
+                #expect(BlindIndex.normalised(once, as: field).unicodeScalars.elementsEqual(once.unicodeScalars), "\(field): \(value.debugDescription)")
+                #expect(
+                    index.term(value.decomposedStringWithCanonicalMapping, as: field)
+                        == index.term(value.precomposedStringWithCanonicalMapping, as: field),
+                    "\(field): \(value.debugDescription)"
+                )
+            }
+        }
     }
 }

@@ -73,8 +73,11 @@ struct PersonalFieldMaskTests {
             if c.suffix(2).elementsEqual(d.suffix(2)), c.count > 4, d.count > 4 {
                 #expect(M.document(c) == M.document(d))
             }
+            // The `@` put between them must be the last one, and one of its own: neither part
+            // holds another, and a combining mark at the start of the domain would join it.
             let (e, f) = (hidden1 + "@" + shown, hidden2 + "@" + shown)
-            if !shown.contains("@"), e.first == f.first, e.count > 0, hidden1.count >= 2, hidden2.count >= 2 {
+            if ![shown, hidden1, hidden2].contains(where: { $0.contains("@") }), e.contains("@"), f.contains("@"),
+               e.first == f.first, hidden1.count >= 2, hidden2.count >= 2 {
                 #expect(M.email(e) == M.email(f))
             }
             #expect(M.addressLine(a).isEmpty || M.addressLine(a) == M.hidden)

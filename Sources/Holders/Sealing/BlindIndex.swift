@@ -1,5 +1,4 @@
 import Crypto
-import Foundation
 import StrongroomKernel
 
 /// The keyed index that finds a holder by an exact email or document number without storing
@@ -9,11 +8,11 @@ import StrongroomKernel
 /// key a term cannot be checked against guesses.
 ///
 /// Normalising, so the spellings a person means as one value find one holder:
-/// - **email**: surrounding white space removed, Unicode NFC, lower-cased. The whole address
+/// - **email**: surrounding white space removed, lower-cased, Unicode NFC. The whole address
 ///   is lower-cased, local part included: providers that tell case apart there are rare, and
 ///   a look-up that misses a holder is worse than two addresses sharing a term.
-/// - **document**: Unicode NFC, upper-cased, and every white space, hyphen (`-`, U+2010,
-///   U+2011), dot and slash removed: the punctuation national formats print (a CPF's
+/// - **document**: upper-cased, every white space, hyphen (`-`, U+2010, U+2011), dot and
+///   slash removed, Unicode NFC: the punctuation national formats print (a CPF's
 ///   `123.456.789-09`, a passport number typed with spaces) is no part of the number.
 public struct BlindIndex: Sendable {
     public enum Field: String, Sendable, CaseIterable {
@@ -41,11 +40,28 @@ public struct BlindIndex: Sendable {
 
     public static func normalised(_ value: String, as field: Field) -> String {
         switch field {
+        // NFC last: changing case or dropping a character can leave text that composes
+        // differently, and the term must be the same for every spelling of one value.
         case .email:
-            value.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping.lowercased()
+            nfc(trimmed(value).lowercased())
         case .document:
-            String(value.precomposedStringWithCanonicalMapping.uppercased().filter { !isDocumentPunctuation($0) })
+            nfc(String(value.uppercased().filter { !isDocumentPunctuation($0) }))
         }
+    }
+
+    /// The standard library's own NFC, the one `==` compares strings by. Not Foundation's
+    /// `precomposedStringWithCanonicalMapping`: on Linux it composes a starter outside the
+    /// Basic Multilingual Plane with a following mark as if the starter were its low 16 bits
+    /// (U+F004B U+0301 became U+1E30, "Ḱ"), so unrelated values would share a term; the
+    /// property test over any text found it.
+    private static func nfc(_ text: String) -> String {
+        String(decoding: text._nfcCodeUnits, as: UTF8.self)
+    }
+
+    private static func trimmed(_ text: String) -> Substring {
+        let start = text.drop { $0.isWhitespace }
+        guard let last = start.lastIndex(where: { !$0.isWhitespace }) else { return start[start.startIndex..<start.startIndex] }
+        return start[...last]
     }
 
     private static let documentSeparators: Set<Character> = ["-", "\u{2010}", "\u{2011}", ".", "/"]
