@@ -207,7 +207,8 @@ struct ControlRuleRouteTests {
         }
     }
 
-    /// At most 1,000 active rules per organization; a disabled one frees its place.
+    /// At most 1,000 active rules per organization, also when creates race; a disabled one
+    /// frees its place.
     @Test(arguments: TestBackend.available)
     func anOrganizationHoldsAtMostAThousandActiveRules(backend: TestBackend) async throws {
         try await TestServer.with(backend) { client, prepared, _ in
@@ -226,8 +227,14 @@ struct ControlRuleRouteTests {
             }
             let path = Self.rules(ledger)
             let limit = #"{"kind":"limit","account_alias":"@last","asset":"USD","per_transaction":"1"}"#
-            let thousandth = try await client.json(.post, path, token: ledger.token, body: limit)
-            #expect(thousandth.status == .created, "\(thousandth.text)")
+            // Racing for the last place, exactly one create wins: each counts under the
+            // organization's rule lock.
+            let token = ledger.token
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 { group.addTask { try await client.json(.post, path, token: token, body: limit).status.code } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.sorted() == [201, 422, 422, 422], "\(statuses)")
             try await client.json(.post, path, token: ledger.token, body: limit).expectProblem(.unprocessableContent, code: "SR-3014")
             let first = try #require(rules.first?.id)
             #expect(try await client.json(.post, "\(path)/\(first)/disable", token: ledger.token).status == .ok)
