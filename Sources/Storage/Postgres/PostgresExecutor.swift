@@ -7,6 +7,8 @@ import PostgresNIO
 struct PostgresExecutor: SQLExecutor {
     let connection: PostgresConnection
     let logger: Logger
+    /// The statements prepared on the database's connections.
+    let statements: PostgresPreparedStatements
 
     var dialect: SQLDialect { .postgres }
 
@@ -14,11 +16,33 @@ struct PostgresExecutor: SQLExecutor {
         try await run(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(binds)))
     }
 
+    func queryReused(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        // A NULL is bound without a type, which a prepared statement would then keep.
+        guard !binds.contains(.null) else { return try await query(sql, binds) }
+        return try await runReused(sql, Self.bindings(binds))
+    }
+
     private func run(_ query: PostgresQuery) async throws -> [SQLRow] {
         try await StatementTracing.run(query.sql, dialect: .postgres) { try await send(query) }
     }
 
+    /// Runs `sql` as a statement prepared on this connection (`PostgresPreparedStatements`),
+    /// or unnamed past the bound on names. The span and any error show `sql` itself.
+    private func runReused(_ sql: String, _ bindings: PostgresBindings) async throws -> [SQLRow] {
+        guard let name = statements.name(of: sql) else { return try await run(PostgresQuery(unsafeSQL: sql, binds: bindings)) }
+        return try await StatementTracing.run(sql, dialect: .postgres) {
+            try await rows { [connection, logger] in
+                try await PostgresPreparedStatements.execute(sql, name: name, bindings: bindings, on: connection, logger: logger)
+            }
+        }
+    }
+
     private func send(_ query: PostgresQuery) async throws -> [SQLRow] {
+        try await rows { [connection, logger] in try await connection.query(query, logger: logger) }
+    }
+
+    /// The rows of the statement `start` sends, decoded; the driver's errors translated.
+    private func rows<Rows: AsyncSequence>(_ start: () async throws -> Rows) async throws -> [SQLRow] where Rows.Element == PostgresRow {
         // PostgresNIO (1.33) writes a query to its channel without a write promise: a query
         // written to a connection the server has already closed (a database restart in the
         // middle of a transaction) is never answered. So fail it here when the connection is
@@ -30,10 +54,9 @@ struct PostgresExecutor: SQLExecutor {
         try await withTaskExecutorPreference(EventLoopTaskExecutor(loop: connection.eventLoop)) {
             guard !connection.isClosed else { throw StorageError.unavailable("the database closed the connection") }
             do {
-                let rows = try await connection.query(query, logger: logger)
                 var result: [SQLRow] = []
                 var columns: SQLColumns?
-                for try await row in rows {
+                for try await row in try await start() {
                     let names = columns ?? SQLColumns(row.map(\.columnName))
                     columns = names
                     result.append(try Self.decode(row, columns: names))
@@ -76,7 +99,7 @@ struct PostgresExecutor: SQLExecutor {
             INSERT INTO \(table) (\(columns)) SELECT \(selected.joined(separator: ", ")) \
             FROM unnest(\(unnested.joined(separator: ", "))) AS u(\(aliases.joined(separator: ", ")))
             """
-        _ = try await run(PostgresQuery(unsafeSQL: sql, binds: bindings))
+        _ = try await runReused(sql, bindings)
     }
 
     static func bindings(_ values: [SQLValue]) -> PostgresBindings {

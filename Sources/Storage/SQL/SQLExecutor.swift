@@ -7,6 +7,13 @@ public protocol SQLExecutor: Sendable {
     var dialect: SQLDialect { get }
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
 
+    /// Runs a statement whose text the caller sends again and again (the flush's: its shape
+    /// does not depend on how many rows it carries). A backend that can keep it prepared per
+    /// connection does, so it is parsed and planned once per connection, not once per run:
+    /// PostgreSQL (`PostgresPreparedStatements`). SQLite's handle keeps every statement
+    /// prepared anyway, so there it is `query`.
+    func queryReused(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
+
     /// Inserts rows into `table`: `values` holds them one after the other, `columnCount`
     /// values each, in the order of `columns` (comma-separated). By default multi-row
     /// INSERTs of at most `rowsPerStatement` rows; a backend with a cheaper form for many
@@ -15,6 +22,10 @@ public protocol SQLExecutor: Sendable {
 }
 
 extension SQLExecutor {
+    public func queryReused(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await query(sql, binds)
+    }
+
     public func insert(into table: String, columns: String, columnCount: Int, values: [SQLValue], rowsPerStatement: Int) async throws {
         try await insertValues(into: table, columns: columns, columnCount: columnCount, values: values, rowsPerStatement: rowsPerStatement)
     }

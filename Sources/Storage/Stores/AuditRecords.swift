@@ -21,7 +21,7 @@ public struct AuditRecords: Sendable {
     func append(_ events: [AuditEvent], at time: Timestamp) async throws -> [AuditRecord] {
         guard !events.isEmpty else { return [] }
         if executor.dialect == .postgres {
-            try await executor.execute("SELECT pg_advisory_xact_lock($1)", [.int(Self.chainLockKey)])
+            _ = try await executor.queryReused("SELECT pg_advisory_xact_lock($1) IS NULL", [.int(Self.chainLockKey)])
         }
         let records = AuditChain.extend(try await head() ?? .genesis, with: events, at: time)
         try await executor.insertRows(
@@ -39,7 +39,7 @@ public struct AuditRecords: Sendable {
 
     /// The last record's place, or nil for an empty chain.
     public func head() async throws -> AuditChainHead? {
-        try await executor.queryOne("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").map {
+        try await executor.queryReused("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", []).first.map {
             AuditChainHead(seq: try $0.int("seq"), hash: try $0.text("hash"))
         }
     }

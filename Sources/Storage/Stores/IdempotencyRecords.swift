@@ -24,10 +24,10 @@ public struct IdempotencyRecords: Sendable {
 
     /// The live record of `scope`, if any.
     public func find(scope: String, now: Timestamp) async throws -> IdempotencyRecord? {
-        try await executor.queryOne(
+        try await executor.queryReused(
             "SELECT scope, request_hash, status, body, expires_at FROM ledger_idempotency WHERE scope = $1 AND expires_at > $2",
             [.text(scope), .time(now)]
-        ).map {
+        ).first.map {
             IdempotencyRecord(
                 scope: try $0.text("scope"), requestHash: try $0.text("request_hash"), status: Int(try $0.int("status")),
                 body: try $0.bytes("body"), expiresAt: try $0.timestamp("expires_at")
@@ -40,10 +40,18 @@ public struct IdempotencyRecords: Sendable {
     /// and one multi-row INSERT per chunk, however many records a batch stores.
     public func insert(_ records: [IdempotencyRecord], now: Timestamp) async throws {
         for run in SQLBulk.runs(records, of: SQLBulk.maxBinds / 6) {
-            try await executor.execute(
-                "DELETE FROM ledger_idempotency WHERE expires_at <= $1 AND scope IN (\(SQLBulk.placeholders(run.count, from: 2)))",
-                [.time(now)] + run.map { .text($0.scope) }
-            )
+            if executor.dialect == .postgres {
+                // The scopes as one array: one text, prepared once per connection.
+                _ = try await executor.queryReused(
+                    "DELETE FROM ledger_idempotency WHERE expires_at <= $1 AND scope = ANY($2::text[])",
+                    [.time(now), .text(PostgresArrayLiteral.text(run.map(\.scope)))]
+                )
+            } else {
+                try await executor.execute(
+                    "DELETE FROM ledger_idempotency WHERE expires_at <= $1 AND scope IN (\(SQLBulk.placeholders(run.count, from: 2)))",
+                    [.time(now)] + run.map { .text($0.scope) }
+                )
+            }
             try await executor.insertRows(
                 into: "ledger_idempotency", columns: "scope, request_hash, status, body, created_at, expires_at", columnCount: 6, Array(run)
             ) { record in

@@ -132,10 +132,10 @@ struct SQLLedgerStore: LedgerStore {
     }
 
     func asset(code: String, in ledger: LedgerRef) async throws -> Asset? {
-        try await executor.queryOne(
+        try await executor.queryReused(
             "SELECT \(Asset.selectList) FROM ledger_assets WHERE ledger_id = $1 AND code = $2 AND organization_id = $3 AND deleted_at IS NULL",
             [.text(ledger.ledgerID), .text(code), .text(ledger.organizationID)]
-        ).map(Asset.init(row:))
+        ).first.map(Asset.init(row:))
     }
 
     // MARK: Balances
@@ -184,7 +184,7 @@ struct SQLLedgerStore: LedgerStore {
             // filtered every balance of the ledger instead: 7–12 ms a flush at 10,000
             // accounts. `LIMIT 1` (the partial unique index allows one live balance per alias)
             // keeps the subquery from being flattened into a join the planner could hash.
-            return try await executor.query(
+            return try await executor.queryReused(
                 """
                 SELECT x.* FROM unnest($3::text[]) AS w(alias) CROSS JOIN LATERAL (
                     SELECT \(LedgerRows.balanceColumns) FROM \(LedgerRows.balanceFrom)
@@ -224,15 +224,27 @@ struct SQLLedgerStore: LedgerStore {
     func lockBalances(ids: [String]) async throws -> [String: Balance] {
         guard !ids.isEmpty else { return [:] }
         let sorted = Set(ids).sorted()
-        let lockClause = executor.dialect == .postgres ? " FOR UPDATE OF b" : ""
-        let rows = try await executor.query(
-            """
-            SELECT \(LedgerRows.balanceColumns) FROM \(LedgerRows.balanceFrom)
-            WHERE b.id IN (\(SQLBulk.placeholders(sorted.count))) AND b.deleted_at IS NULL AND a.deleted_at IS NULL
-            ORDER BY b.id\(lockClause)
-            """,
-            sorted.map(SQLValue.text)
-        )
+        let rows: [SQLRow]
+        if executor.dialect == .postgres {
+            // The ids as one array: one text, prepared once per connection, however many.
+            rows = try await executor.queryReused(
+                """
+                SELECT \(LedgerRows.balanceColumns) FROM \(LedgerRows.balanceFrom)
+                WHERE b.id = ANY($1::text[]) AND b.deleted_at IS NULL AND a.deleted_at IS NULL
+                ORDER BY b.id FOR UPDATE OF b
+                """,
+                [.text(PostgresArrayLiteral.text(sorted))]
+            )
+        } else {
+            rows = try await executor.query(
+                """
+                SELECT \(LedgerRows.balanceColumns) FROM \(LedgerRows.balanceFrom)
+                WHERE b.id IN (\(SQLBulk.placeholders(sorted.count))) AND b.deleted_at IS NULL AND a.deleted_at IS NULL
+                ORDER BY b.id
+                """,
+                sorted.map(SQLValue.text)
+            )
+        }
         var balances: [String: Balance] = [:]
         for row in rows {
             let balance = try LedgerRows.balance(row)
@@ -242,6 +254,7 @@ struct SQLLedgerStore: LedgerStore {
     }
 
     func writeBalances(_ writes: [(balance: Balance, expectedVersion: Int64)]) async throws {
+        if executor.dialect == .postgres { return try await writeBalancesAsArrays(writes) }
         // One UPDATE … FROM a VALUES list per chunk; a row not at its expected version is not
         // updated, and the count of rows returned tells.
         let columns = 6
@@ -261,6 +274,31 @@ struct SQLLedgerStore: LedgerStore {
                 // A row changed under a lock we hold: a bug, and the unit of work must not commit.
                 throw StorageError.decoding("\(chunk.count - written.count) balances were not at the version read under their lock")
             }
+        }
+    }
+
+    /// PostgreSQL: every write in one UPDATE whose rows come from six array parameters, so
+    /// its text is the same for one balance or a thousand and is prepared once per connection.
+    private func writeBalancesAsArrays(_ writes: [(balance: Balance, expectedVersion: Int64)]) async throws {
+        let written = try await executor.queryReused(
+            """
+            UPDATE ledger_balances SET available = v.available, on_hold = v.on_hold, version = v.version, updated_at = v.updated_at
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], $6::int8[])
+                AS v(id, available, on_hold, version, updated_at, expected)
+            WHERE ledger_balances.id = v.id AND ledger_balances.version = v.expected RETURNING ledger_balances.id
+            """,
+            [
+                .text(PostgresArrayLiteral.text(writes.map(\.balance.id))),
+                .text(PostgresArrayLiteral.text(writes.map { String($0.balance.state.available.minorUnits) })),
+                .text(PostgresArrayLiteral.text(writes.map { String($0.balance.state.onHold.minorUnits) })),
+                .text(PostgresArrayLiteral.text(writes.map { String($0.balance.state.version) })),
+                .text(PostgresArrayLiteral.text(writes.map { String($0.balance.updatedAt.microsecondsSinceEpoch) })),
+                .text(PostgresArrayLiteral.text(writes.map { String($0.expectedVersion) })),
+            ]
+        )
+        guard written.count == writes.count else {
+            // A row changed under a lock we hold: a bug, and the unit of work must not commit.
+            throw StorageError.decoding("\(writes.count - written.count) balances were not at the version read under their lock")
         }
     }
 
@@ -422,10 +460,10 @@ struct SQLLedgerStore: LedgerStore {
     /// rows joined to it). SQLite runs one unit of work at a time: nothing to order.
     func fenceControls(ledgerIDs: [String]) async throws {
         guard executor.dialect == .postgres, !ledgerIDs.isEmpty else { return }
-        try await executor.execute(
+        _ = try await executor.queryReused(
             // `IS NULL` turns the function's void into a boolean the row decoder reads.
-            "SELECT pg_advisory_xact_lock_shared(\(Self.controlFenceClass), hashtext(t.id)) IS NULL FROM (VALUES \(SQLBulk.rows(ledgerIDs.count, columns: 1))) AS t(id)",
-            ledgerIDs.map(SQLValue.text)
+            "SELECT pg_advisory_xact_lock_shared(\(Self.controlFenceClass), hashtext(t.id)) IS NULL FROM unnest($1::text[]) AS t(id)",
+            [.text(PostgresArrayLiteral.text(ledgerIDs))]
         )
     }
 
