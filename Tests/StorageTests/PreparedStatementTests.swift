@@ -5,8 +5,8 @@ import Testing
 /// The flush's statements on PostgreSQL are prepared once per connection and run by name
 /// (`SQLExecutor.queryReused`, `PostgresPreparedStatements`): they answer what an unnamed
 /// statement answers, PostgreSQL holds them prepared on the connection, and a statement that
-/// cannot be prepared safely (a NULL among its binds) or one past the bound on names runs
-/// unnamed.
+/// cannot be prepared safely (a NULL among its binds, no parameters) or one past the bound
+/// on names runs unnamed.
 @Suite("Prepared statements")
 struct PreparedStatementTests {
     private static let probe = "SELECT $1 AS label, $2 + 1 AS next, $3 AS flag, length($4) AS size"
@@ -50,6 +50,10 @@ struct PreparedStatementTests {
                 let withNull = "SELECT $1::text IS NULL AS missing"
                 #expect(try await executor.queryReused(withNull, [.null]).first?.bool("missing") == true)
                 #expect(try await Self.prepared(withNull, executor) == 0)
+                // Nor one without parameters, whose first plan PostgreSQL would keep.
+                let constant = "SELECT 'constant' AS label"
+                #expect(try await executor.queryReused(constant, []).first?.text("label") == "constant")
+                #expect(try await Self.prepared(constant, executor) == 0)
             }
         }
     }

@@ -17,8 +17,9 @@ struct PostgresExecutor: SQLExecutor {
     }
 
     func queryReused(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        // A NULL is bound without a type, which a prepared statement would then keep.
-        guard !binds.contains(.null) else { return try await query(sql, binds) }
+        // Unnamed when prepared would be wrong: a NULL is bound without a type, which the
+        // statement would keep, and one without parameters keeps its first plan.
+        guard !binds.isEmpty, !binds.contains(.null) else { return try await query(sql, binds) }
         return try await runReused(sql, Self.bindings(binds))
     }
 

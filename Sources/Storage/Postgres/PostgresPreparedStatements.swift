@@ -14,6 +14,12 @@ import Synchronization
 /// their types are the ones an unnamed statement would send, so a statement answers the
 /// same either way.
 ///
+/// Plans are not kept: connections start with `plan_cache_mode=force_custom_plan`, so each
+/// run is planned with the tables as they are (`PostgresDatabase`). PostgreSQL keeps the
+/// first plan of a statement with no parameters whatever that setting says, so such a
+/// statement, planned while its table is small, would keep scanning it whole as it grows:
+/// run unnamed, as does one with a NULL bind (sent untyped, a type the statement would keep).
+///
 /// Each distinct text gets a name once per process, the same on every connection. Bounded:
 /// at most `maxStatements` texts are named; another one runs unnamed, as before.
 final class PostgresPreparedStatements: Sendable {

@@ -39,7 +39,9 @@ public struct AuditRecords: Sendable {
 
     /// The last record's place, or nil for an empty chain.
     public func head() async throws -> AuditChainHead? {
-        try await executor.queryReused("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", []).first.map {
+        // Unnamed, planned each time: a statement without parameters would keep the plan it
+        // was first given, made while the chain was short (`PostgresPreparedStatements`).
+        try await executor.queryOne("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").map {
             AuditChainHead(seq: try $0.int("seq"), hash: try $0.text("hash"))
         }
     }
