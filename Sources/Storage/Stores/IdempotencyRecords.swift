@@ -44,7 +44,7 @@ public struct IdempotencyRecords: Sendable {
                 // The scopes as one array: one text, prepared once per connection.
                 _ = try await executor.queryReused(
                     "DELETE FROM ledger_idempotency WHERE expires_at <= $1 AND scope = ANY($2::text[])",
-                    [.time(now), .text(PostgresArrayLiteral.text(run.map(\.scope)))]
+                    [.time(now), .list(run.map { .text($0.scope) })]
                 )
             } else {
                 try await executor.execute(

@@ -192,7 +192,7 @@ struct SQLLedgerStore: LedgerStore {
                     LIMIT 1
                 ) x
                 """,
-                [.text(ledger.ledgerID), .text(ledger.organizationID), .text(PostgresArrayLiteral.text(aliases))]
+                [.text(ledger.ledgerID), .text(ledger.organizationID), .list(aliases.map(SQLValue.text))]
             ).map(LedgerRows.balance)
         }
         var found: [Balance] = []
@@ -226,14 +226,17 @@ struct SQLLedgerStore: LedgerStore {
         let sorted = Set(ids).sorted()
         let rows: [SQLRow]
         if executor.dialect == .postgres {
-            // The ids as one array: one text, prepared once per connection, however many.
+            // The ids as one array: one text, prepared once per connection, however many; and
+            // a constant array, which PostgreSQL hashes when it filters a scan by it (while a
+            // new ledger's statistics are stale it scans): an array cast from a text literal
+            // is not folded to a constant, and each row was compared with every id in turn.
             rows = try await executor.queryReused(
                 """
                 SELECT \(LedgerRows.balanceColumns) FROM \(LedgerRows.balanceFrom)
                 WHERE b.id = ANY($1::text[]) AND b.deleted_at IS NULL AND a.deleted_at IS NULL
                 ORDER BY b.id FOR UPDATE OF b
                 """,
-                [.text(PostgresArrayLiteral.text(sorted))]
+                [.list(sorted.map(SQLValue.text))]
             )
         } else {
             rows = try await executor.query(
@@ -278,7 +281,9 @@ struct SQLLedgerStore: LedgerStore {
     }
 
     /// PostgreSQL: every write in one UPDATE whose rows come from six array parameters, so
-    /// its text is the same for one balance or a thousand and is prepared once per connection.
+    /// its text is the same for one balance or a thousand and is prepared once per connection,
+    /// and the planner counts the rows (a VALUES list's count it sees; an array's only when
+    /// bound as one, not cast from text).
     private func writeBalancesAsArrays(_ writes: [(balance: Balance, expectedVersion: Int64)]) async throws {
         let written = try await executor.queryReused(
             """
@@ -288,12 +293,12 @@ struct SQLLedgerStore: LedgerStore {
             WHERE ledger_balances.id = v.id AND ledger_balances.version = v.expected RETURNING ledger_balances.id
             """,
             [
-                .text(PostgresArrayLiteral.text(writes.map(\.balance.id))),
-                .text(PostgresArrayLiteral.text(writes.map { String($0.balance.state.available.minorUnits) })),
-                .text(PostgresArrayLiteral.text(writes.map { String($0.balance.state.onHold.minorUnits) })),
-                .text(PostgresArrayLiteral.text(writes.map { String($0.balance.state.version) })),
-                .text(PostgresArrayLiteral.text(writes.map { String($0.balance.updatedAt.microsecondsSinceEpoch) })),
-                .text(PostgresArrayLiteral.text(writes.map { String($0.expectedVersion) })),
+                .list(writes.map { .text($0.balance.id) }),
+                .list(writes.map { .amount($0.balance.state.available) }),
+                .list(writes.map { .amount($0.balance.state.onHold) }),
+                .list(writes.map { .int($0.balance.state.version) }),
+                .list(writes.map { .time($0.balance.updatedAt) }),
+                .list(writes.map { .int($0.expectedVersion) }),
             ]
         )
         guard written.count == writes.count else {
@@ -463,7 +468,7 @@ struct SQLLedgerStore: LedgerStore {
         _ = try await executor.queryReused(
             // `IS NULL` turns the function's void into a boolean the row decoder reads.
             "SELECT pg_advisory_xact_lock_shared(\(Self.controlFenceClass), hashtext(t.id)) IS NULL FROM unnest($1::text[]) AS t(id)",
-            [.text(PostgresArrayLiteral.text(ledgerIDs))]
+            [.list(ledgerIDs.map(SQLValue.text))]
         )
     }
 
