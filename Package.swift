@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "StrongroomKernel", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Controls",
+                "StrongroomKernel", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Controls", "Holders",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 // For its build of SQLite: Storage calls SQLite's C API (VaporCSQLite) itself,
@@ -261,7 +261,7 @@ let package = Package(
             name: "StorageTests",
             dependencies: [
                 "Storage", "Identity", "Secrets", "StrongroomKernel", "Audit", "StrongroomTestSupport", "Bookkeeping", "LedgerCore",
-                "BookkeepingTestSupport", "Controls",
+                "BookkeepingTestSupport", "Controls", "Holders",
             ],
             swiftSettings: strictSettings
         ),

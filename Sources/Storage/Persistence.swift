@@ -30,6 +30,9 @@ public final class Persistence: Sendable {
     /// Control rule reads (rules change only through units of work).
     public var controlRules: ControlRuleRecords { ControlRuleRecords(executor: database.direct) }
 
+    /// Holder reads, sealed (a change of a holder's fields or an erasure runs in a unit of work).
+    public var holders: HolderRecords { HolderRecords(executor: database.direct) }
+
     /// Audit trail reads (the chain is appended to only through units of work).
     public var audit: AuditRecords { AuditRecords(executor: database.direct) }
 

@@ -15,6 +15,7 @@ public final class UnitOfWork: Sendable {
     public let ledger: any LedgerStore
     public let idempotency: IdempotencyRecords
     public let controlRules: ControlRuleRecords
+    public let holders: HolderRecords
     let executor: any SQLExecutor
     private let events = Mutex<[AuditEvent]>([])
     private let responses = Mutex<[IdempotencyRecord]>([])
@@ -25,6 +26,7 @@ public final class UnitOfWork: Sendable {
         self.ledger = SQLLedgerStore(executor: executor)
         self.idempotency = IdempotencyRecords(executor: executor)
         self.controlRules = ControlRuleRecords(executor: executor)
+        self.holders = HolderRecords(executor: executor)
     }
 
     /// Adds an audit event to this unit of work; it is recorded only if the work commits.

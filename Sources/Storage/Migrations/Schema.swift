@@ -62,5 +62,6 @@ enum Schema {
         ControlStateSchema.migration,
         AccessExpirySchema.migration,
         ControlRuleSchema.migration,
+        HolderSchema.migration,
     ]
 }
