@@ -95,46 +95,24 @@ struct BulkInsertTests {
     }
 }
 
-/// A list bound as one array (`SQLValue.list`) reaches PostgreSQL element for element,
-/// whatever the elements hold: quotes, backslashes, commas, braces, the word NULL, white
-/// space, nothing, a NULL; numbers as numbers. SQLite, which has no arrays, refuses it.
-@Suite("Lists bound as arrays")
-struct SQLListTests {
-    static let elements: [SQLValue] = [
-        "plain", "", " padded ", #"quote " inside"#, #"back\slash"#, "comma,brace{}", "NULL", "naïve 💶", #"\""#, .null,
-    ]
+/// A list bound as one array literal reaches PostgreSQL element for element, whatever the
+/// elements hold: quotes, backslashes, commas, braces, the word NULL, white space, nothing.
+@Suite("PostgreSQL array literal")
+struct PostgresArrayLiteralTests {
+    static let elements = ["plain", "", " padded ", #"quote " inside"#, #"back\slash"#, "comma,brace{}", "NULL", "naïve 💶", #"\""#]
+
+    @Test func theLiteralQuotesEveryElement() {
+        #expect(PostgresArrayLiteral.text(["a", #"b"c"#, #"d\e"#]) == #"{"a","b\"c","d\\e"}"#)
+        #expect(PostgresArrayLiteral.text([String]()) == "{}")
+    }
 
     @Test(arguments: TestBackend.available.filter { $0 == .postgres })
     func everyElementRoundTrips(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { persistence, _ in
-            let texts = try await persistence.database.direct.query(
-                "SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS u(v, n) ORDER BY n", [.list(Self.elements)]
+            let rows = try await persistence.database.direct.query(
+                "SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS u(v, n) ORDER BY n", [.text(PostgresArrayLiteral.text(Self.elements))]
             )
-            #expect(try texts.map { try $0.isNull("v") ? SQLValue.null : .text(try $0.text("v")) } == Self.elements)
-            let numbers = try await persistence.database.direct.query(
-                "SELECT sum(v)::int8 AS total, count(*) AS n FROM unnest($1::int8[]) AS u(v)", [.list([.int(.max), .int(.min), .int(1)])]
-            )
-            #expect(try numbers.first?.int("n") == 3)
-            #expect(try numbers.first?.int("total") == 0)
-            let empty = try await persistence.database.direct.query("SELECT cardinality($1::text[]) AS n", [.list([])])
-            #expect(try empty.first?.int("n") == 0)
-        }
-    }
-
-    @Test(arguments: TestBackend.available.filter { $0 == .postgres })
-    func aListOfMixedKindsIsRefused(backend: TestBackend) async throws {
-        _ = try await TestDatabase.with(backend) { persistence, _ in
-            await #expect(throws: StorageError.self) {
-                _ = try await persistence.database.direct.query("SELECT cardinality($1::text[]) AS n", [.list([.text("a"), .int(1)])])
-            }
-        }
-    }
-
-    @Test func sqliteRefusesAList() async throws {
-        _ = try await TestDatabase.with(.sqlite) { persistence, _ in
-            await #expect(throws: (any Error).self) {
-                _ = try await persistence.database.direct.query("SELECT $1 AS v", [.list([.text("a")])])
-            }
+            #expect(try rows.map { try $0.text("v") } == Self.elements)
         }
     }
 }

@@ -33,7 +33,6 @@ struct PostgresColumnArray: PostgresThrowingDynamicTypeEncodable {
             case .bool: this = .bool
             case .text: this = .text
             case .bytes: this = .bytea
-            case .list: return nil
             }
             guard kind == nil || kind == this else { return nil }
             kind = this
@@ -66,9 +65,6 @@ struct PostgresColumnArray: PostgresThrowingDynamicTypeEncodable {
             case .bytes(let data):
                 buffer.writeInteger(Int32(data.count))
                 buffer.writeBytes(data)
-            case .list:
-                // `content(of:…)` answers nil for a column holding lists: never built.
-                buffer.writeInteger(Int32(-1))
             }
         }
         self.bytes = buffer

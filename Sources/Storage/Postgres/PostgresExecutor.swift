@@ -13,14 +13,14 @@ struct PostgresExecutor: SQLExecutor {
     var dialect: SQLDialect { .postgres }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await run(PostgresQuery(unsafeSQL: sql, binds: try Self.bindings(binds)))
+        try await run(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(binds)))
     }
 
     func queryReused(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         // Unnamed when prepared would be wrong: a NULL is bound without a type, which the
         // statement would keep, and one without parameters keeps its first plan.
         guard !binds.isEmpty, !binds.contains(.null) else { return try await query(sql, binds) }
-        return try await runReused(sql, try Self.bindings(binds))
+        return try await runReused(sql, Self.bindings(binds))
     }
 
     private func run(_ query: PostgresQuery) async throws -> [SQLRow] {
@@ -103,7 +103,7 @@ struct PostgresExecutor: SQLExecutor {
         _ = try await runReused(sql, bindings)
     }
 
-    static func bindings(_ values: [SQLValue]) throws -> PostgresBindings {
+    static func bindings(_ values: [SQLValue]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {
@@ -112,17 +112,6 @@ struct PostgresExecutor: SQLExecutor {
             case .text(let v): bindings.append(v)
             case .bytes(let v): bindings.append(ByteBuffer(bytes: v))
             case .bool(let v): bindings.append(v)
-            case .list(let elements):
-                switch PostgresColumnArray.content(of: elements, column: 0, columnCount: 1) {
-                case .array(let element, let hasNull):
-                    try bindings.append(PostgresColumnArray(elements, column: 0, columnCount: 1, element: element, hasNull: hasNull))
-                case .allNull:
-                    // Empty, or only NULLs: no element says the type, so text[]; the
-                    // statement's cast says what it is.
-                    try bindings.append(PostgresColumnArray(elements, column: 0, columnCount: 1, element: .text, hasNull: !elements.isEmpty))
-                case nil:
-                    throw StorageError.decoding("a list bound as one array holds values of several kinds")
-                }
             }
         }
         return bindings

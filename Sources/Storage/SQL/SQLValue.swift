@@ -7,12 +7,6 @@ public enum SQLValue: Sendable, Equatable {
     case text(String)
     case bytes([UInt8])
     case bool(Bool)
-    /// Values of one kind bound as one PostgreSQL array of that kind (`text[]`, `int8[]`, …;
-    /// NULL elements allowed): how a statement takes a list of any length through one
-    /// parameter, so its text stays the same, and the planner sees a constant array whose
-    /// length it counts and which it hashes for `= ANY`. PostgreSQL only: SQLite has no
-    /// arrays and refuses it.
-    case list([SQLValue])
 }
 
 extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {

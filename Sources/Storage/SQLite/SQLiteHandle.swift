@@ -190,8 +190,6 @@ final class SQLiteHandle: Sendable {
                 return text.withCString {
                     sqlite_nio_sqlite3_bind_text64(statement, index, $0, UInt64(text.utf8.count), transient, UInt8(SQLITE_UTF8))
                 }
-            case .list:
-                return SQLITE_MISMATCH
             case .bytes(let bytes):
                 return bytes.withUnsafeBytes { buffer in
                     // A zero-length blob needs a non-null pointer, or SQLite stores NULL.

@@ -40,18 +40,10 @@ public struct IdempotencyRecords: Sendable {
     /// and one multi-row INSERT per chunk, however many records a batch stores.
     public func insert(_ records: [IdempotencyRecord], now: Timestamp) async throws {
         for run in SQLBulk.runs(records, of: SQLBulk.maxBinds / 6) {
-            if executor.dialect == .postgres {
-                // The scopes as one array: one text, prepared once per connection.
-                _ = try await executor.queryReused(
-                    "DELETE FROM ledger_idempotency WHERE expires_at <= $1 AND scope = ANY($2::text[])",
-                    [.time(now), .list(run.map { .text($0.scope) })]
-                )
-            } else {
-                try await executor.execute(
-                    "DELETE FROM ledger_idempotency WHERE expires_at <= $1 AND scope IN (\(SQLBulk.placeholders(run.count, from: 2)))",
-                    [.time(now)] + run.map { .text($0.scope) }
-                )
-            }
+            try await executor.execute(
+                "DELETE FROM ledger_idempotency WHERE expires_at <= $1 AND scope IN (\(SQLBulk.placeholders(run.count, from: 2)))",
+                [.time(now)] + run.map { .text($0.scope) }
+            )
             try await executor.insertRows(
                 into: "ledger_idempotency", columns: "scope, request_hash, status, body, created_at, expires_at", columnCount: 6, Array(run)
             ) { record in

@@ -192,7 +192,7 @@ struct SQLLedgerStore: LedgerStore {
                     LIMIT 1
                 ) x
                 """,
-                [.text(ledger.ledgerID), .text(ledger.organizationID), .list(aliases.map(SQLValue.text))]
+                [.text(ledger.ledgerID), .text(ledger.organizationID), .text(PostgresArrayLiteral.text(aliases))]
             ).map(LedgerRows.balance)
         }
         var found: [Balance] = []
@@ -224,30 +224,15 @@ struct SQLLedgerStore: LedgerStore {
     func lockBalances(ids: [String]) async throws -> [String: Balance] {
         guard !ids.isEmpty else { return [:] }
         let sorted = Set(ids).sorted()
-        let rows: [SQLRow]
-        if executor.dialect == .postgres {
-            // The ids as one array: one text, prepared once per connection, however many; and
-            // a constant array, which PostgreSQL hashes when it filters a scan by it (while a
-            // new ledger's statistics are stale it scans): an array cast from a text literal
-            // is not folded to a constant, and each row was compared with every id in turn.
-            rows = try await executor.queryReused(
-                """
-                SELECT \(LedgerRows.balanceColumns) FROM \(LedgerRows.balanceFrom)
-                WHERE b.id = ANY($1::text[]) AND b.deleted_at IS NULL AND a.deleted_at IS NULL
-                ORDER BY b.id FOR UPDATE OF b
-                """,
-                [.list(sorted.map(SQLValue.text))]
-            )
-        } else {
-            rows = try await executor.query(
-                """
-                SELECT \(LedgerRows.balanceColumns) FROM \(LedgerRows.balanceFrom)
-                WHERE b.id IN (\(SQLBulk.placeholders(sorted.count))) AND b.deleted_at IS NULL AND a.deleted_at IS NULL
-                ORDER BY b.id
-                """,
-                sorted.map(SQLValue.text)
-            )
-        }
+        let lockClause = executor.dialect == .postgres ? " FOR UPDATE OF b" : ""
+        let rows = try await executor.query(
+            """
+            SELECT \(LedgerRows.balanceColumns) FROM \(LedgerRows.balanceFrom)
+            WHERE b.id IN (\(SQLBulk.placeholders(sorted.count))) AND b.deleted_at IS NULL AND a.deleted_at IS NULL
+            ORDER BY b.id\(lockClause)
+            """,
+            sorted.map(SQLValue.text)
+        )
         var balances: [String: Balance] = [:]
         for row in rows {
             let balance = try LedgerRows.balance(row)
@@ -257,7 +242,6 @@ struct SQLLedgerStore: LedgerStore {
     }
 
     func writeBalances(_ writes: [(balance: Balance, expectedVersion: Int64)]) async throws {
-        if executor.dialect == .postgres { return try await writeBalancesAsArrays(writes) }
         // One UPDATE … FROM a VALUES list per chunk; a row not at its expected version is not
         // updated, and the count of rows returned tells.
         let columns = 6
@@ -277,33 +261,6 @@ struct SQLLedgerStore: LedgerStore {
                 // A row changed under a lock we hold: a bug, and the unit of work must not commit.
                 throw StorageError.decoding("\(chunk.count - written.count) balances were not at the version read under their lock")
             }
-        }
-    }
-
-    /// PostgreSQL: every write in one UPDATE whose rows come from six array parameters, so
-    /// its text is the same for one balance or a thousand and is prepared once per connection,
-    /// and the planner counts the rows (a VALUES list's count it sees; an array's only when
-    /// bound as one, not cast from text).
-    private func writeBalancesAsArrays(_ writes: [(balance: Balance, expectedVersion: Int64)]) async throws {
-        let written = try await executor.queryReused(
-            """
-            UPDATE ledger_balances SET available = v.available, on_hold = v.on_hold, version = v.version, updated_at = v.updated_at
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], $6::int8[])
-                AS v(id, available, on_hold, version, updated_at, expected)
-            WHERE ledger_balances.id = v.id AND ledger_balances.version = v.expected RETURNING ledger_balances.id
-            """,
-            [
-                .list(writes.map { .text($0.balance.id) }),
-                .list(writes.map { .amount($0.balance.state.available) }),
-                .list(writes.map { .amount($0.balance.state.onHold) }),
-                .list(writes.map { .int($0.balance.state.version) }),
-                .list(writes.map { .time($0.balance.updatedAt) }),
-                .list(writes.map { .int($0.expectedVersion) }),
-            ]
-        )
-        guard written.count == writes.count else {
-            // A row changed under a lock we hold: a bug, and the unit of work must not commit.
-            throw StorageError.decoding("\(writes.count - written.count) balances were not at the version read under their lock")
         }
     }
 
@@ -465,10 +422,10 @@ struct SQLLedgerStore: LedgerStore {
     /// rows joined to it). SQLite runs one unit of work at a time: nothing to order.
     func fenceControls(ledgerIDs: [String]) async throws {
         guard executor.dialect == .postgres, !ledgerIDs.isEmpty else { return }
-        _ = try await executor.queryReused(
+        try await executor.execute(
             // `IS NULL` turns the function's void into a boolean the row decoder reads.
-            "SELECT pg_advisory_xact_lock_shared(\(Self.controlFenceClass), hashtext(t.id)) IS NULL FROM unnest($1::text[]) AS t(id)",
-            [.list(ledgerIDs.map(SQLValue.text))]
+            "SELECT pg_advisory_xact_lock_shared(\(Self.controlFenceClass), hashtext(t.id)) IS NULL FROM (VALUES \(SQLBulk.rows(ledgerIDs.count, columns: 1))) AS t(id)",
+            ledgerIDs.map(SQLValue.text)
         )
     }
 
