@@ -41,11 +41,11 @@ public struct HolderRecords: Sendable {
         try await executor.execute(
             "INSERT INTO holders (\(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             [
-                .text(holder.id), .text(holder.organizationID), .text(holder.kind.rawValue), Self.optional(holder.externalID),
-                .text(holder.metadata), holder.wrappedDataKey.map { .bytes($0.encoded) } ?? .null, Self.optional(holder.emailTerm),
-                Self.optional(holder.documentTerm), Self.value(holder.blindIndexVersion),
-                Self.time(holder.createdAt), Self.time(holder.updatedAt), holder.deletedAt.map(Self.time) ?? .null,
-                holder.erasedAt.map(Self.time) ?? .null,
+                .text(holder.id), .text(holder.organizationID), .text(holder.kind.rawValue), SQLValue.optional(holder.externalID),
+                .text(holder.metadata), holder.wrappedDataKey.map { .bytes($0.encoded) } ?? .null, SQLValue.optional(holder.emailTerm),
+                SQLValue.optional(holder.documentTerm), Self.value(holder.blindIndexVersion),
+                SQLValue.time(holder.createdAt), SQLValue.time(holder.updatedAt), holder.deletedAt.map(SQLValue.time) ?? .null,
+                holder.erasedAt.map(SQLValue.time) ?? .null,
             ]
         )
         try await insertFields(holder.fields, holderID: holder.id)
@@ -91,8 +91,8 @@ public struct HolderRecords: Sendable {
             WHERE id = $7 AND organization_id = $8 AND deleted_at IS NULL AND erased_at IS NULL RETURNING id
             """,
             [
-                Self.optional(holder.externalID), .text(holder.metadata), Self.optional(holder.emailTerm), Self.optional(holder.documentTerm),
-                Self.value(holder.blindIndexVersion), Self.time(holder.updatedAt), .text(holder.id),
+                SQLValue.optional(holder.externalID), .text(holder.metadata), SQLValue.optional(holder.emailTerm), SQLValue.optional(holder.documentTerm),
+                Self.value(holder.blindIndexVersion), SQLValue.time(holder.updatedAt), .text(holder.id),
                 .text(holder.organizationID),
             ]
         )
@@ -111,7 +111,7 @@ public struct HolderRecords: Sendable {
             UPDATE holders SET deleted_at = $1, updated_at = $1
             WHERE id = $2 AND organization_id = $3 AND deleted_at IS NULL RETURNING id
             """,
-            [Self.time(at), .text(id), .text(organizationID)]
+            [SQLValue.time(at), .text(id), .text(organizationID)]
         ).isEmpty
     }
 
@@ -126,7 +126,7 @@ public struct HolderRecords: Sendable {
                 erased_at = $1, deleted_at = COALESCE(deleted_at, $1), updated_at = $1
             WHERE id = $2 AND organization_id = $3 AND erased_at IS NULL RETURNING id
             """,
-            [Self.time(at), .text(id), .text(organizationID)]
+            [SQLValue.time(at), .text(id), .text(organizationID)]
         )
         guard !erased.isEmpty else { return false }
         try await executor.execute("DELETE FROM holder_fields WHERE holder_id = $1", [.text(id)])
@@ -140,7 +140,7 @@ public struct HolderRecords: Sendable {
     public func addOrganizationKey(_ key: SealedOrganizationKey, at: Timestamp) async throws {
         try await executor.execute(
             "INSERT INTO holder_organization_keys (organization_id, kind, version, sealed, created_at) VALUES ($1, $2, $3, $4, $5)",
-            [.text(key.organizationID), .text(key.kind.rawValue), Self.value(key.version), .bytes(key.sealed), Self.time(at)]
+            [.text(key.organizationID), .text(key.kind.rawValue), Self.value(key.version), .bytes(key.sealed), SQLValue.time(at)]
         )
     }
 
@@ -230,7 +230,4 @@ public struct HolderRecords: Sendable {
     private static func value(_ version: KeyVersion?) -> SQLValue {
         version.map { .int(Int64(clamping: $0.rawValue)) } ?? .null
     }
-
-    private static func time(_ time: Timestamp) -> SQLValue { .int(time.microsecondsSinceEpoch) }
-    private static func optional(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
 }
