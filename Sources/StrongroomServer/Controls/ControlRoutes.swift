@@ -75,8 +75,9 @@ enum ControlRoutes {
         return try JSONResponse.encode(found)
     }
 
-    /// The caller as the audit trail names it, `kind:id`.
-    private static func actorName(_ context: AppRequestContext) -> String {
+    /// The caller as the audit trail names it, `kind:id`: who set a control, and who made
+    /// or changed a control rule (`ControlRuleRoutes`).
+    static func actorName(_ context: AppRequestContext) -> String {
         guard let actor = context.audit?.actor else { return "anonymous" }
         return "\(actor.kind.rawValue):\(actor.id)"
     }

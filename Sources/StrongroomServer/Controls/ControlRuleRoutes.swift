@@ -53,7 +53,7 @@ enum ControlRuleRoutes {
                         "The organization has \(ControlRule.maxActivePerOrganization) active control rules, the most it may have: disable one first."
                     )
                 }
-                let actor = actorName(context)
+                let actor = ControlRoutes.actorName(context)
                 let stored = StoredControlRule(
                     id: id, organizationID: organizationID, definition: body.draft, version: 1, active: true, createdAt: now,
                     createdBy: actor, updatedAt: now, updatedBy: actor
@@ -115,7 +115,7 @@ enum ControlRuleRoutes {
                     let message = "cannot change: disable this rule and create another"
                     throw StrongroomError(.invalidValue, "Field 'kind' \(message).", fields: [.init(field: "kind", message: message)])
                 }
-                let next = current.updated(to: current.definition.merging(body.draft), at: now, by: actorName(context))
+                let next = current.updated(to: current.definition.merging(body.draft), at: now, by: ControlRoutes.actorName(context))
                 let rule = try next.definition.validated(id: id, version: next.version, organizationID: organizationID)
                 let grants = context.principal?.grants ?? .none
                 // What the rule covered before, and what it will cover: changing a rule
@@ -142,7 +142,7 @@ enum ControlRuleRoutes {
                 try await work.controlRules.lock(organizationID: organizationID)
                 let current = try await activeRule(id, organizationID, in: work)
                 if let rule = try? current.rule() { try ControlRuleAuthority.check(rule, grants: context.principal?.grants ?? .none) }
-                let actor = actorName(context)
+                let actor = ControlRoutes.actorName(context)
                 guard try await work.controlRules.disable(id: id, organizationID: organizationID, at: now, by: actor) else {
                     throw StrongroomError.notFound("The control rule")
                 }
@@ -206,11 +206,5 @@ enum ControlRuleRoutes {
     /// version by version, in `control_rule_versions`.
     private static func summary(_ rule: StoredControlRule) -> AuditSummary {
         ["kind": .text(rule.kind), "version": .number(Int64(clamping: rule.version)), "active": .text(rule.active ? "true" : "false")]
-    }
-
-    /// The caller as the rule's history names it, `kind:id`.
-    private static func actorName(_ context: AppRequestContext) -> String {
-        guard let actor = context.audit?.actor else { return "anonymous" }
-        return "\(actor.kind.rawValue):\(actor.id)"
     }
 }
