@@ -34,6 +34,13 @@ extension Permission {
     /// apart from the permissions the rules govern, so holding those does not let a person
     /// remove the checks on them.
     public static let controlsManage: Permission = "controls:manage"
+    /// Account holders (Midaz's CRM): read them masked, create and change them, read their
+    /// personal fields in clear (with a reason, each read audited), and erase them (destroy
+    /// their data key).
+    public static let holdersRead: Permission = "holders:read"
+    public static let holdersWrite: Permission = "holders:write"
+    public static let holdersReadPII: Permission = "holders:read-pii"
+    public static let holdersErase: Permission = "holders:erase"
     public static let balancesRead: Permission = "balances:read"
     public static let balancesWrite: Permission = "balances:write"
     public static let transactionsRead: Permission = "transactions:read"

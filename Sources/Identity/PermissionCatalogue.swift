@@ -36,6 +36,13 @@ public enum PermissionCatalogue {
         .init(
             permission: .controlsManage, summary: "Create, read, change and disable control rules (approvals and limits).", sensitive: true
         ),
+        .init(permission: .holdersRead, summary: "Read account holders, their personal fields masked."),
+        .init(permission: .holdersWrite, summary: "Create, update and delete account holders and their aliases."),
+        .init(
+            permission: .holdersReadPII, summary: "Read account holders' personal fields in clear, giving a reason; each read is audited.",
+            sensitive: true
+        ),
+        .init(permission: .holdersErase, summary: "Erase an account holder: destroy their data key, irreversibly.", sensitive: true),
         .init(permission: .balancesRead, summary: "Read balances."),
         .init(permission: .balancesWrite, summary: "Change balance settings (sending, receiving, overdraft)."),
         .init(permission: .transactionsRead, summary: "Read transactions."),

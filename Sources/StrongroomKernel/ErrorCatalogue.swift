@@ -14,6 +14,9 @@ extension ErrorCode {
     public static let routeNotFound = ErrorCode("SR-0005", .notFound, "No such route")
     public static let methodNotAllowed = ErrorCode("SR-0006", .methodNotAllowed, "Method not allowed")
     public static let invalidQuery = ErrorCode("SR-0007", .badRequest, "Invalid query parameter")
+    /// A route that names its organization in Midaz's `X-Organization-Id` header (the
+    /// holders' routes) was sent none, or one that is not an id.
+    public static let organizationHeader = ErrorCode("SR-0008", .badRequest, "Missing or invalid X-Organization-Id")
 
     // MARK: Identity and access (SR-1xxx)
 
@@ -125,7 +128,7 @@ extension ErrorCode {
     /// Every code above, in catalogue order: what the catalogue test checks the declarations,
     /// the uniqueness and the documentation against.
     public static let all: [ErrorCode] = [
-        .malformedJSON, .invalidField, .unknownField, .payloadTooLarge, .routeNotFound, .methodNotAllowed, .invalidQuery,
+        .malformedJSON, .invalidField, .unknownField, .payloadTooLarge, .routeNotFound, .methodNotAllowed, .invalidQuery, .organizationHeader,
         .unauthenticated, .invalidCredentials, .permissionDenied, .restrictedToken, .invalidUsername, .weakPassword,
         .usernameTaken, .passwordReused, .outOfScope, .groupNameTaken, .unknownGroup, .unknownPermission, .grantBeyondOwn,
         .builtInGroup, .loginThrottled, .secondFactorRequired, .invalidSecondFactor, .mfaAlreadyEnrolled, .mfaNotStarted,

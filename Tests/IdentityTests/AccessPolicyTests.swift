@@ -109,7 +109,11 @@ struct AccessPolicyTests {
     }
 
     @Test func theSensitivePermissionsAreTheOnesThatChangeWhoMayDoWhatOrStopMoney() {
-        #expect(PermissionCatalogue.sensitive == [.keysManage, .usersManage, .groupsManage, .clientsManage, .accountsFreeze, .controlsManage])
+        #expect(
+            PermissionCatalogue.sensitive == [
+                .keysManage, .usersManage, .groupsManage, .clientsManage, .accountsFreeze, .controlsManage, .holdersReadPII, .holdersErase,
+            ]
+        )
     }
 
     static let stepUp = AccessPolicy.Decision.denied(StrongroomError(.stepUpRequired, ""))

@@ -17,12 +17,16 @@ public struct AppRequestContext: EdgeRequestContext {
     public var requestSpan: (any Span)?
     /// Set by the guard on every route that declares an audit action.
     var audit: RequestAudit?
+    /// The organization a route names in its `X-Organization-Id` header, set by the guard on
+    /// the routes that declare one (`RouteDeclaration.organizationInHeader`), lower-cased.
+    var headerOrganizationID: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.principal = nil
         self.audit = nil
+        self.headerOrganizationID = nil
         self.requestSpan = nil
         self.sourceAddress = source.channel.remoteAddress?.ipAddress
     }

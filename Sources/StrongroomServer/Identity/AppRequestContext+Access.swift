@@ -2,10 +2,11 @@ import Hummingbird
 import Identity
 
 extension AppRequestContext {
-    /// What the request touches, as its path names it: the organization and ledger ids the
-    /// access decision compares with the caller's scopes.
+    /// What the request touches, as its path (or, on the routes that declare it, its
+    /// `X-Organization-Id` header) names it: the organization and ledger ids the access
+    /// decision compares with the caller's scopes.
     var accessTarget: AccessTarget {
-        AccessTarget(organizationID: parameters.get("organization_id"), ledgerID: parameters.get("ledger_id"))
+        AccessTarget(organizationID: parameters.get("organization_id") ?? headerOrganizationID, ledgerID: parameters.get("ledger_id"))
     }
 
     /// For ids a request names outside its path (in its body): 403 unless the caller's

@@ -34,13 +34,18 @@ final class GuardedRouter: @unchecked Sendable {
 
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
 
-    /// - Parameter action: the audit action; required (checked by `validate()`) for POST,
-    ///   PUT, PATCH and DELETE, and absent for reads.
+    /// - Parameters:
+    ///   - action: the audit action; required (checked by `validate()`) for POST, PUT, PATCH
+    ///     and DELETE, and absent for reads.
+    ///   - organizationInHeader: the route names its organization in `X-Organization-Id`
+    ///     (Midaz's CRM routes), not in its path: without a valid one it answers 400, and the
+    ///     caller's scope is checked against it.
     func add(
         _ method: HTTPRequest.Method, _ path: String, access: AccessRequirement, action: String? = nil, bodyLimit: Int? = nil,
-        _ handler: @escaping Handler
+        organizationInHeader: Bool = false, _ handler: @escaping Handler
     ) {
-        table.add(.init(method: method, path: path, declaration: RouteDeclaration(access: access, action: action), bodyLimit: bodyLimit))
+        let declaration = RouteDeclaration(access: access, action: action, organizationInHeader: organizationInHeader)
+        table.add(.init(method: method, path: path, declaration: declaration, bodyLimit: bodyLimit))
         let authenticator = self.authenticator
         let outbox = self.outbox
         let metrics = self.metrics
@@ -61,6 +66,7 @@ final class GuardedRouter: @unchecked Sendable {
             if action != nil { context.audit = makeAudit() }
             var admitted = false
             do {
+                if organizationInHeader { context.headerOrganizationID = try Self.headerOrganization(request) }
                 try authenticator.check(access, for: principal, on: context.accessTarget)
                 admitted = true
                 let response = try await handler(request, context)
@@ -88,7 +94,8 @@ final class GuardedRouter: @unchecked Sendable {
                 // permissions: a denial when the guard refused it (or the handler found it
                 // out of scope), a failure otherwise.
                 let refusal = error as? StrongroomError
-                let denied = !admitted || refusal?.kind == .forbidden
+                // A missing `X-Organization-Id` is a malformed request, not a denial.
+                let denied = refusal?.kind == .forbidden || (!admitted && refusal?.kind != .badRequest)
                 if let reason = Self.denialReason(refusal, admitted: admitted) { metrics.countDenial(reason) }
                 if context.audit != nil || refusal?.kind == .forbidden {
                     outbox.add((context.audit ?? makeAudit()).failure(
@@ -99,6 +106,17 @@ final class GuardedRouter: @unchecked Sendable {
                 throw error
             }
         }
+    }
+
+    /// The organization id in `X-Organization-Id`: one UUID, lower-cased as path ids are
+    /// compared; a missing, repeated or malformed header is refused before any access
+    /// decision, so no route reads an organization the guard did not check.
+    static func headerOrganization(_ request: Request) throws -> String {
+        let values = request.headers[values: .xOrganizationID]
+        guard values.count == 1, let id = UUID(uuidString: values[0]) else {
+            throw StrongroomError(.organizationHeader, "This route needs the organization's id in one X-Organization-Id header.")
+        }
+        return id.uuidString.lowercased()
     }
 
     /// Why the access model refused a request, when it did: the guard's 401 or 403, or a
@@ -138,6 +156,9 @@ final class GuardedRouter: @unchecked Sendable {
         for route in table.current.routes {
             guard route.changesState == (route.action != nil) else {
                 throw ConfigurationError("route \(route.method.rawValue) \(route.path) must declare an audit action exactly when it changes state")
+            }
+            if route.declaration.organizationInHeader, route.path.contains("{organization_id}") {
+                throw ConfigurationError("route \(route.method.rawValue) \(route.path) names its organization twice, in its path and its header")
             }
             if let permission = route.access.permission, !PermissionCatalogue.contains(permission) {
                 throw ConfigurationError("route \(route.method.rawValue) \(route.path) names unknown permission \(permission)")

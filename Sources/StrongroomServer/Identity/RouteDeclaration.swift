@@ -8,6 +8,10 @@ struct RouteDeclaration: Sendable, Hashable {
     let access: AccessRequirement
     /// The audit action of a state-changing route (`transaction.create`); nil for reads.
     let action: String?
+    /// The route names its organization in Midaz's `X-Organization-Id` header rather than in
+    /// its path (the holders' routes): the guard requires the header and checks the caller's
+    /// scope against it exactly as against a path's `{organization_id}`.
+    var organizationInHeader = false
 }
 
 /// The server's routes, each with its declaration.

@@ -118,7 +118,10 @@ final class IdempotencyGate: Sendable {
         }
         let caller = context.principal?.id.uuidString.lowercased() ?? "anonymous"
         let path = Self.scopePath(request.uri.path)
-        let scope = Self.hash([request.method.rawValue, path, key, caller].map { Array($0.utf8) })
+        // A route whose organization is in its header (`X-Organization-Id`) scopes the key by
+        // it too: one key sent to two organizations is two requests.
+        let organization = context.headerOrganizationID.map { ["organization:" + $0] } ?? []
+        let scope = Self.hash(([request.method.rawValue, path, key, caller] + organization).map { Array($0.utf8) })
         return Key(scope: scope, requestHash: digest(try canonicalBody()), ttlSeconds: ttl)
     }
 
@@ -257,6 +260,7 @@ final class IdempotencyGate: Sendable {
 extension HTTPField.Name {
     static let idempotencyKey = Self("Idempotency-Key")!
     static let xIdempotency = Self("X-Idempotency")!
+    static let xOrganizationID = Self("X-Organization-Id")!
     static let xTTL = Self("X-TTL")!
     static let idempotencyReplayed = Self("X-Idempotency-Replayed")!
     static let xTotalCount = Self("X-Total-Count")!
