@@ -33,6 +33,9 @@ public final class Persistence: Sendable {
     /// Holder reads, sealed (a change of a holder's fields or an erasure runs in a unit of work).
     public var holders: HolderRecords { HolderRecords(executor: database.direct) }
 
+    /// Holder alias reads (aliases change only through units of work).
+    public var holderAliases: HolderAliasRecords { HolderAliasRecords(executor: database.direct) }
+
     /// Audit trail reads (the chain is appended to only through units of work).
     public var audit: AuditRecords { AuditRecords(executor: database.direct) }
 

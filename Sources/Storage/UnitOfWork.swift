@@ -16,6 +16,7 @@ public final class UnitOfWork: Sendable {
     public let idempotency: IdempotencyRecords
     public let controlRules: ControlRuleRecords
     public let holders: HolderRecords
+    public let holderAliases: HolderAliasRecords
     let executor: any SQLExecutor
     private let events = Mutex<[AuditEvent]>([])
     private let responses = Mutex<[IdempotencyRecord]>([])
@@ -27,6 +28,7 @@ public final class UnitOfWork: Sendable {
         self.idempotency = IdempotencyRecords(executor: executor)
         self.controlRules = ControlRuleRecords(executor: executor)
         self.holders = HolderRecords(executor: executor)
+        self.holderAliases = HolderAliasRecords(executor: executor)
     }
 
     /// Adds an audit event to this unit of work; it is recorded only if the work commits.

@@ -116,6 +116,21 @@ extension ErrorCode {
     /// A disabled control rule is ended: it is neither changed nor disabled again.
     public static let controlRuleDisabled = ErrorCode("SR-3015", .conflict, "Control rule disabled")
 
+    // MARK: Holders (SR-4xxx)
+
+    // Holder aliases and UK bank details (SR-4010…4019).
+    /// A UK ledger's alias has bank details that are not a sort code of six ASCII digits and
+    /// an account number of eight, or none at all.
+    public static let bankDetailsFormat = ErrorCode("SR-4010", .unprocessable, "Bank details not in UK form")
+    /// No row of the modulus weight table covers the sort code: Vocalink's "unknown" sort code.
+    public static let unknownSortCode = ErrorCode("SR-4011", .unprocessable, "Unknown sort code")
+    /// The account number fails its sort code's modulus check.
+    public static let modulusCheckFailed = ErrorCode("SR-4012", .unprocessable, "Modulus check failed")
+    /// A live alias already holds this sort code and account number.
+    public static let bankDetailsTaken = ErrorCode("SR-4013", .conflict, "Bank details taken")
+    /// A ledger's `bankDetails` setting is fixed when the ledger is created.
+    public static let ledgerSettingFixed = ErrorCode("SR-4014", .unprocessable, "Ledger setting fixed")
+
     // MARK: Service state (SR-9xxx)
 
     public static let serviceUnavailable = ErrorCode("SR-9001", .unavailable, "Service unavailable")
@@ -144,6 +159,7 @@ extension ErrorCode {
         .transactionLimitExceeded, .dailyLimitExceeded, .makerCannotApprove, .alreadyDecided, .approvalClosed,
         .clientCannotApprove, .notAnApprover, .onlyMakerWithdraws, .approvalDigestMismatch, .noEligibleApprovers,
         .controlRuleLimitReached, .controlRuleDisabled,
+        .bankDetailsFormat, .unknownSortCode, .modulusCheckFailed, .bankDetailsTaken, .ledgerSettingFixed,
         .serviceUnavailable, .postingQueueUnavailable, .idempotencyCapacity, .internalError,
     ]
 }

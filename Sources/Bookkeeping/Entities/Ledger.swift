@@ -13,10 +13,12 @@ public struct Ledger: Sendable, Equatable, Encodable {
     /// The ledger's freeze while one holds (who, when, why): none of its accounts moves. Set
     /// and lifted only by the freeze routes.
     public var freeze: ControlRecord?
+    /// The ledger's settings (`bankDetails`), nil when it has none. Fixed at creation.
+    public let settings: LedgerSettings?
 
     public init(
         id: String, organizationID: String, name: String, status: EntityStatus, metadata: Metadata, createdAt: Timestamp,
-        updatedAt: Timestamp, freeze: ControlRecord? = nil
+        updatedAt: Timestamp, freeze: ControlRecord? = nil, settings: LedgerSettings? = nil
     ) {
         self.id = id
         self.organizationID = organizationID
@@ -26,15 +28,54 @@ public struct Ledger: Sendable, Equatable, Encodable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.freeze = freeze
+        self.settings = settings?.orNilWhenEmpty
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, status, metadata, createdAt, updatedAt, freeze
+        case id, name, status, metadata, createdAt, updatedAt, freeze, settings
         case organizationID = "organizationId"
     }
 }
 
-/// The body that creates a ledger or a segment: a name, a status and metadata.
+/// The body that creates a ledger: a name, a status, metadata and settings.
+public struct NewLedger: Sendable, Codable {
+    public let name: String
+    public let status: EntityStatus?
+    public let metadata: Metadata?
+    public let settings: LedgerSettings?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, status, metadata, settings
+    }
+
+    public func validate() throws(StrongroomError) {
+        try FieldRules.text(name, field: "name", max: 256)
+        try status?.validate()
+        try metadata?.validate()
+        try settings?.validate()
+    }
+}
+
+/// The body that changes a ledger: present fields replace. Its settings are fixed: a
+/// setting given must be the one the ledger has.
+public struct LedgerChanges: Sendable, Decodable {
+    public let name: String?
+    public let status: EntityStatus?
+    public let metadata: Metadata?
+    public let settings: LedgerSettings?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, status, metadata, settings
+    }
+
+    public func validate() throws(StrongroomError) {
+        try FieldRules.optionalText(name, field: "name", max: 256)
+        try status?.validate()
+        try metadata?.validate()
+    }
+}
+
+/// The body that creates a segment: a name, a status and metadata.
 public struct NewNamedEntity: Sendable, Codable {
     public let name: String
     public let status: EntityStatus?
@@ -51,7 +92,7 @@ public struct NewNamedEntity: Sendable, Codable {
     }
 }
 
-/// The body that changes a ledger, a segment or an asset: present fields replace.
+/// The body that changes a segment or an asset: present fields replace.
 public struct NamedEntityChanges: Sendable, Decodable {
     public let name: String?
     public let status: EntityStatus?

@@ -14,6 +14,7 @@ public protocol NamedChanges: EntityChanges {
 
 extension OrganizationChanges: EntityChanges {}
 extension NamedEntityChanges: NamedChanges {}
+extension LedgerChanges: NamedChanges {}
 extension PortfolioInput: NamedChanges {}
 // An account's name is optional, so its rename is the account's own (see `updateAccount`).
 extension AccountChanges: EntityChanges {}

@@ -63,5 +63,6 @@ enum Schema {
         AccessExpirySchema.migration,
         ControlRuleSchema.migration,
         HolderSchema.migration,
+        HolderAliasSchema.migration,
     ]
 }

@@ -256,6 +256,10 @@ public enum ServerApp {
         TransactionRoutes.register(on: routes, services: ledger)
         ControlRoutes.register(on: routes, persistence: prepared.persistence, gate: gate, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
         ControlRuleRoutes.register(on: routes, persistence: prepared.persistence, gate: gate, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
+        HolderAliasRoutes.register(
+            on: routes, persistence: prepared.persistence, gate: gate, checker: prepared.bankDetails, clock: prepared.clock,
+            bodyLimit: config.maxBodyBytes
+        )
         try routes.validate()
         return (routes, ledger.committer)
     }

@@ -10,6 +10,12 @@ extension BodyShape {
     /// Midaz v3.8 gives an address a `description` Strongroom does not keep.
     static let address: BodyShape = .object(Address.CodingKeys.self).adding(["description": .some(.unsupported)])
 
+    /// A ledger's `settings`: `bankDetails`, and Midaz's `accounting`, which Strongroom does
+    /// not implement.
+    static let ledgerSettings: BodyShape = .object(LedgerSettings.CodingKeys.self).adding(["accounting": .some(.unsupported)])
+    /// A ledger body's nested fields: an entity's, with its settings.
+    static let ledgerNested: [String: BodyShape] = ["status": .status, "metadata": .free, "settings": ledgerSettings]
+
     /// An onboarding body: its own keys, with the shared nested ones.
     static func entity<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type, required: [Keys] = []) -> BodyShape {
         .object(keys, required: required, nested: ["status": .status, "metadata": .free, "address": .address])
@@ -78,6 +84,12 @@ extension NewOrganization: StrictDecodable {
     public static var shape: BodyShape { .entity(CodingKeys.self, required: [.legalName, .legalDocument]) }
 }
 extension OrganizationChanges: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self) } }
+extension NewLedger: StrictDecodable {
+    public static var shape: BodyShape { .object(CodingKeys.self, required: [.name], nested: BodyShape.ledgerNested) }
+}
+extension LedgerChanges: StrictDecodable {
+    public static var shape: BodyShape { .object(CodingKeys.self, nested: BodyShape.ledgerNested) }
+}
 extension NewNamedEntity: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self, required: [.name]) } }
 extension NamedEntityChanges: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self) } }
 extension NewAsset: StrictDecodable { public static var shape: BodyShape { .entity(CodingKeys.self, required: [.name, .type, .code]) } }

@@ -32,7 +32,7 @@ enum OnboardingRoutes {
                 },
                 delete: { id, _, store in try await onboarding.deleteOrganization(id, store: store) }
             ),
-            EntityRoutes<Ledger, NewNamedEntity, NamedEntityChanges>(
+            EntityRoutes<Ledger, NewLedger, LedgerChanges>(
                 collection: ledgers, idParameter: "ledger_id", read: .ledgersRead, write: .ledgersWrite,
                 scope: { .organization(try organizationID($0)) },
                 parent: { context, store in _ = try await onboarding.organization(try organizationID(context), store: store) },

@@ -237,6 +237,23 @@ struct AuditCoverageTests {
                 .post, "\(rules)/{rule_id}/disable", "\(orgPath)/control-rules/\(rule)/disable", action: "control_rule.disable", status: .ok
             )
 
+            // A holder's alias of an account of the ledger, the organization named in X-Organization-Id.
+            let aliasHeaders: HTTPFields = [HTTPField.Name("X-Organization-Id")!: o]
+            let aliasHolder = try await HolderAliasRouteTests.holder(o, prepared: prepared)
+            let aliasAccount = try #require(accounts["@a"])
+            let aliases = "/v1/holders/\(aliasHolder)/aliases"
+            let alias = try id(try await probe.expectRecorded(
+                .post, HolderAliasRoutes.collection, aliases, #"{"ledgerId":"\#(l)","accountId":"\#(aliasAccount)"}"#,
+                action: "holder_alias.create", status: .created, headers: aliasHeaders
+            ))
+            try await probe.expectRecorded(
+                .patch, HolderAliasRoutes.item, "\(aliases)/\(alias)", #"{"metadata":{"k":"v"}}"#, action: "holder_alias.update", status: .ok,
+                headers: aliasHeaders
+            )
+            try await probe.expectRecorded(
+                .delete, HolderAliasRoutes.item, "\(aliases)/\(alias)", action: "holder_alias.delete", status: .noContent, headers: aliasHeaders
+            )
+
             let other = try id(try await probe.expectRecorded(
                 .post, "/v1/organizations", "/v1/organizations", #"{"legalName":"Other","legalDocument":"2"}"#,
                 action: "organization.create", status: .created

@@ -87,16 +87,19 @@ extension Organization: SQLEntity {
 
 extension Ledger: SQLEntity {
     static let table = "ledger_ledgers"
-    static let columns = ["id", "organization_id", "name"] + commonColumns
+    static let columns = ["id", "organization_id", "name"] + commonColumns + ["bank_details"]
     static let readOnlyColumns = ControlColumns.names(.ledger)
 
-    var values: [SQLValue] { [.text(id), .text(organizationID), .text(name)] + commonValues(status, metadata, createdAt, updatedAt) }
+    var values: [SQLValue] {
+        [.text(id), .text(organizationID), .text(name)] + commonValues(status, metadata, createdAt, updatedAt)
+            + [.optional(settings?.bankDetails)]
+    }
 
     init(row: SQLRow) throws {
         self.init(
             id: try row.text("id"), organizationID: try row.text("organization_id"), name: try row.text("name"), status: try row.status(),
             metadata: try row.metadata(), createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at"),
-            freeze: try row.controlRecord(.ledger)
+            freeze: try row.controlRecord(.ledger), settings: LedgerSettings(bankDetails: try row.optionalText("bank_details"))
         )
     }
 }
