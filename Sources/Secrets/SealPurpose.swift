@@ -24,3 +24,9 @@ extension SealPurpose {
     /// digest of a body that held a password cannot be checked against guesses offline.
     public static let idempotencyRequestDigest = SealPurpose(rawValue: "idempotency.request-digest")
 }
+
+extension SealPurpose {
+    /// The HMAC key of the holders' erasure record, which lives outside the database
+    /// (`HolderErasureKey`): each line is authenticated with it.
+    public static let holderErasureRecord = SealPurpose(rawValue: "holders.erasure-record")
+}

@@ -131,6 +131,11 @@ extension ErrorCode {
     /// A ledger's `bankDetails` setting is fixed when the ledger is created.
     public static let ledgerSettingFixed = ErrorCode("SR-4014", .unprocessable, "Ledger setting fixed")
 
+    // Erasure (SR-4020…4029).
+    /// The erasure record outside the database (beside the audit checkpoints) could not be
+    /// written: the erasure was not done, and may be asked for again.
+    public static let erasureRecordUnavailable = ErrorCode("SR-4020", .unavailable, "Erasure record unavailable")
+
     // MARK: Service state (SR-9xxx)
 
     public static let serviceUnavailable = ErrorCode("SR-9001", .unavailable, "Service unavailable")
@@ -160,6 +165,7 @@ extension ErrorCode {
         .clientCannotApprove, .notAnApprover, .onlyMakerWithdraws, .approvalDigestMismatch, .noEligibleApprovers,
         .controlRuleLimitReached, .controlRuleDisabled,
         .bankDetailsFormat, .unknownSortCode, .modulusCheckFailed, .bankDetailsTaken, .ledgerSettingFixed,
+        .erasureRecordUnavailable,
         .serviceUnavailable, .postingQueueUnavailable, .idempotencyCapacity, .internalError,
     ]
 }

@@ -129,6 +129,11 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
+    /// Nothing the service role can do: a dead row's bytes stay in the table's pages until
+    /// a VACUUM reclaims them, which needs the table's owner (SECURITY.md says what an
+    /// operator runs after an erasure).
+    public func discardDeletedResidue() async throws -> Bool { true }
+
     public func ping() async -> Bool {
         (try? await direct.queryOne("SELECT 1 AS one")) != nil
     }

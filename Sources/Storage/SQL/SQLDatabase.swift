@@ -14,5 +14,11 @@ public protocol SQLDatabase: Sendable {
     var connectionPoolUse: ConnectionPoolUse { get }
     /// Answers whether the database is reachable now.
     func ping() async -> Bool
+    /// Leaves no copy of deleted rows' bytes in the files the backend itself manages, once
+    /// they are committed deleted (after a holder's erasure). SQLite truncates its
+    /// write-ahead log, its deleted content being already zeroed (`secure_delete`); answers
+    /// false when a reader kept it from finishing. PostgreSQL answers true and does nothing:
+    /// a dead row stays in its table until a VACUUM, which is the operator's (SECURITY.md).
+    func discardDeletedResidue() async throws -> Bool
     func close() async
 }

@@ -66,6 +66,12 @@ public final class SQLiteDatabase: SQLDatabase {
             // WAL is a property of the file: set once by the writer, seen by every connection.
             _ = try writer.query("PRAGMA journal_mode=WAL", [])
             _ = try writer.query("PRAGMA wal_autocheckpoint=\(SQLiteCheckpointer.fallbackPages)", [])
+            // Deleted content is overwritten with zeros, in its page and in pages freed whole,
+            // so an erased holder's wrapped key and sealed fields leave the file once their
+            // pages are checkpointed (`discardDeletedResidue`). Only the writer deletes.
+            // sqlite-nio's build already defaults to it (SQLITE_SECURE_DELETE); set here so
+            // that erasure does not hang on how SQLite was compiled.
+            _ = try writer.query("PRAGMA secure_delete=ON", [])
             let checkpointConnection = try connect(path: path)
             var readers: [SQLiteHandle] = []
             for _ in 0..<readerCount {
@@ -149,6 +155,19 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public func ping() async -> Bool {
         (try? await direct.queryOne("SELECT 1 AS one")) != nil
+    }
+
+    /// Copies every committed frame into the database file and truncates the write-ahead log
+    /// to nothing, on the writer's connection between transactions: the log's older frames
+    /// still hold the pages as they were before a deletion. False when a reader's snapshot
+    /// kept the checkpoint from finishing within the busy timeout; a later one then does.
+    public func discardDeletedResidue() async throws -> Bool {
+        try await withTaskExecutorPreference(threads.writer) {
+            try await writeLock.withLock {
+                let row = try await SQLiteExecutor(handle: writer, pool: nil).queryOne("PRAGMA wal_checkpoint(TRUNCATE)")
+                return try row?.int("busy") == 0
+            }
+        }
     }
 
     public func close() async {

@@ -41,6 +41,8 @@ public enum ServerApp {
         let runtime: RuntimeMetrics
         /// The UK modulus tables, loaded and checked at start (`BankDetailsTables`).
         let bankDetails: ModulusChecker
+        /// The holders' erasure record beside the audit checkpoints (`HolderErasureLog`).
+        let erasures: HolderErasureLog
         /// How the edge makes each request a span; nil when tracing is off.
         let tracing: RequestTracing?
 
@@ -156,6 +158,12 @@ public enum ServerApp {
                 signer: try checkpointSigner(config, box: box), logger: logger,
                 interval: .seconds(config.auditCheckpointIntervalSeconds), clock: clock
             )
+            // Before anything is served: a database restored from a copy taken before an
+            // erasure forgets the erasure, and the record outside it does not.
+            let erasures = HolderErasureLog(
+                directory: config.auditCheckpointDirectory, key: HolderErasureKey(seed: box.derivedSeed(purpose: .holderErasureRecord))
+            )
+            try await HolderErasureReplay(log: erasures, persistence: persistence, logger: logger).run()
             let runtime = RuntimeMetrics(factory: metrics.factory, pool: metrics.pool, sources: .init(
                 database: database, outbox: outbox, checkpoints: checkpoints.coverage, clock: clock
             ))
@@ -163,7 +171,7 @@ public enum ServerApp {
                 persistence: persistence, tokens: tokens, external: external,
                 login: LoginService(hasher: hasher, executor: executor, clock: clock), hasher: hasher, executor: executor,
                 clock: clock, box: box, outbox: outbox, checkpoints: checkpoints,
-                metrics: metrics, runtime: runtime, bankDetails: bankDetails, tracing: tracing
+                metrics: metrics, runtime: runtime, bankDetails: bankDetails, erasures: erasures, tracing: tracing
             )
         } catch {
             await persistence.close()
@@ -260,6 +268,7 @@ public enum ServerApp {
             on: routes, persistence: prepared.persistence, gate: gate, checker: prepared.bankDetails, clock: prepared.clock,
             bodyLimit: config.maxBodyBytes
         )
+        HolderErasureRoutes.register(on: routes, prepared: prepared)
         try routes.validate()
         return (routes, ledger.committer)
     }

@@ -254,6 +254,13 @@ struct AuditCoverageTests {
                 .delete, HolderAliasRoutes.item, "\(aliases)/\(alias)", action: "holder_alias.delete", status: .noContent, headers: aliasHeaders
             )
 
+            // A holder's erasure (crypto-shredding), the organization named in X-Organization-Id.
+            let erased = try await HolderAliasRouteTests.holder(o, prepared: prepared)
+            try await probe.expectRecorded(
+                .post, HolderErasureRoutes.path, "/v1/holders/\(erased)/erase", action: HolderErasureRoutes.action, status: .ok,
+                headers: aliasHeaders
+            )
+
             let other = try id(try await probe.expectRecorded(
                 .post, "/v1/organizations", "/v1/organizations", #"{"legalName":"Other","legalDocument":"2"}"#,
                 action: "organization.create", status: .created
