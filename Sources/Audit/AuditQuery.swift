@@ -13,6 +13,11 @@ public struct AuditQuery: Sendable, Equatable {
     public var from: Timestamp?
     /// Recorded before.
     public var to: Timestamp?
+    /// Any of these actions (with `action`, both hold); empty for any.
+    public var actions: [String] = []
+    /// Records whose summary names this organization as its `organization_id` (the holders'
+    /// records do: `GET …/protection/audit`).
+    public var organizationID: String?
     public var afterSeq: Int64
     public var limit: Int
 

@@ -59,12 +59,32 @@ public struct AuditRecords: Sendable {
         add("action", "=", query.action.map(SQLValue.text))
         add("resource", "=", query.resource.map(SQLValue.text))
         add("outcome", "=", query.outcome.map(SQLValue.text))
+        if !query.actions.isEmpty {
+            let first = binds.count + 1
+            binds += query.actions.map(SQLValue.text)
+            conditions.append("action IN (\((first..<(first + query.actions.count)).map { "$\($0)" }.joined(separator: ", ")))")
+        }
+        // A summary is canonical JSON (`AuditSummary`): the pair appears quoted exactly so
+        // only as its own member, since a quote inside a value is escaped. LIKE's own
+        // wildcards in it are escaped.
+        add("summary", "LIKE", query.organizationID.map { .text("%" + Self.likeEscaped("\"organization_id\":\"\($0)\"") + "%") })
+        if query.organizationID != nil { conditions[conditions.count - 1] += " ESCAPE '\\'" }
         add("recorded_at", ">=", query.from.map { .int($0.microsecondsSinceEpoch) })
         add("recorded_at", "<", query.to.map { .int($0.microsecondsSinceEpoch) })
         let limit = max(1, min(query.limit, AuditQuery.maxLimit))
         return try await executor.query(
             "SELECT \(Self.columns) FROM audit_events WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT \(limit)", binds
         ).map(Self.record)
+    }
+
+    /// `text` with LIKE's wildcards and its escape character escaped by `\`.
+    static func likeEscaped(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { out.append("\\") }
+            out.append(character)
+        }
+        return out
     }
 
     /// Hands the records after `afterSeq` (through `lastSeq`, when given) to `body` in

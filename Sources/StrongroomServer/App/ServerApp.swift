@@ -264,6 +264,12 @@ public enum ServerApp {
         TransactionRoutes.register(on: routes, services: ledger)
         ControlRoutes.register(on: routes, persistence: prepared.persistence, gate: gate, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
         ControlRuleRoutes.register(on: routes, persistence: prepared.persistence, gate: gate, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
+        // The organizations' holder keys, opened once each (`HolderKeyring`).
+        let keyring = HolderKeyring(persistence: prepared.persistence, box: prepared.box, clock: prepared.clock)
+        HolderRoutes.register(
+            on: routes, persistence: prepared.persistence, keyring: keyring, gate: gate, clock: prepared.clock, bodyLimit: config.maxBodyBytes
+        )
+        ProtectionAuditRoutes.register(on: routes, persistence: prepared.persistence)
         HolderAliasRoutes.register(
             on: routes, persistence: prepared.persistence, gate: gate, checker: prepared.bankDetails, clock: prepared.clock,
             bodyLimit: config.maxBodyBytes

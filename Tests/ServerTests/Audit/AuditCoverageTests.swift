@@ -237,6 +237,20 @@ struct AuditCoverageTests {
                 .post, "\(rules)/{rule_id}/disable", "\(orgPath)/control-rules/\(rule)/disable", action: "control_rule.disable", status: .ok
             )
 
+            // The organization's holders, named in X-Organization-Id.
+            let inOrganization: HTTPFields = [HTTPField.Name("X-Organization-Id")!: o]
+            let holder = try id(try await probe.expectRecorded(
+                .post, "/v1/holders", "/v1/holders", #"{"type":"NATURAL_PERSON","name":"Ada","document":"AB123456C"}"#,
+                action: "holder.create", status: .created, headers: inOrganization
+            ))
+            try await probe.expectRecorded(
+                .patch, "/v1/holders/{id}", "/v1/holders/\(holder)", #"{"externalId":"x-1"}"#, action: "holder.update", status: .ok,
+                headers: inOrganization
+            )
+            try await probe.expectRecorded(
+                .delete, "/v1/holders/{id}", "/v1/holders/\(holder)", action: "holder.delete", status: .noContent, headers: inOrganization
+            )
+
             // A holder's alias of an account of the ledger, the organization named in X-Organization-Id.
             let aliasHeaders: HTTPFields = [HTTPField.Name("X-Organization-Id")!: o]
             let aliasHolder = try await HolderAliasRouteTests.holder(o, prepared: prepared)
