@@ -162,6 +162,29 @@ struct HolderRouteTests {
         }
     }
 
+    /// An erasure, recorded by the erasure route, is listed beside the clear reads.
+    @Test(arguments: TestBackend.available)
+    func theProtectionAuditListsErasures(backend: TestBackend) async throws {
+        try await TestServer.with(backend) { client, _, _ in
+            let books = try await LedgerFixture.make(client, steppedUp: true)
+            let id = try await Self.create(client, books)
+            let erased = try await client.json(.post, "/v1/holders/\(id)/erase", token: books.token, headers: Self.headers(books.organization))
+            #expect(erased.status == .ok, "\(erased.text)")
+            let audit = try await client.json(
+                .get, "/v1/organizations/\(books.organization)/protection/audit?action=holder.erase", token: books.token
+            ).object()
+            let items = try #require(audit["items"] as? [[String: Any]])
+            #expect(items.count == 1 && items.first?["holder_ids"] as? [String] == [id] && items.first?["outcome"] as? String == "success")
+            // Read after erasure, even in clear, the holder has no personal field left.
+            let clear = try await client.json(
+                .get, "/v1/holders/\(id)?include_deleted=true&unmasked=true&reason=check", token: books.token,
+                headers: Self.headers(books.organization)
+            )
+            let values = try clear.object()
+            #expect(clear.status == .ok && values["name"] == nil && values["erasedAt"] != nil, "\(clear.text)")
+        }
+    }
+
     /// The sensitive permission needs a step-up, decided as the guard decides it.
     @Test(arguments: TestBackend.available)
     func holdingReadPIIWithoutAStepUpIsRefusedClearValues(backend: TestBackend) async throws {
