@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "StrongroomKernel", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Controls", "Holders",
+                "StrongroomKernel", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Controls", "Holders", "Events",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 // For its build of SQLite: Storage calls SQLite's C API (VaporCSQLite) itself,
@@ -148,7 +148,7 @@ let package = Package(
             name: "StrongroomServer",
             dependencies: [
                 "StrongroomKernel", "StrongroomEdge", "Secrets", "Identity", "Audit", "LedgerCore", "Bookkeeping", "Storage", "Controls",
-                "Holders",
+                "Holders", "Events",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -261,7 +261,7 @@ let package = Package(
             name: "StorageTests",
             dependencies: [
                 "Storage", "Identity", "Secrets", "StrongroomKernel", "Audit", "StrongroomTestSupport", "Bookkeeping", "LedgerCore",
-                "BookkeepingTestSupport", "Controls", "Holders",
+                "BookkeepingTestSupport", "Controls", "Holders", "Events",
             ],
             swiftSettings: strictSettings
         ),
@@ -269,7 +269,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "StrongroomServer", "StrongroomEdge", "Storage", "Identity", "Secrets", "StrongroomKernel", "StrongroomTestSupport",
-                "Bookkeeping", "Audit", "LedgerCore", "StrongroomBench", "Holders",
+                "Bookkeeping", "Audit", "LedgerCore", "StrongroomBench", "Holders", "Events",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -49,6 +49,9 @@ extension Permission {
     public static let operationsRead: Permission = "operations:read"
     public static let operationsWrite: Permission = "operations:write"
     public static let auditRead: Permission = "audit:read"
+    /// Read the events stream (`GET /v1/events`), filtered to the organizations and ledgers
+    /// the grants name.
+    public static let eventsRead: Permission = "events:read"
     public static let usersRead: Permission = "users:read"
     public static let usersManage: Permission = "users:manage"
     public static let groupsManage: Permission = "groups:manage"

@@ -51,6 +51,7 @@ public enum PermissionCatalogue {
         .init(permission: .operationsRead, summary: "Read operations."),
         .init(permission: .operationsWrite, summary: "Annotate operations."),
         .init(permission: .auditRead, summary: "Read and verify the audit trail."),
+        .init(permission: .eventsRead, summary: "Read the events of the organizations and ledgers granted (GET /v1/events)."),
         .init(permission: .usersRead, summary: "Read users, groups, clients and the permission catalogue."),
         .init(permission: .usersManage, summary: "Create, update and disable users.", sensitive: true),
         .init(permission: .groupsManage, summary: "Create and change groups and their grants.", sensitive: true),

@@ -36,14 +36,18 @@ public final class Persistence: Sendable {
     /// Holder alias reads (aliases change only through units of work).
     public var holderAliases: HolderAliasRecords { HolderAliasRecords(executor: database.direct) }
 
+    /// Events outbox reads and the retention sweep (events are written only by units of work).
+    public var events: EventRecords { EventRecords(executor: database.direct) }
+
     /// Audit trail reads (the chain is appended to only through units of work).
     public var audit: AuditRecords { AuditRecords(executor: database.direct) }
 
     /// Runs `body` as one unit of work. On PostgreSQL the body may run more than once (a
     /// serialization failure retries it), each time on a fresh unit of work.
     ///
-    /// The events the work recorded are appended to the audit chain last, in the same
-    /// transaction: no change commits without its record, no record without its change.
+    /// The events the work emitted are written to the outbox, then the audit events it
+    /// recorded are appended to the audit chain last, in the same transaction: no change
+    /// commits without its record and its events, no record or event without its change.
     public func write<T: Sendable>(_ body: @Sendable (UnitOfWork) async throws -> T) async throws -> T {
         let clock = self.clock
         return try await database.transaction { executor in
@@ -51,7 +55,10 @@ public final class Persistence: Sendable {
             let result = try await body(work)
             let responses = work.storedResponses
             if !responses.isEmpty { try await IdempotencyRecords(executor: executor).insert(responses, now: clock.now()) }
-            try await AuditRecords(executor: executor).append(work.recordedEvents, at: clock.now())
+            // The outbox step takes the chain lock before its numbers are drawn (`EventRecords`).
+            let emitted = work.emittedEvents
+            if !emitted.isEmpty { try await EventRecords(executor: executor).append(emitted) }
+            try await AuditRecords(executor: executor).append(work.recordedEvents, at: clock.now(), chainLocked: !emitted.isEmpty)
             return result
         }
     }

@@ -17,6 +17,7 @@ public enum Problem {
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .conflict: .conflict
+        case .gone: .gone
         case .payloadTooLarge: .contentTooLarge
         case .unprocessable: .unprocessableContent
         case .tooManyRequests: .tooManyRequests

@@ -136,6 +136,12 @@ extension ErrorCode {
     /// written: the erasure was not done, and may be asked for again.
     public static let erasureRecordUnavailable = ErrorCode("SR-4020", .unavailable, "Erasure record unavailable")
 
+    // MARK: Events (SR-5xxx)
+
+    /// The pull API's cursor is older than the retention: events after it have been deleted,
+    /// so the stream cannot continue from it without a gap. Start again from the oldest kept.
+    public static let eventCursorExpired = ErrorCode("SR-5001", .gone, "Event cursor expired")
+
     // MARK: Service state (SR-9xxx)
 
     public static let serviceUnavailable = ErrorCode("SR-9001", .unavailable, "Service unavailable")
@@ -166,6 +172,7 @@ extension ErrorCode {
         .controlRuleLimitReached, .controlRuleDisabled,
         .bankDetailsFormat, .unknownSortCode, .modulusCheckFailed, .bankDetailsTaken, .ledgerSettingFixed,
         .erasureRecordUnavailable,
+        .eventCursorExpired,
         .serviceUnavailable, .postingQueueUnavailable, .idempotencyCapacity, .internalError,
     ]
 }

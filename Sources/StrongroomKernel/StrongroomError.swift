@@ -12,6 +12,8 @@ public struct StrongroomError: Error, Sendable, Equatable, CustomStringConvertib
         case notFound
         case methodNotAllowed
         case conflict
+        /// What was asked for existed once and is gone for good (an expired events cursor).
+        case gone
         case payloadTooLarge
         case unprocessable
         case tooManyRequests

@@ -99,6 +99,7 @@ struct ErrorCatalogueTests {
         case .notFound: "404"
         case .methodNotAllowed: "405"
         case .conflict: "409"
+        case .gone: "410"
         case .payloadTooLarge: "413"
         case .unprocessable: "422"
         case .tooManyRequests: "429"

@@ -64,5 +64,6 @@ enum Schema {
         ControlRuleSchema.migration,
         HolderSchema.migration,
         HolderAliasSchema.migration,
+        EventSchema.migration,
     ]
 }

@@ -16,11 +16,12 @@ public struct AuditRecords: Sendable {
 
     /// Appends `events` after the current head, as one run of records. Takes the chain lock
     /// first (PostgreSQL; SQLite's writer already excludes every other), which the commit
-    /// releases: call it once per unit of work, as its last statement before `COMMIT`.
+    /// releases, unless `chainLocked` says this transaction holds it already (the outbox
+    /// step took it): call it once per unit of work, as its last statement before `COMMIT`.
     @discardableResult
-    func append(_ events: [AuditEvent], at time: Timestamp) async throws -> [AuditRecord] {
+    func append(_ events: [AuditEvent], at time: Timestamp, chainLocked: Bool = false) async throws -> [AuditRecord] {
         guard !events.isEmpty else { return [] }
-        if executor.dialect == .postgres {
+        if executor.dialect == .postgres && !chainLocked {
             _ = try await executor.queryReused("SELECT pg_advisory_xact_lock($1) IS NULL", [.int(Self.chainLockKey)])
         }
         let records = AuditChain.extend(try await head() ?? .genesis, with: events, at: time)

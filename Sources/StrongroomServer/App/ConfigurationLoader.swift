@@ -120,6 +120,7 @@ public enum ConfigurationLoader {
         config.groupCommitMaxQueued = try integer(
             "groupCommitMaxQueued", default: GroupCommitLimits.defaultMaxQueuedCommands, range: 1...1_048_576
         )
+        config.eventRetentionSeconds = Int64(try integer("eventRetention", default: 7 * 86_400, range: 3600...(90 * 86_400)))
         config.trustedProxies = try string("trustedProxies").map(TrustedProxies.init(parsing:)) ?? .none
         config.usersRequireMFASetting = try string("usersRequireMfa").map { _ in try flag("usersRequireMfa") }
         config.modulusWeightsFile = string("modulusWeightsFile")

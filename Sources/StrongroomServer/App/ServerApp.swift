@@ -262,6 +262,7 @@ public enum ServerApp {
         OnboardingRoutes.register(on: routes, services: ledger)
         BalanceRoutes.register(on: routes, services: ledger)
         TransactionRoutes.register(on: routes, services: ledger)
+        EventRoutes.register(on: routes, persistence: prepared.persistence)
         ControlRoutes.register(on: routes, persistence: prepared.persistence, gate: gate, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
         ControlRuleRoutes.register(on: routes, persistence: prepared.persistence, gate: gate, clock: prepared.clock, bodyLimit: config.maxBodyBytes)
         // The organizations' holder keys, opened once each (`HolderKeyring`).
@@ -311,7 +312,8 @@ public enum ServerApp {
             ),
             services: telemetryServices + [
                 ExpirySweeper(
-                    persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock), clock: prepared.clock, logger: logger
+                    persistence: prepared.persistence, engine: PostingEngine(clock: prepared.clock), clock: prepared.clock, logger: logger,
+                    eventRetentionSeconds: config.eventRetentionSeconds
                 ),
                 AccessLapseSweeper(persistence: prepared.persistence, clock: prepared.clock, logger: logger),
                 AuditOutboxFlusher(outbox: prepared.outbox, persistence: prepared.persistence, logger: logger),

@@ -67,6 +67,8 @@ public struct ServerConfiguration: Sendable {
     public var groupCommitMaxWaitMicroseconds: Int = 0
     /// Group commit: how many postings may wait for a flush before more are answered 503.
     public var groupCommitMaxQueued: Int = GroupCommitLimits.defaultMaxQueuedCommands
+    /// How long the events outbox keeps an event before the sweep deletes it (7 days).
+    public var eventRetentionSeconds: Int64 = 7 * 86_400
 
     /// Proxies whose `X-Forwarded-For` names the client; none by default (the TCP peer is the
     /// client).

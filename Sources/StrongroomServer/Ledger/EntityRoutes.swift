@@ -1,5 +1,6 @@
 import Audit
 import Bookkeeping
+import Events
 import Hummingbird
 import Identity
 import Storage
@@ -51,6 +52,7 @@ struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Enc
             let key = try services.gate.key(for: request, context: context, body: body)
             return try await services.gate.run(key, requestID: context.requestID) { work in
                 let entity = try await create(body, context, work.ledger)
+                work.emit([try LedgerEvents.entity(Entity.kind, .created, id: entity.id, scope: try scope(context), at: services.clock.now())])
                 try context.recordSuccess(in: work, resource: "\(kind):\(entity.id)", summary: ["created": .list([entity.id])])
                 return try LedgerHTTP.created(entity)
             }
@@ -74,6 +76,9 @@ struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Enc
             let (changes, fields) = try await BodyReader.decodeNamingFields(Changes.self, from: request, limit: services.bodyLimit)
             let entity = try await persistence.write { work in
                 let entity = try await update(id, changes, context, work.ledger)
+                work.emit([
+                    try LedgerEvents.entity(Entity.kind, .updated, id: id, scope: try scope(context), fields: fields, at: services.clock.now())
+                ])
                 try context.recordSuccess(in: work, resource: "\(kind):\(id)", summary: ["fields": .list(fields)])
                 return entity
             }
@@ -84,6 +89,7 @@ struct EntityRoutes<Entity: LedgerRecord & Encodable, New: StrictDecodable & Enc
             let id = try LedgerHTTP.id(context, idParameter, what)
             try await persistence.write { work in
                 try await delete(id, context, work.ledger)
+                work.emit([try LedgerEvents.entity(Entity.kind, .deleted, id: id, scope: try scope(context), at: services.clock.now())])
                 try context.recordSuccess(in: work, resource: "\(kind):\(id)")
             }
             return Response(status: .noContent)

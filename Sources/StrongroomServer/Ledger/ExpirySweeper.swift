@@ -7,8 +7,8 @@ import Storage
 import StrongroomKernel
 
 /// Cancels pending transactions whose `pendingExpiresAt` has passed, and removes expired
-/// idempotency records and identity state whose time is over (login counters, known
-/// sources, revoked access tokens, refresh-token families). Runs in every process: the cancel goes through the posting path,
+/// idempotency records, identity state whose time is over (login counters, known
+/// sources, revoked access tokens, refresh-token families) and events past the retention. Runs in every process: the cancel goes through the posting path,
 /// whose lock on the transaction row lets exactly one process cancel each one, and
 /// because it reads what is due from the database it picks up after a restart.
 struct ExpirySweeper: Service {
@@ -17,6 +17,8 @@ struct ExpirySweeper: Service {
     let clock: any WallClock
     let logger: Logger
     var intervalSeconds: Int64 = 1
+    /// How long the events outbox keeps an event (`eventRetention`).
+    var eventRetentionSeconds: Int64 = 7 * 86_400
 
     /// How many pending transactions one sweep cancels at most (each in its own unit of work).
     static let batch = 100
@@ -32,9 +34,26 @@ struct ExpirySweeper: Service {
                     try await work.identity.pruneExpired(at: now)
                     return try await work.idempotency.sweep(now: now, limit: 10_000)
                 }
+                try await sweepEvents(now: now)
             }
         }
     }
+
+    /// Deletes the events older than the retention, oldest first, `eventBatch` per unit of
+    /// work until none is left; answers how many went.
+    @discardableResult
+    func sweepEvents(now: Timestamp) async throws -> Int {
+        let cutoff = now.adding(seconds: -eventRetentionSeconds)
+        var deleted = 0
+        while true {
+            let batch = try await persistence.write { work in try await work.eventRecords.sweep(before: cutoff, batch: Self.eventBatch) }
+            deleted += batch
+            if batch < Self.eventBatch { return deleted }
+        }
+    }
+
+    /// How many events one unit of work of the retention sweep deletes at most.
+    static let eventBatch = 10_000
 
     /// Cancels what is due at `now`; answers how many this process cancelled.
     @discardableResult
@@ -44,6 +63,7 @@ struct ExpirySweeper: Service {
             let outcome = try await persistence.write { work in
                 let outcome = try await engine.run([.cancel(transactionID: id, ledger: ledger, reason: .expired)], store: work.ledger)[0]
                 if case .success(let cancelled) = outcome {
+                    work.emit([try LedgerEvents.transaction(.cancel(transactionID: id, ledger: ledger, reason: .expired), cancelled)])
                     work.record(AuditEvent(
                         action: "transaction.expire", resource: "transaction:\(id)", outcome: .success, actor: .system,
                         requestID: "expiry-sweep", summary: ["created": .list(cancelled.operations.map(\.id))]

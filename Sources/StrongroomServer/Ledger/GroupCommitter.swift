@@ -1,5 +1,6 @@
 import Audit
 import Bookkeeping
+import Events
 import Storage
 import StrongroomKernel
 import StrongroomEdge
@@ -192,17 +193,21 @@ final class GroupCommitter: Sendable {
 
 
     /// One unit of work for the whole batch; each item's own result. For each success it
-    /// writes, from the submission's values, the request's audit record and, under a key, its
-    /// stored 201 (a ledger answer carries no secret, so it is stored in clear).
+    /// writes, from the submission's values, the request's audit record, its event
+    /// (`LedgerEvents`) and, under a key, its stored 201 (a ledger answer carries no secret,
+    /// so it is stored in clear). The events go to the outbox in one statement.
     private func commit(_ batch: [Item]) async throws -> [Result<Committed, StrongroomError>] {
         try await persistence.write { [engine] work in
             let outcomes = try await engine.run(batch.map(\.submission.command), store: work.ledger)
             var results: [Result<Committed, StrongroomError>] = []
             results.reserveCapacity(batch.count)
+            var events: [EventEnvelope] = []
+            events.reserveCapacity(batch.count)
             for (item, outcome) in zip(batch, outcomes) {
                 switch outcome {
                 case .success(let transaction):
                     let submission = item.submission
+                    events.append(try LedgerEvents.transaction(submission.command, transaction))
                     work.record(submission.audit.success(
                         resource: "transaction:\(transaction.id)",
                         summary: ["created": .list([transaction.id] + transaction.operations.map(\.id))]
@@ -214,6 +219,7 @@ final class GroupCommitter: Sendable {
                     results.append(.failure(error))
                 }
             }
+            work.emit(events)
             return results
         }
     }

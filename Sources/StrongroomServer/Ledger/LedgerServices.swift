@@ -13,6 +13,8 @@ struct LedgerServices: Sendable {
     let gate: IdempotencyGate
     let committer: GroupCommitter
     let bodyLimit: Int
+    /// Stamps the events of entity changes (a posting's event takes its transaction's time).
+    let clock: any WallClock
 
     init(
         persistence: Persistence, clock: any WallClock, gate: IdempotencyGate, bodyLimit: Int, groupCommit: GroupCommitter.Settings,
@@ -24,6 +26,7 @@ struct LedgerServices: Sendable {
         self.gate = gate
         self.committer = GroupCommitter(persistence: persistence, engine: engine, metrics: metrics, settings: groupCommit)
         self.bodyLimit = bodyLimit
+        self.clock = clock
     }
 
     /// Posts one command through the group commit, once per idempotency key. The request

@@ -1,6 +1,7 @@
 import Audit
 import Bookkeeping
 import Crypto
+import Events
 import Foundation
 import Identity
 import Hummingbird
@@ -158,6 +159,10 @@ extension TransactionRoutes {
                     batch.transactions.map { .create($0, form: .json, ledger: ref) }, store: work.ledger
                 )
                 if batch.atomic, let refusal = TransactionBatchAnswer.refusal(outcomes) { throw refusal }
+                work.emit(try outcomes.compactMap { outcome throws(EventEnvelopeError) -> EventEnvelope? in
+                    guard case .success(let transaction) = outcome else { return nil }
+                    return try LedgerEvents.created(transaction)
+                })
                 let answer = TransactionBatchAnswer(outcomes, detail: detail)
                 try context.recordSuccess(
                     in: work, resource: "ledger:\(ref.ledgerID)",
