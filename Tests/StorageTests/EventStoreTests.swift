@@ -120,6 +120,28 @@ struct EventStoreTests {
         }
     }
 
+    /// More events than one SQLite INSERT carries: every one stored, numbered in the order
+    /// emitted.
+    @Test(arguments: TestBackend.available)
+    func aLargeUnitOfWorkKeepsItsEventsInOrder(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { persistence, _ in
+            let events = try (0..<1_201).map { try Self.event(body: #"{"n":\#($0)}"#) }
+            try await persistence.write { work in
+                work.emit(Array(events[..<700]))
+                work.emit(Array(events[700...]))
+            }
+            var stored: [StoredEvent] = []
+            var cursor: Int64 = 0
+            while true {
+                let page = try await persistence.events.page(after: cursor, scope: .everything, limit: EventRecords.maxPage)
+                guard let last = page.events.last else { break }
+                stored += page.events
+                cursor = last.seq
+            }
+            #expect(stored.map(\.envelope) == events)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func aScopedReaderSeesOnlyItsOrganizationsAndLedgers(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { persistence, _ in

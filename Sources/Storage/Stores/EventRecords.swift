@@ -17,8 +17,9 @@ import StrongroomKernel
 /// every smaller number is committed or was never used (a rolled-back unit of work leaves
 /// a gap, which the cursor passes over). SQLite has one writer, which already orders both.
 public struct EventRecords: Sendable {
-    /// Rows per INSERT on SQLite: 8 binds each stays well below the bind limit.
-    static let rowsPerInsert = 120
+    /// Rows per INSERT on SQLite: 8 binds each, 4,000 a statement, far below its bind
+    /// limit, so a flush of 256 postings is one INSERT (PostgreSQL's is one at any size).
+    static let rowsPerInsert = 500
     static let columns = "event_id, type, schema_version, occurred_at, organization_id, ledger_id, ordering_key, body"
     /// The most one page may carry (the pull API's upper bound for `limit`).
     public static let maxPage = 1_000
