@@ -25,6 +25,18 @@ struct ConfigurationTests {
         #expect(config.masterKey == nil)
     }
 
+    /// The events outbox keeps 7 days unless told otherwise, and only 1 hour to 90 days.
+    @Test func theEventRetentionIsSevenDaysByDefaultAndBounded() async throws {
+        #expect(try await ConfigurationLoader.load(flags: [:], environment: [:]).eventRetentionSeconds == 7 * 86_400)
+        let hour = try await ConfigurationLoader.load(flags: [:], environment: ["STRONGROOM_EVENT_RETENTION": "3600"])
+        #expect(hour.eventRetentionSeconds == 3600)
+        for bad in ["3599", "7776001", "a week"] {
+            await #expect(throws: ConfigurationError.self, "\(bad)") {
+                try await ConfigurationLoader.load(flags: [:], environment: ["STRONGROOM_EVENT_RETENTION": bad])
+            }
+        }
+    }
+
     @Test func flagsBeatEnvironmentBeatsFileBeatsDefaults() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -43,6 +43,21 @@ struct EventRouteTests {
 
     static func body(_ item: [String: Any]) -> [String: Any] { item["body"] as? [String: Any] ?? [:] }
 
+    /// Holds an event's body to its type's schema in docs/events: every required property
+    /// present, none the schema does not name.
+    static func expectBodyMatchesSchema(_ item: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let type = try #require(item["type"] as? String)
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appending(path: "docs/events/\(type).schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let bodySchema = try #require((schema["properties"] as? [String: Any])?["body"] as? [String: Any])
+        let named = Set((bodySchema["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
+        let required = Set(bodySchema["required"] as? [String] ?? [])
+        let keys = Set(body(item).keys)
+        #expect(required.isSubset(of: keys), "\(type): missing \(required.subtracting(keys))", sourceLocation: sourceLocation)
+        #expect(keys.isSubset(of: named), "\(type): unnamed \(keys.subtracting(named))", sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: TestBackend.available)
     func eachChangeWritesItsEventAndARefusalNone(backend: TestBackend) async throws {
         try await TestServer.with(backend) { client, _, _ in
@@ -83,6 +98,7 @@ struct EventRouteTests {
             // An account's events carry it as their ordering key; a PATCH names its fields.
             #expect(items[12]["orderingKey"] as? String == alice && Self.body(items[12])["fields"] as? [String] == ["name"])
             #expect(items[5]["orderingKey"] == nil)
+            for item in items { try Self.expectBodyMatchesSchema(item) }
             // Ids are unique.
             #expect(Set(items.compactMap { $0["id"] as? String }).count == items.count)
         }
