@@ -22,8 +22,11 @@ struct LedgerProcessTests {
         let client: TestClient
         let token: String
 
-        func send(_ method: HTTPRequest.Method, _ path: String, _ body: String? = nil) async throws -> (status: Int, body: Data) {
+        func send(
+            _ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, headers extra: HTTPFields = [:]
+        ) async throws -> (status: Int, body: Data) {
             var headers: HTTPFields = [.contentType: "application/json"]
+            headers.append(contentsOf: extra)
             if !token.isEmpty { headers[.authorization] = "Bearer \(token)" }
             let response = try await client.execute(.init(path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }))
             return (Int(response.status.code), Data((response.body ?? ByteBuffer()).readableBytesView))
