@@ -97,9 +97,24 @@ public struct HolderRecords: Sendable {
             ]
         )
         guard !changed.isEmpty else { return false }
-        try await executor.execute("DELETE FROM holder_fields WHERE holder_id = $1", [.text(holder.id)])
-        try await insertFields(holder.fields, holderID: holder.id)
+        // The aliases' fields are theirs to write (`setField`): a holder's change, which may
+        // have read them before an alias's change committed, neither drops nor restores them.
+        try await executor.execute(
+            "DELETE FROM holder_fields WHERE holder_id = $1 AND field NOT LIKE $2", [.text(holder.id), .text(Self.aliasFieldPrefix + "%")]
+        )
+        try await insertFields(holder.fields.filter { !$0.key.rawValue.hasPrefix(Self.aliasFieldPrefix) }, holderID: holder.id)
         return true
+    }
+
+    /// The prefix of the fields an alias of the holder keeps (its related parties): `update`
+    /// leaves them as they are; `erase` removes them with the rest.
+    public static let aliasFieldPrefix = "aliases."
+
+    /// Stores one sealed field of the holder, replacing the one of that name, or removes it
+    /// when `sealed` is nil: what an alias's change writes. Run it in a unit of work.
+    public func setField(_ name: PersonalFieldName, to sealed: SealedField?, holderID: String) async throws {
+        try await executor.execute("DELETE FROM holder_fields WHERE holder_id = $1 AND field = $2", [.text(holderID), .text(name.rawValue)])
+        if let sealed { try await insertFields([name: sealed], holderID: holderID) }
     }
 
     /// Marks the holder deleted: reads and lists leave it out unless they ask for deleted

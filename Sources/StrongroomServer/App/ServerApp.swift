@@ -272,7 +272,7 @@ public enum ServerApp {
         )
         ProtectionAuditRoutes.register(on: routes, persistence: prepared.persistence)
         HolderAliasRoutes.register(
-            on: routes, persistence: prepared.persistence, gate: gate, checker: prepared.bankDetails, clock: prepared.clock,
+            on: routes, persistence: prepared.persistence, keyring: keyring, gate: gate, checker: prepared.bankDetails, clock: prepared.clock,
             bodyLimit: config.maxBodyBytes
         )
         HolderErasureRoutes.register(on: routes, prepared: prepared)

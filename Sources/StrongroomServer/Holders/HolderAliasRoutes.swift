@@ -21,20 +21,28 @@ import StrongroomKernel
 /// (`AccountNumberAllocator`): drawn at random among those that pass the check, skipping
 /// those a live alias holds, and drawn again when a concurrent create took the same one
 /// first (the unique index says so).
+///
+/// Related parties (people's names and documents) are sealed under the holder's data key as
+/// one field of the holder (`AliasRelatedParties`), written in the alias's unit of work, so an
+/// erasure of the holder destroys them. Reads mask each party's name and document;
+/// `?unmasked=true&reason=…` shows them in clear as the holder routes do (`HolderReadMode`,
+/// `holders:read-pii` through the access decision, a `holder.read_pii` record committed
+/// first). A create's idempotent answer is stored masked and sealed.
 enum HolderAliasRoutes {
     /// The holder's id is `{id}`, as in the holder routes' `/v1/holders/{id}` (the router
     /// takes one name per path segment); Midaz's document calls it `{holder_id}` here.
     static let collection = "/v1/holders/{id}/aliases"
     static let item = "\(collection)/{alias_id}"
     static let list = "/v1/aliases"
+    static let relatedParty = "\(item)/related-parties/{related_party_id}"
     /// Numbers drawn before an allocation gives up because every one was taken.
     static let maxAllocationDraws = 64
     /// Whole creates tried again when the allocated number was taken by a concurrent one.
     static let maxAllocationRetries = 4
 
     static func register(
-        on router: GuardedRouter, persistence: Persistence, gate: IdempotencyGate, checker: ModulusChecker, clock: any WallClock,
-        bodyLimit: Int
+        on router: GuardedRouter, persistence: Persistence, keyring: HolderKeyring, gate: IdempotencyGate, checker: ModulusChecker,
+        clock: any WallClock, bodyLimit: Int
     ) {
         let ids = IdentifierGenerator(clock: clock)
         let rule = AliasBankDetailsRule(checker: checker)
@@ -46,6 +54,10 @@ enum HolderAliasRoutes {
             let holderID = try LedgerHTTP.id(context, "id", "The holder")
             let body = try await BodyReader.decode(CreateAliasRequest.self, from: request, limit: bodyLimit)
             let key = try gate.key(for: request, context: context, body: body)
+            let parties = try RelatedParty.validated(body.relatedParties ?? [], field: "relatedParties", nextID: ids.nextText)
+            try body.metadata?.validate()
+            // No keys, no holder: the create answers 404 from its unit of work.
+            let provider = try await keyring.provider(organizationID: organizationID)
             return try await gate.run(key, requestID: context.requestID) { claim in
                 var attempts = 0
                 while true {
@@ -53,8 +65,8 @@ enum HolderAliasRoutes {
                     do {
                         return try await persistence.write { work in
                             let answer = try await create(
-                                body, holderID: holderID, organizationID: organizationID, id: ids.nextText(), rule: rule, in: work,
-                                context: context, now: clock.now()
+                                body, parties: parties, holderID: holderID, organizationID: organizationID, id: ids.nextText(), rule: rule,
+                                provider: provider, in: work, context: context, now: clock.now()
                             )
                             try gate.store(answer.response, under: claim, in: work)
                             return answer.response
@@ -72,23 +84,41 @@ enum HolderAliasRoutes {
             let holderID = try LedgerHTTP.id(context, "id", "The holder")
             let id = try LedgerHTTP.id(context, "alias_id", "The alias")
             let includeDeleted = try flag(request, "include_deleted")
+            let mode = try HolderRoutes.readMode(request)
+            try HolderRoutes.requireUnmaskedAccess(mode, context, clock: clock)
             guard let alias = try await persistence.holderAliases.find(
                 id: id, holderID: holderID, organizationID: organizationID, includeDeleted: includeDeleted
             ) else { throw StrongroomError.notFound("The alias") }
-            return try JSONResponse.make(HolderAliasView(alias: alias))
+            let views = try await views(of: [alias], mode: mode, organizationID: organizationID, keyring: keyring, persistence: persistence)
+            try await recordUnmaskedRead(
+                views, mode: mode, resource: HolderAudit.resource(holderID: holderID), organizationID: organizationID, context: context,
+                persistence: persistence
+            )
+            return try JSONResponse.make(views[0])
         }
 
         router.add(.get, list, access: .permission(.holdersRead), organizationInHeader: true) { request, context in
             let organizationID = try organization(context)
             let limit = try AdminSupport.limit(request)
+            let mode = try HolderRoutes.readMode(request)
+            if !mode.isMasked, limit > HolderReadMode.maxUnmaskedPage {
+                throw StrongroomError.invalidQuery("limit", "must be at most \(HolderReadMode.maxUnmaskedPage) on an unmasked read")
+            }
+            try HolderRoutes.requireUnmaskedAccess(mode, context, clock: clock)
             var filter = HolderAliasRecords.Filter(includeDeleted: try flag(request, "include_deleted"))
             filter.holderID = try queryID(request, "holder_id")
             filter.ledgerID = try queryID(request, "ledger_id")
             filter.accountID = try queryID(request, "account_id")
             let cursor = try queryID(request, "cursor")
             let aliases = try await persistence.holderAliases.list(organizationID: organizationID, filter: filter, after: cursor, limit: limit + 1)
-            let items = aliases.prefix(limit).map(HolderAliasView.init)
-            return try JSONResponse.make(AdminSupport.Page(items: Array(items), nextCursor: aliases.count > limit ? items.last?.alias.id : nil))
+            let items = try await views(
+                of: Array(aliases.prefix(limit)), mode: mode, organizationID: organizationID, keyring: keyring, persistence: persistence
+            )
+            try await recordUnmaskedRead(
+                items, mode: mode, resource: HolderAudit.listResource(organizationID: organizationID), organizationID: organizationID,
+                context: context, persistence: persistence
+            )
+            return try JSONResponse.make(AdminSupport.Page(items: items, nextCursor: aliases.count > limit ? items.last?.alias.id : nil))
         }
 
         router.add(
@@ -98,8 +128,11 @@ enum HolderAliasRoutes {
             let holderID = try LedgerHTTP.id(context, "id", "The holder")
             let id = try LedgerHTTP.id(context, "alias_id", "The alias")
             let (body, fields) = try await BodyReader.decodeNamingFields(UpdateAliasRequest.self, from: request, limit: bodyLimit)
-            try CreateAliasRequest.refuseRelatedParties(body.relatedPartyCount)
+            let parties = try body.relatedParties.map { inputs throws(StrongroomError) in
+                try RelatedParty.validated(inputs, field: "relatedParties", nextID: ids.nextText)
+            }
             try body.metadata?.validate()
+            let provider = try await keyring.provider(organizationID: organizationID)
             do {
                 let answer = try await persistence.write { work in
                     guard var alias = try await work.holderAliases.find(id: id, holderID: holderID, organizationID: organizationID) else {
@@ -116,10 +149,15 @@ enum HolderAliasRoutes {
                     if let metadata = body.metadata { alias.metadata = metadata.json }
                     alias.updatedAt = clock.now()
                     guard try await work.holderAliases.update(alias) else { throw StrongroomError.notFound("The alias") }
+                    let holder = try await liveHolder(of: alias, in: work)
+                    if let parties {
+                        try await AliasRelatedParties.write(parties, aliasID: alias.id, holder: holder, provider: provider, in: work)
+                    }
+                    let shown = try parties ?? AliasRelatedParties.open(aliasID: alias.id, holder: holder, provider: provider)
                     var summary = summary(alias)
                     summary["fields"] = .list(fields)
                     try context.recordSuccess(in: work, resource: resource(alias), summary: summary)
-                    return try JSONResponse.encode(HolderAliasView(alias: alias))
+                    return try JSONResponse.encode(HolderAliasView(alias: alias, relatedParties: shown.map { $0.shown(masked: true) }))
                 }
                 return StoredResponse(status: .ok, body: answer).response()
             } catch let taken as HolderAliasRecords.BankDetailsTaken {
@@ -141,17 +179,89 @@ enum HolderAliasRoutes {
             }
             return Response(status: .noContent)
         }
+
+        // Midaz's hard delete of one related party: the list is sealed again without it.
+        router.add(
+            .delete, relatedParty, access: .permission(.holdersWrite), action: "holder_alias.related_party.delete",
+            organizationInHeader: true
+        ) { _, context in
+            let organizationID = try organization(context)
+            let holderID = try LedgerHTTP.id(context, "id", "The holder")
+            let id = try LedgerHTTP.id(context, "alias_id", "The alias")
+            let partyID = try LedgerHTTP.id(context, "related_party_id", "The related party")
+            let provider = try await keyring.provider(organizationID: organizationID)
+            try await persistence.write { work in
+                guard let alias = try await work.holderAliases.find(id: id, holderID: holderID, organizationID: organizationID) else {
+                    throw StrongroomError.notFound("The alias")
+                }
+                let holder = try await liveHolder(of: alias, in: work)
+                var parties = try AliasRelatedParties.open(aliasID: alias.id, holder: holder, provider: provider)
+                guard let index = parties.firstIndex(where: { $0.id == partyID }) else { throw StrongroomError.notFound("The related party") }
+                parties.remove(at: index)
+                try await AliasRelatedParties.write(parties, aliasID: alias.id, holder: holder, provider: provider, in: work)
+                var summary = summary(alias)
+                summary["related_party_id"] = .text(partyID)
+                try context.recordSuccess(in: work, resource: resource(alias), summary: summary)
+            }
+            return Response(status: .noContent)
+        }
+    }
+
+    // MARK: Related parties
+
+    /// The alias's holder, live (not deleted, not erased): whose key seals its parties.
+    private static func liveHolder(of alias: StoredHolderAlias, in work: UnitOfWork) async throws -> StoredHolder {
+        guard let holder = try await work.holders.find(id: alias.holderID, organizationID: alias.organizationID) else {
+            throw StrongroomError.notFound("The holder")
+        }
+        return holder
+    }
+
+    /// The aliases as answered, each with its parties opened from its holder (read once per
+    /// holder; a deleted holder's too, an erased one has none) and masked unless `mode` is
+    /// unmasked.
+    private static func views(
+        of aliases: [StoredHolderAlias], mode: HolderReadMode, organizationID: String, keyring: HolderKeyring, persistence: Persistence
+    ) async throws -> [HolderAliasView] {
+        guard !aliases.isEmpty else { return [] }
+        let provider = try await keyring.provider(organizationID: organizationID)
+        var holders: [String: StoredHolder] = [:]
+        var views: [HolderAliasView] = []
+        for alias in aliases {
+            if holders[alias.holderID] == nil {
+                holders[alias.holderID] = try await persistence.holders.find(id: alias.holderID, organizationID: organizationID, includeDeleted: true)
+            }
+            let parties = try holders[alias.holderID].map { try AliasRelatedParties.open(aliasID: alias.id, holder: $0, provider: provider) } ?? []
+            views.append(HolderAliasView(alias: alias, relatedParties: parties.map { $0.shown(masked: mode.isMasked) }))
+        }
+        return views
+    }
+
+    /// An unmasked read's `holder.read_pii` record, committed before the answer leaves
+    /// (`HolderRoutes.recordUnmaskedRead`); a masked read records nothing.
+    private static func recordUnmaskedRead(
+        _ views: [HolderAliasView], mode: HolderReadMode, resource: String, organizationID: String, context: AppRequestContext,
+        persistence: Persistence
+    ) async throws {
+        guard case .unmasked(let reason) = mode else { return }
+        let read = views.filter { !$0.relatedParties.isEmpty }
+        try await HolderRoutes.recordUnmaskedRead(
+            holderIDs: Array(Set(read.map(\.alias.holderID))).sorted(),
+            fields: read.map { AliasRelatedParties.fieldName(aliasID: $0.alias.id).rawValue }.sorted(), reason: reason,
+            resource: resource, organizationID: organizationID, context: context, persistence: persistence
+        )
     }
 
     /// The create's checks and write, in its unit of work: the holder (404), the ledger and
-    /// the account (422, SR-2033), the bank details (`AliasBankDetailsRule`), then the row.
+    /// the account (422, SR-2033), the bank details (`AliasBankDetailsRule`), then the row
+    /// and its sealed related parties.
     private static func create(
-        _ body: CreateAliasRequest, holderID: String, organizationID: String, id: String, rule: AliasBankDetailsRule, in work: UnitOfWork,
-        context: AppRequestContext, now: Timestamp
+        _ body: CreateAliasRequest, parties: [RelatedParty], holderID: String, organizationID: String, id: String,
+        rule: AliasBankDetailsRule, provider: (any HolderKeyProvider)?, in work: UnitOfWork, context: AppRequestContext, now: Timestamp
     ) async throws -> (response: StoredResponse, alias: StoredHolderAlias) {
-        try CreateAliasRequest.refuseRelatedParties(body.relatedPartyCount)
-        try body.metadata?.validate()
-        guard try await work.holders.find(id: holderID, organizationID: organizationID) != nil else { throw StrongroomError.notFound("The holder") }
+        guard let holder = try await work.holders.find(id: holderID, organizationID: organizationID) else {
+            throw StrongroomError.notFound("The holder")
+        }
         guard let ledgerID = FieldRules.normalizedID(body.ledgerId),
               let ledger = try await work.ledger.find(Ledger.self, id: ledgerID, in: .organization(organizationID))
         else { throw unknownReference("ledgerId", "names no ledger of this organization") }
@@ -172,10 +282,13 @@ enum HolderAliasRoutes {
             metadata: (body.metadata ?? Metadata()).json, createdAt: now, updatedAt: now
         )
         try await work.holderAliases.insert(alias)
+        try await AliasRelatedParties.write(parties, aliasID: id, holder: holder, provider: provider, in: work)
         var summary = summary(alias)
         summary["allocated"] = .text(body.bankingDetails?.account == nil && details.accountNumber != nil ? "true" : "false")
         try context.recordSuccess(in: work, resource: resource(alias), summary: summary)
-        return (StoredResponse(status: .created, body: try JSONResponse.encode(HolderAliasView(alias: alias))), alias)
+        // Stored for a replay as the holder routes store theirs: masked, and sealed.
+        let view = HolderAliasView(alias: alias, relatedParties: parties.map { $0.shown(masked: true) })
+        return (try StoredResponse.json(view, status: .created, confidential: true), alias)
     }
 
     /// A passing account number under `sortCode` that no live alias holds. A concurrent

@@ -4,15 +4,17 @@ import Storage
 import StrongroomKernel
 
 /// A holder alias as the routes answer it: Midaz's `AliasResponse` without the holder's
-/// `document` (personal data, kept sealed with the holder), `type`, `relatedParties` and
-/// `regulatoryFields`. `bankingDetails` shows a UK alias's sort code as `branch` and its
+/// `document` (personal data, kept sealed with the holder), `type` and `regulatoryFields`.
+/// `relatedParties` are as the route shows them (`RelatedParty.shown`: masked unless the
+/// read is an unmasked one), an empty list when there are none. `bankingDetails` shows a UK alias's sort code as `branch` and its
 /// account number as `account` (`AliasBankDetailsRule`), and is left out when the alias has
 /// none; `deletedAt` only once it is deleted.
 struct HolderAliasView: Encodable {
     let alias: StoredHolderAlias
+    var relatedParties: [RelatedParty] = []
 
     private enum CodingKeys: String, CodingKey {
-        case id, holderId, ledgerId, accountId, bankingDetails, metadata, createdAt, updatedAt, deletedAt
+        case id, holderId, ledgerId, accountId, bankingDetails, relatedParties, metadata, createdAt, updatedAt, deletedAt
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -25,6 +27,7 @@ struct HolderAliasView: Encodable {
         if !details.isEmpty {
             try container.encode(AliasBankingDetails(stored: details), forKey: .bankingDetails)
         }
+        try container.encode(relatedParties, forKey: .relatedParties)
         try container.encode((try? Metadata(json: alias.metadata)) ?? Metadata(), forKey: .metadata)
         try container.encode(alias.createdAt, forKey: .createdAt)
         try container.encode(alias.updatedAt, forKey: .updatedAt)

@@ -18,8 +18,9 @@ enum HolderAudit {
     static let readPII = "holder.read_pii"
     /// An erasure (crypto-shredding), recorded by the erasure route.
     static let erase = "holder.erase"
-    /// What the protection audit lists.
-    static let protectionActions = [readPII, erase]
+    /// What the protection audit lists: unmasked reads, erasures, and erasures done again on
+    /// a database restored from before them (`HolderErasureReplay.action`).
+    static let protectionActions = [readPII, erase, HolderErasureReplay.action]
 
     static func resource(holderID: String) -> String { "holder:\(holderID)" }
 

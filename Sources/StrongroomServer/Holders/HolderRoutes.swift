@@ -242,7 +242,7 @@ enum HolderRoutes {
         return id
     }
 
-    private static func readMode(_ request: Request) throws -> HolderReadMode {
+    static func readMode(_ request: Request) throws -> HolderReadMode {
         let query = request.uri.queryParameters
         return try HolderReadMode.parse(unmasked: query["unmasked"].map(String.init), reason: query["reason"].map(String.init))
     }
@@ -291,9 +291,20 @@ enum HolderRoutes {
         _ views: [HolderView], reason: String, resource: String, organizationID: String, context: AppRequestContext,
         persistence: Persistence
     ) async throws {
+        try await recordUnmaskedRead(
+            holderIDs: views.map(\.holder.id), fields: Array(Set(views.flatMap(\.fieldNames))).sorted(), reason: reason,
+            resource: resource, organizationID: organizationID, context: context, persistence: persistence
+        )
+    }
+
+    /// The same for any read of holders' sealed fields (an alias's related parties too):
+    /// `holderIDs` whose `fields` are about to be answered in clear.
+    static func recordUnmaskedRead(
+        holderIDs: [String], fields: [String], reason: String, resource: String, organizationID: String, context: AppRequestContext,
+        persistence: Persistence
+    ) async throws {
         let event = HolderAudit.unmaskedRead(
-            organizationID: organizationID, resource: resource, holderIDs: views.map(\.holder.id),
-            fields: Array(Set(views.flatMap(\.fieldNames))).sorted(), reason: reason,
+            organizationID: organizationID, resource: resource, holderIDs: holderIDs, fields: fields, reason: reason,
             actor: GuardedRouter.actor(context.principal, context.sourceAddress), requestID: context.requestID
         )
         try await persistence.write { work in work.record(event) }

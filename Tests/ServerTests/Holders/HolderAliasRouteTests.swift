@@ -121,7 +121,7 @@ struct HolderAliasRouteTests {
             try await create(Self.body(ledger: ledger, account: account, branch: Self.valid.sortCode, number: Self.valid.accountNumber))
                 .expectProblem(.conflict, code: "SR-4013")
             try await create(Self.body(ledger: ledger, account: account, branch: "404784", number: "70872490", extra: #","relatedParties":[{"name":"x"}]"#))
-                .expectProblem(.unprocessableContent, code: "SR-2025")
+                .expectProblem(.badRequest, code: "SR-0002")
 
             // A change is checked again as a whole.
             try await client.json(.patch, "\(path)/\(id)", token: fixture.token, body: #"{"bankingDetails":{"account":"\#(Self.failing)"}}"#, headers: headers)
