@@ -191,9 +191,13 @@ enum HolderAliasRoutes {
             let partyID = try LedgerHTTP.id(context, "related_party_id", "The related party")
             let provider = try await keyring.provider(organizationID: organizationID)
             try await persistence.write { work in
-                guard let alias = try await work.holderAliases.find(id: id, holderID: holderID, organizationID: organizationID) else {
+                guard var alias = try await work.holderAliases.find(id: id, holderID: holderID, organizationID: organizationID) else {
                     throw StrongroomError.notFound("The alias")
                 }
+                // Updating the alias's row first takes its lock, so a PATCH of the same alias
+                // and this removal take turns rather than both rewriting the sealed list.
+                alias.updatedAt = clock.now()
+                guard try await work.holderAliases.update(alias) else { throw StrongroomError.notFound("The alias") }
                 let holder = try await liveHolder(of: alias, in: work)
                 var parties = try AliasRelatedParties.open(aliasID: alias.id, holder: holder, provider: provider)
                 guard let index = parties.firstIndex(where: { $0.id == partyID }) else { throw StrongroomError.notFound("The related party") }
