@@ -142,6 +142,14 @@ enum AuditRoutes {
         var query = AuditQuery(
             actorID: try text("actor"), action: try text("action"), resource: try text("resource"), from: try time("from"), to: try time("to")
         )
+        try readOutcomeAndPage(into: &query, text)
+        return query
+    }
+
+    /// What every listing of the trail reads alike (this route's and the protection audit's):
+    /// `outcome`, and the page's `cursor` and `limit`, each checked, from `text`, the route's
+    /// reader of a bounded query parameter.
+    static func readOutcomeAndPage(into query: inout AuditQuery, _ text: (String) throws -> String?) throws {
         if let outcome = try text("outcome") {
             guard AuditEvent.Outcome(rawValue: outcome) != nil else {
                 throw StrongroomError.invalidQuery("outcome", "must be success, failure or denied")
@@ -160,6 +168,5 @@ enum AuditRoutes {
             }
             query.limit = value
         }
-        return query
     }
 }

@@ -101,12 +101,6 @@ enum ProtectionAuditRoutes {
             }
             query.action = action
         }
-        if let outcome = try text("outcome") {
-            guard AuditEvent.Outcome(rawValue: outcome) != nil else {
-                throw StrongroomError.invalidQuery("outcome", "must be success, failure or denied")
-            }
-            query.outcome = outcome
-        }
         if let start = try text("start_date") {
             guard let time = instant(start) else { throw StrongroomError.invalidQuery("start_date", "must be YYYY-MM-DD or an RFC 3339 date-time") }
             query.from = time.start
@@ -118,16 +112,7 @@ enum ProtectionAuditRoutes {
         if let from = query.from, let to = query.to, from >= to {
             throw StrongroomError.invalidQuery("start_date", "must not be after end_date")
         }
-        if let cursor = try text("cursor") {
-            guard let after = Int64(cursor), after >= 0 else { throw StrongroomError.invalidQuery("cursor", "is not a cursor this server issued") }
-            query.afterSeq = after
-        }
-        if let limit = try text("limit") {
-            guard let value = Int(limit), (1...AuditQuery.maxLimit).contains(value) else {
-                throw StrongroomError.invalidQuery("limit", "must be a whole number from 1 to \(AuditQuery.maxLimit)")
-            }
-            query.limit = value
-        }
+        try AuditRoutes.readOutcomeAndPage(into: &query, text)
         return query
     }
 

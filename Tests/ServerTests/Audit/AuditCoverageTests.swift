@@ -256,10 +256,18 @@ struct AuditCoverageTests {
             let aliasHolder = try await HolderAliasRouteTests.holder(o, prepared: prepared)
             let aliasAccount = try #require(accounts["@a"])
             let aliases = "/v1/holders/\(aliasHolder)/aliases"
-            let alias = try id(try await probe.expectRecorded(
-                .post, HolderAliasRoutes.collection, aliases, #"{"ledgerId":"\#(l)","accountId":"\#(aliasAccount)"}"#,
+            let party = #"{"name":"Ada Byron","document":"AB-12","role":"PRIMARY_HOLDER","startDate":"2024-01-01"}"#
+            let withParty = try await probe.expectRecorded(
+                .post, HolderAliasRoutes.collection, aliases,
+                #"{"ledgerId":"\#(l)","accountId":"\#(aliasAccount)","relatedParties":[\#(party)]}"#,
                 action: "holder_alias.create", status: .created, headers: aliasHeaders
-            ))
+            )
+            let alias = try id(withParty)
+            let partyID = try #require((withParty["relatedParties"] as? [[String: Any]])?.first?["id"] as? String)
+            try await probe.expectRecorded(
+                .delete, HolderAliasRoutes.relatedParty, "\(aliases)/\(alias)/related-parties/\(partyID)",
+                action: "holder_alias.related_party.delete", status: .noContent, headers: aliasHeaders
+            )
             try await probe.expectRecorded(
                 .patch, HolderAliasRoutes.item, "\(aliases)/\(alias)", #"{"metadata":{"k":"v"}}"#, action: "holder_alias.update", status: .ok,
                 headers: aliasHeaders

@@ -27,9 +27,11 @@ struct HolderPlaintextScanTests {
         var phone: String { "+447700\(marker.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) % 900_000 } + 100_000)" }
         var street: String { "\(marker) Marlowe Crescent" }
         var motherName: String { "Ottoline Brackenbury \(marker)" }
+        var partyName: String { "Peregrine Ashcombe \(marker)" }
+        var partyDocument: String { "PD\(marker)42" }
 
         /// Every value, as a client sent it and as it is stored, each at least 8 bytes long.
-        var all: [String] { [name, document, email, newEmail, phone, street, motherName] }
+        var all: [String] { [name, document, email, newEmail, phone, street, motherName, partyName, partyDocument] }
 
         var body: String {
             """
@@ -97,6 +99,21 @@ struct HolderPlaintextScanTests {
             let refused = try await connection.send(.post, "/v1/holders", planted.body.replacingOccurrences(of: "NATURAL_PERSON", with: "ROBOT"), headers: headers)
             #expect((400..<500).contains(refused.status))
             Self.expectNone(of: planted, in: String(decoding: refused.body, as: UTF8.self), "a refusal")
+            // A related party of an alias names a person too.
+            let ledger = try await connection.created("/v1/organizations/\(organization)/ledgers", #"{"name":"Main"}"#)
+            let base = "/v1/organizations/\(organization)/ledgers/\(ledger)"
+            _ = try await connection.created("\(base)/assets", #"{"name":"Pound","type":"currency","code":"GBP"}"#)
+            let account = try await connection.created("\(base)/accounts", #"{"assetCode":"GBP","type":"deposit","alias":"@zq"}"#)
+            let alias = try await connection.send(
+                .post, "/v1/holders/\(holder)/aliases",
+                """
+                {"ledgerId":"\(ledger)","accountId":"\(account)","relatedParties":[{"name":"\(planted.partyName)",\
+                "document":"\(planted.partyDocument)","role":"LEGAL_REPRESENTATIVE","startDate":"2024-01-01"}]}
+                """,
+                headers: headers
+            )
+            #expect(alias.status == 201, "\(String(decoding: alias.body, as: UTF8.self))")
+            Self.expectNone(of: planted, in: String(decoding: alias.body, as: UTF8.self), "the alias's answer")
             let changed = try await connection.send(
                 .patch, "/v1/holders/\(holder)", #"{"contact":{"primaryEmail":"\#(planted.newEmail)"}}"#, headers: headers
             )
@@ -111,6 +128,11 @@ struct HolderPlaintextScanTests {
             #expect(clear["document"] as? String == planted.document)
             #expect((clear["contact"] as? [String: Any])?["primaryEmail"] as? String == planted.newEmail)
             #expect((clear["naturalPerson"] as? [String: Any])?["motherName"] as? String == planted.motherName)
+            let aliasID = try #require(try Self.object(alias.body)["id"] as? String)
+            let clearAlias = try await connection.send(
+                .get, "/v1/holders/\(holder)/aliases/\(aliasID)?unmasked=true&reason=KYC%20review", headers: headers
+            )
+            #expect(String(decoding: clearAlias.body, as: UTF8.self).contains(planted.partyName), "the party reads back in clear")
             let reasonless = try await connection.send(.get, "/v1/holders/\(holder)?unmasked=true", headers: headers)
             #expect(reasonless.status == 400)
             let protection = try await connection.send(.get, "/v1/organizations/\(organization)/protection/audit")
