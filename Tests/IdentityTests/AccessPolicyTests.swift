@@ -102,9 +102,12 @@ struct AccessPolicyTests {
 
     @Test func theCatalogueHasNoDuplicatesAndWellFormedNames() {
         #expect(PermissionCatalogue.all.count == PermissionCatalogue.entries.count)
+        // openapi.yaml's `PermissionName`: `^[a-z]+:[a-z]+(-[a-z]+)*$`.
+        func letters(_ part: Substring) -> Bool { !part.isEmpty && part.allSatisfy { ("a"..."z").contains($0) } }
         for permission in PermissionCatalogue.all {
-            let parts = permission.rawValue.split(separator: ":")
-            #expect(parts.count == 2, "\(permission)")
+            let parts = permission.rawValue.split(separator: ":", omittingEmptySubsequences: false)
+            let action = parts.last?.split(separator: "-", omittingEmptySubsequences: false) ?? []
+            #expect(parts.count == 2 && letters(parts[0]) && action.allSatisfy(letters), "\(permission)")
         }
     }
 
